@@ -1,0 +1,19 @@
+// Original file: proto/cluster/v1/dispatcher.proto
+
+import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from '../../cluster/v1/SessionHello.js';
+import type { Heartbeat as _cluster_v1_Heartbeat, Heartbeat__Output as _cluster_v1_Heartbeat__Output } from '../../cluster/v1/Heartbeat.js';
+import type { StatusBatch as _cluster_v1_StatusBatch, StatusBatch__Output as _cluster_v1_StatusBatch__Output } from '../../cluster/v1/StatusBatch.js';
+
+export interface AgentMessage {
+  'hello'?: (_cluster_v1_SessionHello | null);
+  'heartbeat'?: (_cluster_v1_Heartbeat | null);
+  'status'?: (_cluster_v1_StatusBatch | null);
+  'msg'?: "hello"|"heartbeat"|"status";
+}
+
+export interface AgentMessage__Output {
+  'hello'?: (_cluster_v1_SessionHello__Output | null);
+  'heartbeat'?: (_cluster_v1_Heartbeat__Output | null);
+  'status'?: (_cluster_v1_StatusBatch__Output | null);
+  'msg'?: "hello"|"heartbeat"|"status";
+}

@@ -1,0 +1,161 @@
+// Original file: proto/cluster/v1/control.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from '../../cluster/v1/DeployStackRequest.js';
+import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from '../../cluster/v1/DeployStackResponse.js';
+import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from '../../cluster/v1/GetJoinTokenRequest.js';
+import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from '../../cluster/v1/GetJoinTokenResponse.js';
+import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from '../../cluster/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from '../../cluster/v1/ListNodesResponse.js';
+import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from '../../cluster/v1/ListServicesRequest.js';
+import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from '../../cluster/v1/ListServicesResponse.js';
+import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from '../../cluster/v1/ListTasksRequest.js';
+import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from '../../cluster/v1/ListTasksResponse.js';
+import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from '../../cluster/v1/RemoveStackRequest.js';
+import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from '../../cluster/v1/RemoveStackResponse.js';
+import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from '../../cluster/v1/ScaleServicesRequest.js';
+import type { ScaleServicesResponse as _cluster_v1_ScaleServicesResponse, ScaleServicesResponse__Output as _cluster_v1_ScaleServicesResponse__Output } from '../../cluster/v1/ScaleServicesResponse.js';
+
+/**
+ * Control is the API the `cluster` CLI calls. Every RPC requires an admin
+ * client certificate (see the role table in packages/manager/src/auth).
+ */
+export interface ControlClient extends grpc.Client {
+  /**
+   * DeployStack creates or updates a stack from its normalized spec. Services
+   * whose spec did not change keep their tasks; services missing from the
+   * spec are removed. With dry_run nothing is stored.
+   */
+  DeployStack(argument: _cluster_v1_DeployStackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  DeployStack(argument: _cluster_v1_DeployStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  DeployStack(argument: _cluster_v1_DeployStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  DeployStack(argument: _cluster_v1_DeployStackRequest, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * DeployStack creates or updates a stack from its normalized spec. Services
+   * whose spec did not change keep their tasks; services missing from the
+   * spec are removed. With dry_run nothing is stored.
+   */
+  deployStack(argument: _cluster_v1_DeployStackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  deployStack(argument: _cluster_v1_DeployStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  deployStack(argument: _cluster_v1_DeployStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  deployStack(argument: _cluster_v1_DeployStackRequest, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GetJoinToken returns a token with which a node joins in the given role.
+   */
+  GetJoinToken(argument: _cluster_v1_GetJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _cluster_v1_GetJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _cluster_v1_GetJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _cluster_v1_GetJoinTokenRequest, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetJoinToken returns a token with which a node joins in the given role.
+   */
+  getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _cluster_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _cluster_v1_ListNodesRequest, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _cluster_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _cluster_v1_ListNodesRequest, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _cluster_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _cluster_v1_ListServicesRequest, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _cluster_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _cluster_v1_ListServicesRequest, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListTasks(argument: _cluster_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _cluster_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _cluster_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  ListTasks(argument: _cluster_v1_ListTasksRequest, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _cluster_v1_ListTasksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _cluster_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _cluster_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  listTasks(argument: _cluster_v1_ListTasksRequest, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RemoveStack removes every service of the stack and their tasks.
+   */
+  RemoveStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  RemoveStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  RemoveStack(argument: _cluster_v1_RemoveStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  RemoveStack(argument: _cluster_v1_RemoveStackRequest, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RemoveStack removes every service of the stack and their tasks.
+   */
+  removeStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  removeStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  removeStack(argument: _cluster_v1_RemoveStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  removeStack(argument: _cluster_v1_RemoveStackRequest, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ScaleServices sets replica counts; all are checked before any is applied.
+   */
+  ScaleServices(argument: _cluster_v1_ScaleServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  ScaleServices(argument: _cluster_v1_ScaleServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  ScaleServices(argument: _cluster_v1_ScaleServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  ScaleServices(argument: _cluster_v1_ScaleServicesRequest, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ScaleServices sets replica counts; all are checked before any is applied.
+   */
+  scaleServices(argument: _cluster_v1_ScaleServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  scaleServices(argument: _cluster_v1_ScaleServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  scaleServices(argument: _cluster_v1_ScaleServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  scaleServices(argument: _cluster_v1_ScaleServicesRequest, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Control is the API the `cluster` CLI calls. Every RPC requires an admin
+ * client certificate (see the role table in packages/manager/src/auth).
+ */
+export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * DeployStack creates or updates a stack from its normalized spec. Services
+   * whose spec did not change keep their tasks; services missing from the
+   * spec are removed. With dry_run nothing is stored.
+   */
+  DeployStack: grpc.handleUnaryCall<_cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse>;
+  
+  /**
+   * GetJoinToken returns a token with which a node joins in the given role.
+   */
+  GetJoinToken: grpc.handleUnaryCall<_cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse>;
+  
+  ListNodes: grpc.handleUnaryCall<_cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse>;
+  
+  ListServices: grpc.handleUnaryCall<_cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse>;
+  
+  ListTasks: grpc.handleUnaryCall<_cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse>;
+  
+  /**
+   * RemoveStack removes every service of the stack and their tasks.
+   */
+  RemoveStack: grpc.handleUnaryCall<_cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse>;
+  
+  /**
+   * ScaleServices sets replica counts; all are checked before any is applied.
+   */
+  ScaleServices: grpc.handleUnaryCall<_cluster_v1_ScaleServicesRequest__Output, _cluster_v1_ScaleServicesResponse>;
+  
+}
+
+export interface ControlDefinition extends grpc.ServiceDefinition {
+  DeployStack: MethodDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackResponse, _cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse__Output>
+  GetJoinToken: MethodDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse__Output>
+  ListNodes: MethodDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesResponse, _cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse__Output>
+  ListServices: MethodDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesResponse, _cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse__Output>
+  ListTasks: MethodDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksResponse, _cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse__Output>
+  RemoveStack: MethodDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse__Output>
+  ScaleServices: MethodDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesRequest__Output, _cluster_v1_ScaleServicesResponse__Output>
+}

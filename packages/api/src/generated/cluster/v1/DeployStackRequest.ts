@@ -1,0 +1,20 @@
+// Original file: proto/cluster/v1/control.proto
+
+
+export interface DeployStackRequest {
+  'name'?: (string);
+  /**
+   * spec_json is the core StackSpec as JSON.
+   */
+  'specJson'?: (string);
+  'dryRun'?: (boolean);
+}
+
+export interface DeployStackRequest__Output {
+  'name': (string);
+  /**
+   * spec_json is the core StackSpec as JSON.
+   */
+  'specJson': (string);
+  'dryRun': (boolean);
+}

@@ -1,0 +1,79 @@
+// Original file: proto/cluster/v1/dispatcher.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as _cluster_v1_AgentMessage__Output } from '../../cluster/v1/AgentMessage.js';
+import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from '../../cluster/v1/JoinRequest.js';
+import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from '../../cluster/v1/JoinResponse.js';
+import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from '../../cluster/v1/ManagerMessage.js';
+
+/**
+ * Dispatcher is the API agents call. The manager never dials an agent.
+ */
+export interface DispatcherClient extends grpc.Client {
+  /**
+   * Join exchanges a join token and a CSR for a node certificate. It is the
+   * only RPC callable without a client certificate; the caller has already
+   * checked the server certificate against the CA digest in the token.
+   */
+  Join(argument: _cluster_v1_JoinRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  Join(argument: _cluster_v1_JoinRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  Join(argument: _cluster_v1_JoinRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  Join(argument: _cluster_v1_JoinRequest, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Join exchanges a join token and a CSR for a node certificate. It is the
+   * only RPC callable without a client certificate; the caller has already
+   * checked the server certificate against the CA digest in the token.
+   */
+  join(argument: _cluster_v1_JoinRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  join(argument: _cluster_v1_JoinRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  join(argument: _cluster_v1_JoinRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  join(argument: _cluster_v1_JoinRequest, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Session is the one long-lived stream of a node. The agent's first message
+   * is a SessionHello; then heartbeats and task status. The manager answers
+   * SessionAccepted, then a FULL assignment set, then INCREMENTAL changes. It
+   * ends when either side closes it or the node is removed. Requires a node
+   * certificate; the node id is taken from it, never from the messages.
+   */
+  Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage__Output>;
+  Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage__Output>;
+  /**
+   * Session is the one long-lived stream of a node. The agent's first message
+   * is a SessionHello; then heartbeats and task status. The manager answers
+   * SessionAccepted, then a FULL assignment set, then INCREMENTAL changes. It
+   * ends when either side closes it or the node is removed. Requires a node
+   * certificate; the node id is taken from it, never from the messages.
+   */
+  session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage__Output>;
+  session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage__Output>;
+  
+}
+
+/**
+ * Dispatcher is the API agents call. The manager never dials an agent.
+ */
+export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Join exchanges a join token and a CSR for a node certificate. It is the
+   * only RPC callable without a client certificate; the caller has already
+   * checked the server certificate against the CA digest in the token.
+   */
+  Join: grpc.handleUnaryCall<_cluster_v1_JoinRequest__Output, _cluster_v1_JoinResponse>;
+  
+  /**
+   * Session is the one long-lived stream of a node. The agent's first message
+   * is a SessionHello; then heartbeats and task status. The manager answers
+   * SessionAccepted, then a FULL assignment set, then INCREMENTAL changes. It
+   * ends when either side closes it or the node is removed. Requires a node
+   * certificate; the node id is taken from it, never from the messages.
+   */
+  Session: grpc.handleBidiStreamingCall<_cluster_v1_AgentMessage__Output, _cluster_v1_ManagerMessage>;
+  
+}
+
+export interface DispatcherDefinition extends grpc.ServiceDefinition {
+  Join: MethodDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinResponse, _cluster_v1_JoinRequest__Output, _cluster_v1_JoinResponse__Output>
+  Session: MethodDefinition<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage, _cluster_v1_AgentMessage__Output, _cluster_v1_ManagerMessage__Output>
+}

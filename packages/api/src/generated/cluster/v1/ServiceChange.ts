@@ -1,0 +1,21 @@
+// Original file: proto/cluster/v1/control.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ServiceChange {
+  'service'?: (string);
+  /**
+   * action is "create", "update", "remove" or "unchanged".
+   */
+  'action'?: (string);
+  'specVersion'?: (number | string | Long);
+}
+
+export interface ServiceChange__Output {
+  'service': (string);
+  /**
+   * action is "create", "update", "remove" or "unchanged".
+   */
+  'action': (string);
+  'specVersion': (number);
+}

@@ -1,0 +1,107 @@
+// Original file: proto/cluster/v1/types.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Task is one replica slot of a service, placed on one node.
+ */
+export interface Task {
+  'id'?: (string);
+  'stack'?: (string);
+  /**
+   * service is the full service name, `stack_service`.
+   */
+  'service'?: (string);
+  /**
+   * slot is 1..N in replicated mode, 0 in global mode (node_id says which).
+   */
+  'slot'?: (number);
+  /**
+   * node_id is empty until the scheduler places the task.
+   */
+  'nodeId'?: (string);
+  /**
+   * desired_state is "running" or "shutdown".
+   */
+  'desiredState'?: (string);
+  /**
+   * state is the observed state: new, pending, assigned, preparing, starting,
+   * running, complete, failed, shutdown, rejected, orphaned.
+   */
+  'state'?: (string);
+  'containerId'?: (string);
+  'error'?: (string);
+  /**
+   * spec_version is the service spec version this task runs.
+   */
+  'specVersion'?: (number | string | Long);
+  /**
+   * spec_json is the normalized service spec (core ServiceSpec) as JSON. It is
+   * carried as JSON so the Compose surface can grow without a wire change;
+   * spec_version says which one it is.
+   */
+  'specJson'?: (string);
+  'createdAtMs'?: (number | string | Long);
+  'updatedAtMs'?: (number | string | Long);
+  'exitCode'?: (number);
+  /**
+   * health is "", "starting", "healthy" or "unhealthy".
+   */
+  'health'?: (string);
+  /**
+   * node_name is filled in listings for people; the manager ignores it.
+   */
+  'nodeName'?: (string);
+}
+
+/**
+ * Task is one replica slot of a service, placed on one node.
+ */
+export interface Task__Output {
+  'id': (string);
+  'stack': (string);
+  /**
+   * service is the full service name, `stack_service`.
+   */
+  'service': (string);
+  /**
+   * slot is 1..N in replicated mode, 0 in global mode (node_id says which).
+   */
+  'slot': (number);
+  /**
+   * node_id is empty until the scheduler places the task.
+   */
+  'nodeId': (string);
+  /**
+   * desired_state is "running" or "shutdown".
+   */
+  'desiredState': (string);
+  /**
+   * state is the observed state: new, pending, assigned, preparing, starting,
+   * running, complete, failed, shutdown, rejected, orphaned.
+   */
+  'state': (string);
+  'containerId': (string);
+  'error': (string);
+  /**
+   * spec_version is the service spec version this task runs.
+   */
+  'specVersion': (number);
+  /**
+   * spec_json is the normalized service spec (core ServiceSpec) as JSON. It is
+   * carried as JSON so the Compose surface can grow without a wire change;
+   * spec_version says which one it is.
+   */
+  'specJson': (string);
+  'createdAtMs': (number);
+  'updatedAtMs': (number);
+  'exitCode': (number);
+  /**
+   * health is "", "starting", "healthy" or "unhealthy".
+   */
+  'health': (string);
+  /**
+   * node_name is filled in listings for people; the manager ignores it.
+   */
+  'nodeName': (string);
+}

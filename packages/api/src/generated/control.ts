@@ -1,0 +1,61 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ControlClient as _cluster_v1_ControlClient, ControlDefinition as _cluster_v1_ControlDefinition } from './cluster/v1/Control.js';
+import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from './cluster/v1/DeployStackRequest.js';
+import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
+import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from './cluster/v1/GetJoinTokenRequest.js';
+import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from './cluster/v1/GetJoinTokenResponse.js';
+import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from './cluster/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from './cluster/v1/ListNodesResponse.js';
+import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from './cluster/v1/ListServicesRequest.js';
+import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from './cluster/v1/ListServicesResponse.js';
+import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from './cluster/v1/ListTasksRequest.js';
+import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
+import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from './cluster/v1/RemoveStackRequest.js';
+import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from './cluster/v1/RemoveStackResponse.js';
+import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from './cluster/v1/ScaleServicesRequest.js';
+import type { ScaleServicesResponse as _cluster_v1_ScaleServicesResponse, ScaleServicesResponse__Output as _cluster_v1_ScaleServicesResponse__Output } from './cluster/v1/ScaleServicesResponse.js';
+import type { ScaleTarget as _cluster_v1_ScaleTarget, ScaleTarget__Output as _cluster_v1_ScaleTarget__Output } from './cluster/v1/ScaleTarget.js';
+import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
+import type { ServiceChange as _cluster_v1_ServiceChange, ServiceChange__Output as _cluster_v1_ServiceChange__Output } from './cluster/v1/ServiceChange.js';
+import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
+import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  cluster: {
+    v1: {
+      /**
+       * Control is the API the `cluster` CLI calls. Every RPC requires an admin
+       * client certificate (see the role table in packages/manager/src/auth).
+       */
+      Control: SubtypeConstructor<typeof grpc.Client, _cluster_v1_ControlClient> & { service: _cluster_v1_ControlDefinition }
+      DeployStackRequest: MessageTypeDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackRequest__Output>
+      DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
+      GetJoinTokenRequest: MessageTypeDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenRequest__Output>
+      GetJoinTokenResponse: MessageTypeDefinition<_cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenResponse__Output>
+      ListNodesRequest: MessageTypeDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesRequest__Output>
+      ListNodesResponse: MessageTypeDefinition<_cluster_v1_ListNodesResponse, _cluster_v1_ListNodesResponse__Output>
+      ListServicesRequest: MessageTypeDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesRequest__Output>
+      ListServicesResponse: MessageTypeDefinition<_cluster_v1_ListServicesResponse, _cluster_v1_ListServicesResponse__Output>
+      ListTasksRequest: MessageTypeDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksRequest__Output>
+      ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
+      Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      RemoveStackRequest: MessageTypeDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackRequest__Output>
+      RemoveStackResponse: MessageTypeDefinition<_cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackResponse__Output>
+      ScaleServicesRequest: MessageTypeDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesRequest__Output>
+      ScaleServicesResponse: MessageTypeDefinition<_cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesResponse__Output>
+      ScaleTarget: MessageTypeDefinition<_cluster_v1_ScaleTarget, _cluster_v1_ScaleTarget__Output>
+      Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
+      ServiceChange: MessageTypeDefinition<_cluster_v1_ServiceChange, _cluster_v1_ServiceChange__Output>
+      Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
+      TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>
+    }
+  }
+}
+

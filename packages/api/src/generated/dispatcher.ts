@@ -1,0 +1,46 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as _cluster_v1_AgentMessage__Output } from './cluster/v1/AgentMessage.js';
+import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from './cluster/v1/AssignmentSet.js';
+import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
+import type { Heartbeat as _cluster_v1_Heartbeat, Heartbeat__Output as _cluster_v1_Heartbeat__Output } from './cluster/v1/Heartbeat.js';
+import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from './cluster/v1/JoinRequest.js';
+import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from './cluster/v1/JoinResponse.js';
+import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from './cluster/v1/ManagerMessage.js';
+import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
+import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__Output as _cluster_v1_SessionAccepted__Output } from './cluster/v1/SessionAccepted.js';
+import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from './cluster/v1/SessionHello.js';
+import type { StatusBatch as _cluster_v1_StatusBatch, StatusBatch__Output as _cluster_v1_StatusBatch__Output } from './cluster/v1/StatusBatch.js';
+import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
+import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  cluster: {
+    v1: {
+      AgentMessage: MessageTypeDefinition<_cluster_v1_AgentMessage, _cluster_v1_AgentMessage__Output>
+      AssignmentSet: MessageTypeDefinition<_cluster_v1_AssignmentSet, _cluster_v1_AssignmentSet__Output>
+      /**
+       * Dispatcher is the API agents call. The manager never dials an agent.
+       */
+      Dispatcher: SubtypeConstructor<typeof grpc.Client, _cluster_v1_DispatcherClient> & { service: _cluster_v1_DispatcherDefinition }
+      Heartbeat: MessageTypeDefinition<_cluster_v1_Heartbeat, _cluster_v1_Heartbeat__Output>
+      JoinRequest: MessageTypeDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinRequest__Output>
+      JoinResponse: MessageTypeDefinition<_cluster_v1_JoinResponse, _cluster_v1_JoinResponse__Output>
+      ManagerMessage: MessageTypeDefinition<_cluster_v1_ManagerMessage, _cluster_v1_ManagerMessage__Output>
+      Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
+      SessionAccepted: MessageTypeDefinition<_cluster_v1_SessionAccepted, _cluster_v1_SessionAccepted__Output>
+      SessionHello: MessageTypeDefinition<_cluster_v1_SessionHello, _cluster_v1_SessionHello__Output>
+      StatusBatch: MessageTypeDefinition<_cluster_v1_StatusBatch, _cluster_v1_StatusBatch__Output>
+      Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
+      TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>
+    }
+  }
+}
+

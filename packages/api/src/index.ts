@@ -1,0 +1,13 @@
+export { loadClusterProto, LOADER_OPTIONS, PROTO_DIR } from './load.js';
+export type { ClusterProto } from './load.js';
+export type { Node, Node__Output } from './generated/cluster/v1/Node.js';
+export type { Task, Task__Output } from './generated/cluster/v1/Task.js';
+export type { TaskStatus, TaskStatus__Output } from './generated/cluster/v1/TaskStatus.js';
+export type { Service, Service__Output } from './generated/cluster/v1/Service.js';
+export type { ControlClient, ControlHandlers } from './generated/cluster/v1/Control.js';
+export type { DispatcherClient, DispatcherHandlers } from './generated/cluster/v1/Dispatcher.js';
+export type { AgentMessage, AgentMessage__Output } from './generated/cluster/v1/AgentMessage.js';
+export type { ManagerMessage, ManagerMessage__Output } from './generated/cluster/v1/ManagerMessage.js';
+export type { AssignmentSet, AssignmentSet__Output } from './generated/cluster/v1/AssignmentSet.js';
+export type { ServiceChange, ServiceChange__Output } from './generated/cluster/v1/ServiceChange.js';
+export type { JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';

@@ -1,0 +1,35 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import type { ProtoGrpcType as ControlProto } from './generated/control.js';
+import type { ProtoGrpcType as DispatcherProto } from './generated/dispatcher.js';
+
+/** PROTO_DIR is the folder holding `cluster/v1/*.proto`. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+
+/**
+ * LOADER_OPTIONS are the proto-loader options; scripts/gen-proto.mjs gives the
+ * type generator the same ones, so the generated types describe these objects.
+ */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+/** ClusterProto is the loaded `cluster.v1` package with its services. */
+export type ClusterProto = ControlProto['cluster']['v1'] & DispatcherProto['cluster']['v1'];
+
+let cached: ClusterProto | undefined;
+
+/** loadClusterProto loads the protos once per process and returns `cluster.v1`. */
+export function loadClusterProto(): ClusterProto {
+  if (cached) return cached;
+  const def = protoLoader.loadSync(['cluster/v1/control.proto', 'cluster/v1/dispatcher.proto'], LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(def) as unknown as ControlProto & DispatcherProto;
+  cached = pkg.cluster.v1 as ClusterProto;
+  return cached;
+}

@@ -1,0 +1,174 @@
+/**
+ * The state model of ARCHITECTURE.md as plain values. Everything here is data:
+ * no I/O, no clocks, no randomness.
+ */
+
+/** PortSpec is one published port of a service. */
+export interface PortSpec {
+  /** target is the container port. */
+  target: number;
+  /** published is the port on every node (mode ingress) or the task's node (mode host); 0 means none. */
+  published: number;
+  /** protocol is "tcp" or "udp". @default "tcp" */
+  protocol: 'tcp' | 'udp';
+  /** mode is "ingress" (every node) or "host" (the task's own node). @default "ingress" */
+  mode: 'ingress' | 'host';
+}
+
+/** RestartPolicy says when a finished task is replaced in its slot. */
+export interface RestartPolicy {
+  /** condition: "any" replaces on every exit, "on-failure" only on a non-zero exit, "none" never. @default "any" */
+  condition: 'any' | 'on-failure' | 'none';
+  /** delayMs is how long after the exit the replacement starts. @default 500 */
+  delayMs: number;
+  /** maxAttempts bounds the replacements per slot; 0 means no bound. @default 0 */
+  maxAttempts: number;
+  /** windowMs is the window over which attempts are counted; 0 means ever. @default 0 */
+  windowMs: number;
+}
+
+/** Healthcheck is a normalized Compose healthcheck (times in ms). */
+export interface Healthcheck {
+  /** test is the Docker form: ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]. */
+  test: string[];
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+/** ServiceSpec is the normalized spec of one service of a stack. */
+export interface ServiceSpec {
+  /** name is the short name as written in the Compose file (`web`). */
+  name: string;
+  image: string;
+  /** command replaces the image's CMD when set. */
+  command?: string[];
+  /** entrypoint replaces the image's ENTRYPOINT when set. */
+  entrypoint?: string[];
+  /** env is the container environment. */
+  env: Record<string, string>;
+  /** labels are container labels given by the user. */
+  labels: Record<string, string>;
+  ports: PortSpec[];
+  mode: 'replicated' | 'global';
+  /** replicas is the desired count in replicated mode. @default 1 */
+  replicas: number;
+  restart: RestartPolicy;
+  /** constraints are placement constraints such as `node.labels.zone==eu`. */
+  constraints: string[];
+  healthcheck?: Healthcheck;
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  /** stopGracePeriodMs is how long a stop waits before SIGKILL. @default 10000 */
+  stopGracePeriodMs: number;
+  stopSignal?: string;
+}
+
+/** StackSpec is a whole stack: its name and services by short name. */
+export interface StackSpec {
+  name: string;
+  services: Record<string, ServiceSpec>;
+}
+
+/** TaskState is the observed state of a task, in lifecycle order. */
+export type TaskState =
+  | 'new'
+  | 'pending'
+  | 'assigned'
+  | 'preparing'
+  | 'starting'
+  | 'running'
+  | 'complete'
+  | 'failed'
+  | 'shutdown'
+  | 'rejected'
+  | 'orphaned';
+
+/** TERMINAL_STATES are the states a task never leaves. */
+export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
+
+/** isTerminal tells whether a task has finished for good. */
+export function isTerminal(state: TaskState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/** DesiredState is what the manager wants of a task. */
+export type DesiredState = 'running' | 'shutdown';
+
+/** Task is one replica slot of a service. */
+export interface Task {
+  id: string;
+  stack: string;
+  /** service is the full name, `stack_service`. */
+  service: string;
+  /** slot is 1..N in replicated mode, 0 in global mode. */
+  slot: number;
+  /** nodeId is "" until placed. */
+  nodeId: string;
+  desiredState: DesiredState;
+  state: TaskState;
+  containerId: string;
+  error: string;
+  exitCode: number;
+  health: '' | 'starting' | 'healthy' | 'unhealthy';
+  specVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Service is a stored service: full name, spec and version. */
+export interface Service {
+  /** name is the full name, `stack_service`. */
+  name: string;
+  stack: string;
+  spec: ServiceSpec;
+  /** specVersion increases on every change of spec (not on scale). */
+  specVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** NodeRole is the role a node joined with. */
+export type NodeRole = 'manager' | 'worker';
+/** NodeAvailability is set by operators: drain moves tasks off, pause takes no new ones. */
+export type NodeAvailability = 'active' | 'pause' | 'drain';
+/** NodeStatus is what the manager observes of a node. */
+export type NodeStatus = 'ready' | 'down' | 'unknown';
+
+/** Node is one host of the cluster. */
+export interface Node {
+  id: string;
+  name: string;
+  role: NodeRole;
+  address: string;
+  hostname: string;
+  labels: Record<string, string>;
+  availability: NodeAvailability;
+  status: NodeStatus;
+  statusMessage: string;
+  lastHeartbeat: number;
+  engineVersion: string;
+  nanoCpus: number;
+  memoryBytes: number;
+  createdAt: number;
+}
+
+/** fullServiceName joins a stack and a short service name as `stack_service`. */
+export function fullServiceName(stack: string, service: string): string {
+  return `${stack}_${service}`;
+}
+
+/** LABELS are the container labels every container made by an agent carries. */
+export const LABELS = {
+  stack: 'cluster.stack',
+  service: 'cluster.service',
+  task: 'cluster.task',
+  slot: 'cluster.slot',
+  spec: 'cluster.spec',
+  node: 'cluster.node',
+} as const;
+
+/** NAME_RE is what a stack or service name must match (as Compose project names). */
+export const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
