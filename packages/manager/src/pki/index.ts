@@ -1,0 +1,4 @@
+export * from './ca.js';
+export * from './identity.js';
+export * from './joinToken.js';
+export { createKeyAndCsr } from './keys.js';
