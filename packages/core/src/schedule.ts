@@ -1,0 +1,204 @@
+/**
+ * The scheduler: places pending tasks on nodes. A pipeline of small filters
+ * (as swarmkit's manager/scheduler/filter.go) decides which nodes may take a
+ * task of a service, and each filter explains its refusals; among the nodes
+ * left, the one with the fewest tasks of the same service wins, then the one
+ * with the fewest tasks overall, then the lowest node id.
+ */
+import { formatConstraint, matchConstraint, parseConstraints, type Constraint } from './constraints.js';
+import { isTerminal, type Node, type Service, type Task } from './model.js';
+
+export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
+export type { Constraint } from './constraints.js';
+
+/** ScheduleInput is what the scheduler sees: all tasks, all nodes, services by full name. */
+export interface ScheduleInput {
+  tasks: Task[];
+  nodes: Node[];
+  /** services by full name (`stack_service`). */
+  services: Map<string, Service>;
+}
+
+/** Placement assigns a pending task to a node. */
+export interface Placement {
+  taskId: string;
+  nodeId: string;
+}
+
+/** Unplaced is a pending task no node can take, with the reason. */
+export interface Unplaced {
+  taskId: string;
+  reason: string;
+}
+
+/** ScheduleResult is the scheduler's answer, ordered by service and slot. */
+export interface ScheduleResult {
+  placements: Placement[];
+  unplaced: Unplaced[];
+}
+
+/** NodeFilter checks one node for a task of a service and names its refusal (`down`, `drained`, …). */
+interface NodeFilter {
+  /** refuse returns undefined when the node passes, else a phrase completing "N nodes …". */
+  refuse(node: Node, constraints: readonly Constraint[]): string | undefined;
+}
+
+/** readyFilter refuses nodes that are not ready. */
+const readyFilter: NodeFilter = {
+  refuse: (node) => (node.status === 'ready' ? undefined : node.status === 'down' ? 'down' : 'not ready'),
+};
+
+/** availabilityFilter refuses paused and drained nodes: they take no new tasks. */
+const availabilityFilter: NodeFilter = {
+  refuse: (node) => (node.availability === 'active' ? undefined : node.availability === 'drain' ? 'drained' : 'paused'),
+};
+
+/** constraintFilter refuses nodes that fail a placement constraint, naming the first one failed. */
+const constraintFilter: NodeFilter = {
+  refuse: (node, constraints) => {
+    const failed = constraints.find((c) => !matchConstraint(node, c));
+    return failed === undefined ? undefined : `lacks ${formatConstraint(failed)}`;
+  },
+};
+
+/** FILTERS run in this order; a node is counted under the first filter that refuses it. */
+const FILTERS: readonly NodeFilter[] = [readyFilter, availabilityFilter, constraintFilter];
+
+/** NodeLoad is a node with its count of live tasks, updated as placements are made. */
+interface NodeLoad {
+  node: Node;
+  total: number;
+}
+
+/** Eligibility is the outcome of the filters for one set of constraints. */
+type Eligibility = { nodes: NodeLoad[] } | { reason: string };
+
+/** isLive tells whether a task holds a place on its node. */
+function isLive(t: Task): boolean {
+  return t.desiredState === 'running' && t.nodeId !== '' && !isTerminal(t.state);
+}
+
+/** isPending tells whether a task waits for the scheduler. */
+export function isPending(t: Task): boolean {
+  return t.desiredState === 'running' && t.nodeId === '' && (t.state === 'new' || t.state === 'pending');
+}
+
+function plural(n: number): string {
+  return n === 1 ? '1 node' : `${n} nodes`;
+}
+
+/** eligibility runs the filters over every node for one set of constraints. */
+function eligibility(loads: readonly NodeLoad[], texts: readonly string[]): Eligibility {
+  const constraints = parseConstraints(texts);
+  if ('error' in constraints) return { reason: `invalid placement: ${constraints.error}` };
+  const refusals = FILTERS.map(() => new Map<string, number>());
+  const nodes: NodeLoad[] = [];
+  for (const load of loads) {
+    let refused = false;
+    for (let i = 0; i < FILTERS.length && !refused; i++) {
+      const phrase = FILTERS[i]?.refuse(load.node, constraints);
+      if (phrase === undefined) continue;
+      const counts = refusals[i];
+      counts?.set(phrase, (counts.get(phrase) ?? 0) + 1);
+      refused = true;
+    }
+    if (!refused) nodes.push(load);
+  }
+  if (nodes.length > 0) return { nodes };
+  if (loads.length === 0) return { reason: 'no suitable node (no nodes)' };
+  const parts = refusals.flatMap((counts) => [...counts].map(([phrase, n]) => `${plural(n)} ${phrase}`));
+  return { reason: `no suitable node (${parts.join(', ')})` };
+}
+
+/** Candidate is a node in a service's heap: its count of the service's tasks and its load. */
+interface Candidate {
+  load: NodeLoad;
+  own: number;
+}
+
+function before(a: Candidate, b: Candidate): boolean {
+  if (a.own !== b.own) return a.own < b.own;
+  if (a.load.total !== b.load.total) return a.load.total < b.load.total;
+  return a.load.node.id < b.load.node.id;
+}
+
+function siftDown(heap: Candidate[], i: number): void {
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < n && before(heap[l] as Candidate, heap[m] as Candidate)) m = l;
+    if (r < n && before(heap[r] as Candidate, heap[m] as Candidate)) m = r;
+    if (m === i) return;
+    const tmp = heap[i] as Candidate;
+    heap[i] = heap[m] as Candidate;
+    heap[m] = tmp;
+    i = m;
+  }
+}
+
+function compareTasks(a: Task, b: Task): number {
+  if (a.service !== b.service) return a.service < b.service ? -1 : 1;
+  if (a.slot !== b.slot) return a.slot - b.slot;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * schedule places every pending task (desired running, state new or pending,
+ * no node) or says why it cannot. Pure; O(tasks + services × nodes + placements × log nodes).
+ */
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const nodes = [...input.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const loads = new Map<string, NodeLoad>(nodes.map((node) => [node.id, { node, total: 0 }]));
+  // own counts the live tasks of each service on each node.
+  const own = new Map<string, Map<string, number>>();
+  const pending = new Map<string, Task[]>();
+  for (const t of input.tasks) {
+    if (isPending(t)) {
+      const list = pending.get(t.service);
+      if (list) list.push(t);
+      else pending.set(t.service, [t]);
+    } else if (isLive(t)) {
+      const load = loads.get(t.nodeId);
+      if (!load) continue;
+      load.total++;
+      let counts = own.get(t.service);
+      if (!counts) own.set(t.service, (counts = new Map()));
+      counts.set(t.nodeId, (counts.get(t.nodeId) ?? 0) + 1);
+    }
+  }
+
+  const placements: Placement[] = [];
+  const unplaced: Unplaced[] = [];
+  const allLoads = [...loads.values()];
+  // Services with the same constraints share one run of the filters.
+  const byConstraints = new Map<string, Eligibility>();
+  for (const name of [...pending.keys()].sort()) {
+    const tasks = (pending.get(name) ?? []).sort(compareTasks);
+    const service = input.services.get(name);
+    if (!service) {
+      for (const t of tasks) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
+      continue;
+    }
+    const key = service.spec.constraints.join('\n');
+    let found = byConstraints.get(key);
+    if (!found) byConstraints.set(key, (found = eligibility(allLoads, service.spec.constraints)));
+    if ('reason' in found) {
+      for (const t of tasks) unplaced.push({ taskId: t.id, reason: found.reason });
+      continue;
+    }
+    const counts = own.get(name);
+    const heap: Candidate[] = found.nodes.map((load) => ({ load, own: counts?.get(load.node.id) ?? 0 }));
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    for (const t of tasks) {
+      // Only the chosen node's counts change, so restoring the heap at its root is enough.
+      const best = heap[0] as Candidate;
+      placements.push({ taskId: t.id, nodeId: best.load.node.id });
+      best.own++;
+      best.load.total++;
+      siftDown(heap, 0);
+    }
+  }
+  return { placements, unplaced };
+}
