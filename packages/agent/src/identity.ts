@@ -61,31 +61,9 @@ export function certificateNotAfter(certPem: string): Date {
 
 let x509Module: Promise<typeof X509> | undefined;
 
-// loadX509 imports @peculiar/x509 once, after making sure the Reflect metadata
-// functions its dependency tsyringe demands at load time exist. The library
-// registers only constructor-less classes, so a plain store is enough; an
-// existing polyfill (reflect-metadata, core-js) is left in place.
+// loadX509 imports @peculiar/x509 once, after reflect-metadata, which its
+// dependency tsyringe needs at load time.
 function loadX509(): Promise<typeof X509> {
-  const reflect = Reflect as typeof Reflect & { getMetadata?: unknown };
-  if (typeof reflect.getMetadata !== 'function') {
-    const store = new WeakMap<object, Map<unknown, unknown>>();
-    const getOwnMetadata = (key: unknown, target: object): unknown => store.get(target)?.get(key);
-    Object.assign(reflect, {
-      getOwnMetadata,
-      getMetadata(key: unknown, target: object): unknown {
-        for (let t: object | null = target; t !== null; t = Object.getPrototypeOf(t) as object | null) {
-          const value = getOwnMetadata(key, t);
-          if (value !== undefined) return value;
-        }
-        return undefined;
-      },
-      defineMetadata(key: unknown, value: unknown, target: object): void {
-        let entries = store.get(target);
-        if (entries === undefined) store.set(target, (entries = new Map()));
-        entries.set(key, value);
-      },
-    });
-  }
-  x509Module ??= import('@peculiar/x509');
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
   return x509Module;
 }

@@ -10,4 +10,6 @@ export type { AgentMessage, AgentMessage__Output } from './generated/cluster/v1/
 export type { ManagerMessage, ManagerMessage__Output } from './generated/cluster/v1/ManagerMessage.js';
 export type { AssignmentSet, AssignmentSet__Output } from './generated/cluster/v1/AssignmentSet.js';
 export type { ServiceChange, ServiceChange__Output } from './generated/cluster/v1/ServiceChange.js';
-export type { JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';
+export type { JoinResponse, JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';
+export type { JoinRequest, JoinRequest__Output } from './generated/cluster/v1/JoinRequest.js';
+export type { SessionHello, SessionHello__Output } from './generated/cluster/v1/SessionHello.js';

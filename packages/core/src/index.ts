@@ -1,5 +1,5 @@
 export * from './model.js';
-export {};
 export * from './errors.js';
 export * from './schedule.js';
 export * from './reconcile.js';
+export * from './compose/index.js';

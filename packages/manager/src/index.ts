@@ -1,1 +1,4 @@
-export {};
+export { Store, type Batch } from './store.js';
+export { startManager, newId, type Manager, type ManagerOptions } from './server.js';
+export { loadOrCreateIdentity, issueAdmin, writeAdmin, type ClusterIdentity, type AdminCredentials } from './identity.js';
+export { consoleLogger, type Logger } from './log.js';

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dockerExecutor, dockerFromHost } from './docker/adapter.js';
+import { engineInfo } from './docker/info.js';
+import { joinCluster } from './join.js';
+import { Session } from './session.js';
+import { Worker } from './worker.js';
+
+/** NodeState is what an agent keeps in its data dir besides its key and certificates. */
+interface NodeState {
+  nodeId: string;
+  manager: string;
+  name: string;
+  advertise: string;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${new Date().toISOString()} info agent: ${msg}\n`);
+}
+
+/**
+ * The agent daemon: `node main.js --data-dir DIR --manager HOST:PORT
+ * [--token T] [--name N] [--advertise ADDR] [--docker-host URL] [--label k=v]…`.
+ * The first start joins with the token; later starts reuse DIR's credentials.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      manager: { type: 'string' },
+      token: { type: 'string' },
+      name: { type: 'string' },
+      advertise: { type: 'string', default: '' },
+      'docker-host': { type: 'string' },
+      label: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const dataDir = values['data-dir'];
+  if (!dataDir) throw new Error('agent: --data-dir is required');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const stateFile = join(dataDir, 'node.json');
+  const docker = dockerFromHost(values['docker-host']);
+  const engine = await engineInfo(docker).catch((err: unknown) => {
+    throw new Error(`agent: the Docker engine at ${values['docker-host'] ?? 'unix:///var/run/docker.sock'} does not answer: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  let state: NodeState;
+  if (existsSync(stateFile)) {
+    state = JSON.parse(readFileSync(stateFile, 'utf8')) as NodeState;
+    if (values.manager) state.manager = values.manager;
+    if (values.advertise) state.advertise = values.advertise;
+  } else {
+    if (!values.token || !values.manager) throw new Error('agent: not a member yet; --token and --manager are required to join');
+    const labels: Record<string, string> = {};
+    for (const l of values.label ?? []) {
+      const i = l.indexOf('=');
+      if (i <= 0) throw new Error(`agent: invalid --label "${l}" (k=v)`);
+      labels[l.slice(0, i)] = l.slice(i + 1);
+    }
+    const name = values.name || hostname();
+    const creds = await joinCluster({ manager: values.manager, token: values.token, name, hostname: hostname(), advertise: values.advertise ?? '', labels });
+    writeFileSync(join(dataDir, 'ca.crt'), creds.caPem);
+    writeFileSync(join(dataDir, 'node.crt'), creds.certPem);
+    writeFileSync(join(dataDir, 'node.key'), creds.keyPem, { mode: 0o600 });
+    state = { nodeId: creds.nodeId, manager: values.manager, name, advertise: values.advertise || creds.localAddress };
+    writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
+    log(`joined as node ${name} (${creds.nodeId}, ${creds.role})`);
+  }
+  const worker = new Worker({ executor: dockerExecutor(docker), nodeId: state.nodeId, onStatus: (b) => session.report(b) });
+  await worker.start();
+  const session: Session = new Session({
+    manager: state.manager,
+    caPem: readFileSync(join(dataDir, 'ca.crt'), 'utf8'),
+    certPem: readFileSync(join(dataDir, 'node.crt'), 'utf8'),
+    keyPem: readFileSync(join(dataDir, 'node.key'), 'utf8'),
+    worker,
+    hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
+    log,
+    onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
+  });
+  session.start();
+  writeFileSync(join(dataDir, 'agent.pid'), `${process.pid}\n`);
+  log(`node ${state.name} (${state.nodeId}) started; manager ${state.manager}`);
+  const shutdown = (): void => {
+    session.stop();
+    worker.stop().finally(() => { process.exitCode = 0; });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

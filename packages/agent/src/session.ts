@@ -1,0 +1,140 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type Task__Output, type TaskStatus } from '@cluster/api';
+import type { ServiceSpec, Task, TaskState } from '@cluster/core';
+import type { Assignment, Observation } from './executor.js';
+import type { Worker } from './worker.js';
+import { checkManagerIdentity } from './join.js';
+
+/** SessionOptions configure an agent's session with the manager. */
+export interface SessionOptions {
+  manager: string;
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  worker: Worker;
+  hello: () => { hostname: string; advertiseAddress: string; engineVersion: string; nanoCpus: number; memoryBytes: number };
+  log: (msg: string) => void;
+  /** onState is told when the session opens or ends. */
+  onState?: (s: { connected: boolean; nodeId: string; lastError: string }) => void;
+  /** maxBackoffMs bounds the wait between reconnects. @default 2000 */
+  maxBackoffMs?: number;
+}
+
+/**
+ * Session keeps one stream to the manager open, reconnecting with backoff:
+ * hello (with what runs now), heartbeats, task status up; assignments down.
+ * Containers keep running while the manager is away.
+ */
+export class Session {
+  private readonly o: SessionOptions;
+  private client: InstanceType<ReturnType<typeof loadClusterProto>['Dispatcher']>;
+  private call: grpc.ClientDuplexStream<AgentMessage, ManagerMessage__Output> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnect: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private backoff = 100;
+  private pending: Observation[] = [];
+  /** nodeId is set once the manager accepted the session. */
+  nodeId = '';
+  /** connected tells whether a session is open and accepted. */
+  connected = false;
+  /** lastError is why the last session ended. */
+  lastError = '';
+
+  constructor(o: SessionOptions) {
+    this.o = o;
+    const proto = loadClusterProto();
+    const creds = grpc.credentials.createSsl(Buffer.from(o.caPem), Buffer.from(o.keyPem), Buffer.from(o.certPem), { checkServerIdentity: checkManagerIdentity });
+    this.client = new proto.Dispatcher(o.manager, creds, {
+      // Names are not checked (checkManagerIdentity checks the role); a
+      // fixed name keeps TLS from being handed an IP address as server name.
+      'grpc.ssl_target_name_override': 'manager',
+      'grpc.keepalive_time_ms': 5000,
+      'grpc.keepalive_timeout_ms': 3000,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': o.maxBackoffMs ?? 2000,
+    });
+  }
+
+  start(): void {
+    this.open();
+  }
+
+  /** report sends task observations now, or with the next hello if no session is open. */
+  report(batch: Observation[]): void {
+    if (this.call && this.connected) this.call.write({ status: { statuses: batch.map(toApiStatus) } });
+    else this.pending.push(...batch);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.reconnect) clearTimeout(this.reconnect);
+    this.call?.cancel();
+    this.client.close();
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const call = this.client.Session();
+    this.call = call;
+    const hello = this.o.hello();
+    this.pending = [];
+    call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus) } });
+    call.on('data', (m: ManagerMessage__Output) => {
+      if (m.msg === 'accepted' && m.accepted) {
+        this.connected = true;
+        this.backoff = 100;
+        this.nodeId = m.accepted.nodeId;
+        if (this.heartbeat) clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), m.accepted.heartbeatPeriodMs || 500);
+        this.o.log(`session: accepted as node ${m.accepted.nodeId}`);
+        this.o.onState?.({ connected: true, nodeId: this.nodeId, lastError: '' });
+        if (this.pending.length > 0) this.report(this.pending.splice(0));
+      } else if (m.msg === 'assignments' && m.assignments) {
+        const a = m.assignments;
+        const tasks = a.tasks.map(toAssignment);
+        const done = a.type === 'FULL' ? this.o.worker.setAssignments(tasks) : this.o.worker.applyChanges(tasks, a.removed);
+        done.catch((err: unknown) => this.o.log(`session: applying assignments failed: ${String(err)}`));
+      }
+    });
+    const ended = (why: string): void => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      this.connected = false;
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.lastError = why;
+      this.o.onState?.({ connected: false, nodeId: this.nodeId, lastError: why });
+      if (this.stopped) return;
+      this.o.log(`session: ended (${why}); reconnecting in ${this.backoff} ms`);
+      this.reconnect = setTimeout(() => this.open(), this.backoff);
+      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 2000);
+    };
+    call.on('error', (err: grpc.ServiceError) => ended(err.details || err.message));
+    call.on('end', () => ended('closed by the manager'));
+  }
+}
+
+function toAssignment(t: Task__Output): Assignment {
+  const task: Task = {
+    id: t.id,
+    stack: t.stack,
+    service: t.service,
+    slot: t.slot,
+    nodeId: t.nodeId,
+    desiredState: t.desiredState === 'shutdown' ? 'shutdown' : 'running',
+    state: t.state as TaskState,
+    containerId: t.containerId,
+    error: t.error,
+    exitCode: t.exitCode,
+    health: t.health as Task['health'],
+    specVersion: t.specVersion,
+    createdAt: t.createdAtMs,
+    updatedAt: t.updatedAtMs,
+  };
+  return { task, spec: JSON.parse(t.specJson || '{}') as ServiceSpec };
+}
+
+function toApiStatus(o: Observation): TaskStatus {
+  return { taskId: o.taskId, state: o.state, containerId: o.containerId, error: o.error, exitCode: o.exitCode, health: o.health, observedAtMs: o.observedAt };
+}

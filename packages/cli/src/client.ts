@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import type { PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import { loadClusterProto, type ControlClient } from '@cluster/api';
+import { CliError, type Io } from './io.js';
+import { readConfig } from './config.js';
+
+// The manager's certificate is checked by chain and role, not by name; a
+// fixed server name keeps TLS from being handed an IP address as one.
+const TARGET_NAME = { 'grpc.ssl_target_name_override': 'manager' };
+
+/** Control is a promise-returning view of the Control API. */
+export interface Control {
+  address: string;
+  call<Res>(method: keyof ControlClient & string, req: object, timeoutMs?: number): Promise<Res>;
+  close(): void;
+}
+
+/** connectControl opens a Control client from CLUSTER_HOME (or --manager). */
+export function connectControl(io: Io, managerOverride?: string): Control {
+  const cfg = readConfig(io);
+  const address = managerOverride || cfg.manager;
+  let ca: Buffer, key: Buffer, cert: Buffer;
+  try {
+    ca = readFileSync(cfg.caFile);
+    key = readFileSync(cfg.keyFile);
+    cert = readFileSync(cfg.certFile);
+  } catch (err) {
+    throw new CliError(`cannot read the admin credentials: ${(err as Error).message} (run cluster init again)`);
+  }
+  const proto = loadClusterProto();
+  const creds = grpc.credentials.createSsl(ca, key, cert, {
+    checkServerIdentity: (_host: string, c: PeerCertificate) => {
+      const ou = c.subject?.OU;
+      return (Array.isArray(ou) ? ou : [ou]).includes('manager') ? undefined : new Error('the server is not a manager of this cluster');
+    },
+  });
+  const client = new proto.Control(address, creds, TARGET_NAME) as unknown as ControlClient & Record<string, Function>;
+  return {
+    address,
+    call<Res>(method: string, req: object, timeoutMs = 10000): Promise<Res> {
+      return new Promise<Res>((resolve, reject) => {
+        const fn = client[method] as Function;
+        fn.call(client, req, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
+          if (err) reject(explain(err, address));
+          else resolve(res);
+        });
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** explain turns a gRPC error into one clear line. */
+export function explain(err: grpc.ServiceError, address: string): CliError {
+  if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
+    return new CliError(`cannot reach the manager at ${address}: ${err.details || err.message} (is it running? see cluster init, or pass --manager ADDR)`);
+  }
+  if (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) {
+    return new CliError(`the manager at ${address} refused: ${err.details}`);
+  }
+  return new CliError(err.details || err.message);
+}

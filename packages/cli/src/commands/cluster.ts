@@ -1,0 +1,129 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CliError, type Io } from '../io.js';
+import { clusterHome, writeConfig } from '../config.js';
+import { connectControl } from '../client.js';
+import { alivePid, removeIfStale, sleep, startDaemon } from '../daemon.js';
+
+/** InitOptions are the flags of `cluster init`. */
+export interface InitOptions {
+  listen: string;
+  advertise?: string;
+  dataDir?: string;
+  name?: string;
+  agent: boolean;
+  dockerHost?: string;
+  heartbeatMs?: string;
+  downAfterMs?: string;
+}
+
+/** init creates (or resumes) a cluster: runs the manager and, unless --no-agent, a local agent. */
+export async function init(io: Io, o: InitOptions): Promise<void> {
+  const dataDir = resolve(io.cwd, o.dataDir ?? join(clusterHome(io), 'data'));
+  const managerDir = join(dataDir, 'manager');
+  mkdirSync(managerDir, { recursive: true, mode: 0o700 });
+  const readyFile = join(managerDir, 'manager.json');
+  const running = alivePid(readyFile);
+  let advertise: string;
+  if (running) {
+    advertise = (JSON.parse(readFileSync(readyFile, 'utf8')) as { advertise: string }).advertise;
+    io.err(`a manager already runs for ${managerDir} (pid ${running}); using it\n`);
+  } else {
+    rmSync(readyFile, { force: true });
+    const resumed = existsSync(join(managerDir, 'store.db'));
+    const args = ['--data-dir', managerDir, '--listen', o.listen];
+    if (o.advertise) args.push('--advertise', o.advertise);
+    if (o.heartbeatMs) args.push('--heartbeat-ms', o.heartbeatMs);
+    if (o.downAfterMs) args.push('--down-after-ms', o.downAfterMs);
+    const d = await startDaemon({ which: 'manager', args, logFile: join(managerDir, 'manager.log'), ready: () => existsSync(readyFile), timeoutMs: 30000 });
+    advertise = (JSON.parse(readFileSync(readyFile, 'utf8')) as { advertise: string }).advertise;
+    io.err(`${resumed ? 'resumed the cluster in' : 'created a cluster in'} ${managerDir}; manager pid ${d.pid} on ${advertise}\n`);
+  }
+  const managerAddr = advertise.startsWith('0.0.0.0:') ? advertise.replace('0.0.0.0', '127.0.0.1') : advertise;
+  writeConfig(io, managerAddr, join(managerDir, 'admin'));
+  if (!o.agent) {
+    io.out(`manager ready at ${managerAddr}\n`);
+    return;
+  }
+  const control = connectControl(io);
+  try {
+    const { token } = await control.call<{ token: string }>('GetJoinToken', { role: 'manager' });
+    const name = o.name ?? hostname();
+    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: [] });
+    await waitNodeReady(control, name, 30000);
+    io.out(`manager ready at ${managerAddr}; node ${name} is ready\n`);
+  } finally {
+    control.close();
+  }
+}
+
+/** JoinOptions are the flags of `cluster join`. */
+export interface JoinOptions {
+  token: string;
+  dataDir?: string;
+  name?: string;
+  advertise?: string;
+  dockerHost?: string;
+  label: string[];
+}
+
+/** join runs an agent that joins the cluster at `manager` with a token. */
+export async function join_(io: Io, manager: string, o: JoinOptions): Promise<void> {
+  const dataDir = resolve(io.cwd, o.dataDir ?? join(clusterHome(io), 'data'));
+  const name = o.name ?? hostname();
+  await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label });
+  io.out(`node ${name} joined the cluster at ${manager}\n`);
+}
+
+interface AgentRun {
+  dataDir: string;
+  manager: string;
+  token: string;
+  name: string;
+  advertise?: string;
+  dockerHost?: string;
+  labels: string[];
+}
+
+async function runAgent(io: Io, a: AgentRun): Promise<void> {
+  const agentDir = join(a.dataDir, 'agent');
+  mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+  const pidFile = join(agentDir, 'agent.pid');
+  const running = alivePid(pidFile);
+  if (running) {
+    io.err(`an agent already runs for ${agentDir} (pid ${running}); using it\n`);
+    return;
+  }
+  removeIfStale(pidFile);
+  const statusFile = join(agentDir, 'status.json');
+  rmSync(statusFile, { force: true });
+  const args = ['--data-dir', agentDir, '--manager', a.manager, '--token', a.token, '--name', a.name];
+  if (a.advertise) args.push('--advertise', a.advertise.replace(/:\d+$/, ''));
+  if (a.dockerHost) args.push('--docker-host', a.dockerHost);
+  for (const l of a.labels) args.push('--label', l);
+  await startDaemon({
+    which: 'agent',
+    args,
+    logFile: join(agentDir, 'agent.log'),
+    ready: () => {
+      if (!existsSync(statusFile)) return false;
+      try {
+        return (JSON.parse(readFileSync(statusFile, 'utf8')) as { connected?: boolean }).connected === true;
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs: 30000,
+  });
+}
+
+async function waitNodeReady(control: ReturnType<typeof connectControl>, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { nodes } = await control.call<{ nodes: { name: string; status: string }[] }>('ListNodes', {});
+    if (nodes.some((n) => n.name === name && n.status === 'ready')) return;
+    await sleep(100);
+  }
+  throw new CliError(`node ${name} did not become ready within ${timeoutMs / 1000}s`);
+}

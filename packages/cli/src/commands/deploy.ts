@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultStackName, formatProblem, loadCompose, NAME_RE, type StackSpec } from '@cluster/core';
+import { CliError, type Io } from '../io.js';
+import { connectControl, type Control } from '../client.js';
+import { sleep } from '../daemon.js';
+
+/** DeployOptions are the flags of `cluster deploy`. */
+export interface DeployOptions {
+  name?: string;
+  detach: boolean;
+  dryRun: boolean;
+  timeout: string;
+  manager?: string;
+}
+
+interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number }
+interface ApiTask { id: string; service: string; slot: number; state: string; error: string; desiredState: string; specVersion: number; updatedAtMs: number }
+
+/** loadStackFile reads and validates a Compose file, printing warnings; errors become one CliError. */
+export function loadStackFile(io: Io, file: string, name?: string): StackSpec {
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`deploy: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const stackName = name ?? undefined;
+  if (stackName !== undefined && !NAME_RE.test(stackName)) {
+    throw new CliError(`deploy: invalid stack name "${stackName}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+  const result = loadCompose(text, { file, stackName: stackName ?? defaultStackNameOf(path), env });
+  for (const w of result.warnings) io.err(`warning: ${formatProblem(w)}\n`);
+  if (result.errors.length > 0 || !result.spec) {
+    const shown = result.errors.map((e) => formatProblem(e, text)).join('\n');
+    throw new CliError(`${shown}\n${file}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; nothing was deployed`);
+  }
+  return result.spec;
+}
+
+function defaultStackNameOf(path: string): string | undefined {
+  const n = defaultStackName(path);
+  return n || undefined;
+}
+
+/** deploy sends a stack and, unless --detach, waits until every service converged. */
+export async function deploy(io: Io, file: string, o: DeployOptions): Promise<void> {
+  const spec = loadStackFile(io, file, o.name);
+  const timeoutMs = parseTimeout(o.timeout);
+  const control = connectControl(io, o.manager);
+  try {
+    const started = Date.now();
+    const r = await control.call<{ changes: { service: string; action: string }[] }>('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
+    for (const c of r.changes) io.out(`${c.action.padEnd(9)} ${c.service}\n`);
+    if (o.dryRun) {
+      io.out(`dry run: nothing was changed\n`);
+      return;
+    }
+    if (o.detach) return;
+    await waitConverged(io, control, spec.name, started, timeoutMs);
+  } finally {
+    control.close();
+  }
+}
+
+/** waitConverged polls the stack's services until all converge, or fails with the reason. */
+export async function waitConverged(io: Io, control: Control, stack: string, since: number, timeoutMs: number): Promise<void> {
+  const deadline = since + timeoutMs;
+  let last = '';
+  const unplacedSince = new Map<string, number>();
+  for (;;) {
+    const { services } = await control.call<{ services: ApiService[] }>('ListServices', { stack });
+    const line = services.map((s) => `${s.name} ${s.running}/${s.desired}`).join(', ');
+    if (line !== last) {
+      io.err(`progress: ${line || '(no services)'}\n`);
+      last = line;
+    }
+    if (services.every((s) => s.converged)) {
+      io.out(`stack ${stack} converged: ${line || 'no services'}\n`);
+      return;
+    }
+    const { tasks } = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true });
+    for (const s of services) {
+      if (s.converged) continue;
+      const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);
+      const rejected = mine.find((t) => t.state === 'rejected');
+      if (rejected) throw new CliError(`deploy: ${s.name} cannot run: ${rejected.error}`);
+      const failed = mine.filter((t) => t.state === 'failed');
+      if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error})`);
+      const pending = mine.find((t) => t.state === 'pending' && t.error);
+      if (pending) {
+        const first = unplacedSince.get(s.name) ?? Date.now();
+        unplacedSince.set(s.name, first);
+        if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${pending.error}`);
+      } else unplacedSince.delete(s.name);
+    }
+    if (Date.now() > deadline) {
+      const why = services.filter((s) => !s.converged).map((s) => `${s.name} ${s.running}/${s.desired}${s.error ? ` (${s.error})` : ''}`).join(', ');
+      throw new CliError(`deploy: not converged after ${timeoutMs / 1000}s: ${why}`);
+    }
+    await sleep(250);
+  }
+}
+
+/** parseTimeout reads a duration like 90s, 2m or 1500ms. */
+export function parseTimeout(text: string): number {
+  const m = /^(\d+)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new CliError(`--timeout: invalid duration "${text}" (like 90s, 2m)`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60000 : n * 1000;
+}

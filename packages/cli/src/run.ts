@@ -1,0 +1,117 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, type Io } from './io.js';
+import { init, join_ } from './commands/cluster.js';
+import { token } from './commands/token.js';
+import { deploy } from './commands/deploy.js';
+import { nodes, ps, rm, scale, services } from './commands/manage.js';
+
+/**
+ * run is the whole `cluster` CLI as a function: it parses argv (without the
+ * node and script entries), runs the command, and returns the exit status.
+ * It never calls process.exit.
+ */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const program = new Command('cluster')
+    .description('Deploy Compose stacks across hosts: a manager schedules service replicas onto agents.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError(false);
+  const manager = (): Option => new Option('--manager <addr>', 'manager address host:port (default: from CLUSTER_HOME/config.json)');
+
+  program.command('init')
+    .description('create a cluster on this host (or resume the one in --data-dir): runs the manager and a local agent')
+    .option('--listen <host:port>', 'address the manager listens on', '0.0.0.0:7700')
+    .option('--advertise <addr>', 'address other hosts reach this host on (default: the listen address, or 127.0.0.1)')
+    .option('--data-dir <dir>', 'folder for the CA, keys and store (default: $CLUSTER_HOME/data)')
+    .option('--name <node>', 'name of the local node (default: the hostname)')
+    .option('--no-agent', 'run only the manager, no agent on this host')
+    .option('--docker-host <url>', 'Docker engine of the local agent (default: unix:///var/run/docker.sock)')
+    .option('--heartbeat-ms <n>', 'agent heartbeat period in ms', '500')
+    .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', '2500')
+    .action(async (o) => init(io, o));
+
+  program.command('join')
+    .description('join this host to a cluster as a node: runs an agent')
+    .argument('<addr>', 'manager address host:port')
+    .requiredOption('--token <token>', 'join token (from: cluster token worker)')
+    .option('--name <node>', 'node name (default: the hostname)')
+    .option('--advertise <addr>', 'address other hosts reach this host on (default: the address used to reach the manager)')
+    .option('--data-dir <dir>', 'folder for the node key and certificates (default: $CLUSTER_HOME/data)')
+    .option('--docker-host <url>', 'Docker engine to drive (default: unix:///var/run/docker.sock)')
+    .option('--label <k=v>', 'node label, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (addr: string, o) => join_(io, addr, o));
+
+  program.command('deploy')
+    .description('create or update a stack from a Compose file and wait until it converged')
+    .argument('[file]', 'Compose file')
+    .option('-c, --compose-file <file>', 'Compose file (same as the argument)')
+    .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
+    .option('-d, --detach', 'return once the manager stored the stack', false)
+    .option('--dry-run', 'validate and show what would change, change nothing', false)
+    .option('--timeout <duration>', 'how long to wait for convergence', '120s')
+    .addOption(manager())
+    .action(async (file: string | undefined, o) => {
+      const f = o.composeFile ?? file;
+      if (!f) throw new CliError('deploy: give a Compose file (cluster deploy stack.yml)');
+      await deploy(io, f, o);
+    });
+
+  program.command('scale')
+    .description('set the replica count of services: cluster scale web=3 worker=0')
+    .argument('<service=n...>', 'service (web or stack_web) and replica count')
+    .option('--stack <stack>', 'stack of short service names')
+    .addOption(manager())
+    .action(async (pairs: string[], o) => scale(io, pairs, o));
+
+  program.command('services')
+    .description('list services')
+    .argument('[stack]', 'only this stack')
+    .option('--format <format>', 'table or json', 'table')
+    .addOption(manager())
+    .action(async (stack: string | undefined, o) => services(io, stack, o));
+
+  program.command('ps')
+    .description('list tasks of a stack or a service')
+    .argument('[filter]', 'stack or service name')
+    .option('-a, --all', 'include finished tasks (history)', false)
+    .option('--format <format>', 'table or json', 'table')
+    .addOption(manager())
+    .action(async (filter: string | undefined, o) => ps(io, filter, o));
+
+  program.command('nodes')
+    .description('list nodes')
+    .option('--format <format>', 'table or json', 'table')
+    .addOption(manager())
+    .action(async (o) => nodes(io, o));
+
+  program.command('rm')
+    .description('remove a stack: its services and containers on every node')
+    .argument('<stack>', 'stack name')
+    .option('--volumes', 'also remove its named volumes', false)
+    .option('-d, --detach', 'do not wait for the containers to stop', false)
+    .addOption(manager())
+    .action(async (stack: string, o) => rm(io, stack, o));
+
+  program.command('token')
+    .description('print a join token')
+    .argument('<role>', 'worker or manager')
+    .option('-q, --quiet', 'print only the token', false)
+    .addOption(manager())
+    .action(async (role: string, o) => token(io, role, o));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return err.exitCode || 2;
+    }
+    if (err instanceof CliError) {
+      io.err(`cluster: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.err(`cluster: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,94 @@
+import * as grpc from '@grpc/grpc-js';
+import { RPC_ROLES, type Role } from './roles.js';
+
+/** Caller is the authenticated identity behind a call. */
+export interface Caller {
+  /** kind is "admin", "node" or "anonymous". */
+  kind: Role;
+  /** name is the certificate's common name: the node id or the admin name. */
+  name: string;
+  /** certRole is the role written in the certificate (admin, manager, worker). */
+  certRole: string;
+}
+
+/**
+ * Authenticate turns a call's TLS peer certificate into a Caller, or an error
+ * message. It verifies the certificate against the cluster CA and revocation.
+ */
+export type Authenticate = (peerCertDer: Buffer | undefined) => Caller | { error: string };
+
+type AnyCall = {
+  getAuthContext(): { sslPeerCertificate?: { raw?: Buffer } } | null;
+  getPath(): string;
+};
+
+/**
+ * guardService wraps every handler of a service so that it runs only for a
+ * caller whose kind RPC_ROLES allows; the handler reads the caller with
+ * callerOf(call). A refused unary call answers PERMISSION_DENIED or
+ * UNAUTHENTICATED; a refused stream is ended with that status.
+ */
+export function guardService<H extends grpc.UntypedServiceImplementation>(
+  service: grpc.ServiceDefinition,
+  handlers: H,
+  authenticate: Authenticate,
+): grpc.UntypedServiceImplementation {
+  const out: grpc.UntypedServiceImplementation = {};
+  for (const [name, def] of Object.entries(service)) {
+    const impl = handlers[name] as ((...args: unknown[]) => unknown) | undefined;
+    const path = def.path;
+    out[name] = ((call: AnyCall & Record<string, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
+      const refusal = admit(path, call, authenticate);
+      if (refusal) {
+        const err = Object.assign(new Error(refusal.details), refusal);
+        if (callback) callback(err);
+        else (call as unknown as grpc.ServerDuplexStream<unknown, unknown>).destroy(err);
+        return;
+      }
+      if (!impl) {
+        const err = Object.assign(new Error(`${path}: not served`), { code: grpc.status.UNIMPLEMENTED, details: `${path}: not served` });
+        if (callback) callback(err);
+        else (call as unknown as grpc.ServerDuplexStream<unknown, unknown>).destroy(err);
+        return;
+      }
+      return impl.call(handlers, call, callback);
+    }) as unknown as grpc.UntypedHandleCall;
+  }
+  return out;
+}
+
+const callers = new WeakMap<object, Caller>();
+
+/** callerOf returns the authenticated caller of a call admitted by guardService. */
+export function callerOf(call: object): Caller {
+  const c = callers.get(call);
+  if (!c) throw new Error('callerOf: call was not admitted by guardService');
+  return c;
+}
+
+function admit(path: string, call: AnyCall & object, authenticate: Authenticate): { code: grpc.status; details: string } | undefined {
+  const allowed = RPC_ROLES[path];
+  if (!allowed || allowed.length === 0) {
+    return { code: grpc.status.PERMISSION_DENIED, details: `${path}: no role may call this method` };
+  }
+  const raw = call.getAuthContext()?.sslPeerCertificate?.raw;
+  let caller: Caller;
+  if (!raw) {
+    caller = { kind: 'anonymous', name: '', certRole: '' };
+  } else {
+    const who = authenticate(raw);
+    if ('error' in who) return { code: grpc.status.UNAUTHENTICATED, details: who.error };
+    caller = who;
+  }
+  if (!allowed.includes(caller.kind)) {
+    if (caller.kind === 'anonymous') {
+      return {
+        code: grpc.status.UNAUTHENTICATED,
+        details: `${path} needs a certificate of this cluster (none was presented, or it is expired or signed by another CA)`,
+      };
+    }
+    return { code: grpc.status.PERMISSION_DENIED, details: `${path}: a ${caller.kind} certificate (${caller.certRole} ${caller.name}) may not call this method` };
+  }
+  callers.set(call, caller);
+  return undefined;
+}

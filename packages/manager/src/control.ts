@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { ClusterError, NAME_RE, fullServiceName, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
+import type { Service as ApiService } from '@cluster/api';
+import type { Store } from './store.js';
+import type { ClusterIdentity } from './identity.js';
+import { caDigest, signJoinToken } from './pki/index.js';
+import { nodeToApi, taskToApi } from './convert.js';
+import { toServiceError } from './status.js';
+
+/** ControlOptions are what the Control API works on. */
+export interface ControlOptions {
+  store: Store;
+  identity: ClusterIdentity;
+  kick: () => void;
+  /** advertise is the `host:port` agents dial, put into join answers. */
+  advertise: string;
+  /** tokenTtlMs is the default lifetime of join tokens. @default 24 h */
+  tokenTtlMs: number;
+  now?: () => number;
+}
+
+type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
+
+/** controlHandlers implements the Control service (wrap it with guardService). */
+export function controlHandlers(o: ControlOptions): Record<string, Unary> {
+  const now = o.now ?? Date.now;
+  const { store } = o;
+  const unary = (fn: (req: any) => unknown | Promise<unknown>): Unary => (call, cb) => {
+    Promise.resolve()
+      .then(() => fn(call.request))
+      .then((r) => cb(null, r), (err) => cb(toServiceError(err)));
+  };
+  return {
+    DeployStack: unary((req: { name: string; specJson: string; dryRun: boolean }) => {
+      const stack = parseStack(req.name, req.specJson);
+      const t = now();
+      const changes: { service: string; action: string; specVersion: number }[] = [];
+      const put: Service[] = [];
+      const existing = new Map(store.allServices().filter((s) => s.stack === stack.name).map((s) => [s.name, s]));
+      checkPublishedPorts(store.allServices(), stack);
+      for (const spec of Object.values(stack.services)) {
+        const name = fullServiceName(stack.name, spec.name);
+        const old = existing.get(name);
+        existing.delete(name);
+        if (!old) {
+          put.push({ name, stack: stack.name, spec, specVersion: 1, createdAt: t, updatedAt: t });
+          changes.push({ service: name, action: 'create', specVersion: 1 });
+        } else if (sameSpec(old.spec, spec)) {
+          if (old.spec.replicas !== spec.replicas) put.push({ ...old, spec, updatedAt: t });
+          changes.push({ service: name, action: old.spec.replicas !== spec.replicas ? 'scale' : 'unchanged', specVersion: old.specVersion });
+        } else {
+          put.push({ ...old, spec, specVersion: old.specVersion + 1, updatedAt: t });
+          changes.push({ service: name, action: 'update', specVersion: old.specVersion + 1 });
+        }
+      }
+      for (const old of existing.values()) changes.push({ service: old.name, action: 'remove', specVersion: old.specVersion });
+      if (!req.dryRun) {
+        store.update({ putServices: put, deleteServices: [...existing.keys()] });
+        o.kick();
+      }
+      return { changes };
+    }),
+    RemoveStack: unary((req: { name: string }) => {
+      const names = store.allServices().filter((s) => s.stack === req.name).map((s) => s.name);
+      if (names.length === 0) throw new ClusterError('not_found', `rm: stack "${req.name}" not found (see: cluster services)`);
+      store.update({ deleteServices: names });
+      o.kick();
+      return { services: names };
+    }),
+    ScaleServices: unary((req: { targets: { service: string; replicas: number }[]; stack: string }) => {
+      const all = store.allServices();
+      const resolved = req.targets.map((tg) => ({ service: resolveService(all, tg.service, req.stack), replicas: tg.replicas }));
+      const t = now();
+      const put: Service[] = [];
+      for (const r of resolved) {
+        if (r.service.spec.mode === 'global') throw new ClusterError('failed_precondition', `scale: ${r.service.name} is a global service; it runs one task per node and cannot be scaled`);
+        if (!Number.isInteger(r.replicas) || r.replicas < 0 || r.replicas > 100000) {
+          throw new ClusterError('invalid_argument', `scale: invalid replica count ${r.replicas} for ${r.service.name} (0-100000)`);
+        }
+        put.push({ ...r.service, spec: { ...r.service.spec, replicas: r.replicas }, updatedAt: t });
+      }
+      store.update({ putServices: put });
+      o.kick();
+      return { services: put.map((s) => serviceToApi(s, store.allTasks())) };
+    }),
+    ListServices: unary((req: { stack: string }) => {
+      const tasks = store.allTasks();
+      const services = store.allServices().filter((s) => !req.stack || s.stack === req.stack).sort((a, b) => a.name.localeCompare(b.name));
+      return { services: services.map((s) => serviceToApi(s, tasks)) };
+    }),
+    ListTasks: unary((req: { filter: string; all: boolean }) => {
+      const f = req.filter;
+      const services = store.allServices();
+      let match: (t: Task) => boolean = () => true;
+      if (f) {
+        if (services.some((s) => s.stack === f) || store.allTasks().some((t) => t.stack === f)) match = (t) => t.stack === f;
+        else {
+          const s = resolveService(services, f, '');
+          match = (t) => t.service === s.name;
+        }
+      }
+      const names = new Map(store.allNodes().map((n) => [n.id, n.name]));
+      const tasks = store.allTasks()
+        .filter((t) => match(t) && (req.all || t.desiredState === 'running' || t.state !== 'shutdown'))
+        .sort((a, b) => a.service.localeCompare(b.service) || a.slot - b.slot || a.nodeId.localeCompare(b.nodeId) || b.createdAt - a.createdAt);
+      return { tasks: tasks.map((t) => taskToApi(t, '', names.get(t.nodeId) ?? '')) };
+    }),
+    ListNodes: unary(() => ({ nodes: store.allNodes().sort((a, b) => a.name.localeCompare(b.name)).map(nodeToApi) })),
+    GetJoinToken: unary(async (req: { role: string }) => {
+      if (req.role !== 'worker' && req.role !== 'manager') throw new ClusterError('invalid_argument', `token: unknown role "${req.role}" (worker or manager)`);
+      const gen = Number(store.getMeta(`token.gen.${req.role}`) ?? '0');
+      const token = await signJoinToken(o.identity.tokenSecret, {
+        clusterId: o.identity.clusterId,
+        role: req.role,
+        caDigest: caDigest(o.identity.ca.certPem),
+        jti: randomBytes(8).toString('hex'),
+        gen,
+      }, { ttlMs: o.tokenTtlMs, now: new Date(now()) });
+      return { token, managerAddress: o.advertise };
+    }),
+  };
+}
+
+/** serviceToApi summarizes a service and its tasks for listings. */
+export function serviceToApi(s: Service, tasks: Task[]): ApiService {
+  const mine = tasks.filter((t) => t.service === s.name && t.desiredState === 'running');
+  const current = mine.filter((t) => t.specVersion === s.specVersion);
+  const running = current.filter((t) => t.state === 'running').length;
+  const desired = s.spec.mode === 'global' ? current.length : s.spec.replicas;
+  const stale = mine.length - current.length;
+  const withError = [...tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.error)].sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  const converged = running === desired && current.length === desired && stale === 0;
+  return {
+    name: s.name,
+    stack: s.stack,
+    mode: s.spec.mode,
+    replicas: s.spec.mode === 'global' ? desired : s.spec.replicas,
+    running,
+    image: s.spec.image,
+    specVersion: s.specVersion,
+    specJson: JSON.stringify(s.spec),
+    desired,
+    converged,
+    error: converged ? '' : withError?.error ?? '',
+  };
+}
+
+function resolveService(all: Service[], name: string, stack: string): Service {
+  const exact = all.find((s) => s.name === name);
+  if (exact) return exact;
+  const short = all.filter((s) => s.spec.name === name && (!stack || s.stack === stack));
+  if (short.length === 1) return short[0]!;
+  if (short.length > 1) {
+    throw new ClusterError('invalid_argument', `service "${name}" is ambiguous: ${short.map((s) => s.name).join(', ')}; name it as stack_service`);
+  }
+  throw new ClusterError('not_found', `service "${name}" not found${stack ? ` in stack "${stack}"` : ''} (see: cluster services)`);
+}
+
+function sameSpec(a: ServiceSpec, b: ServiceSpec): boolean {
+  return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
+}
+
+function parseStack(name: string, specJson: string): StackSpec {
+  if (!NAME_RE.test(name)) throw new ClusterError('invalid_argument', `deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
+  let spec: StackSpec;
+  try {
+    spec = JSON.parse(specJson) as StackSpec;
+  } catch (err) {
+    throw new ClusterError('invalid_argument', 'deploy: the stack spec is not valid JSON', { cause: err });
+  }
+  if (!spec || typeof spec.services !== 'object' || spec.services === null) throw new ClusterError('invalid_argument', 'deploy: the stack spec has no services');
+  for (const [key, s] of Object.entries(spec.services)) {
+    if (!s || typeof s !== 'object' || s.name !== key || !NAME_RE.test(key)) throw new ClusterError('invalid_argument', `deploy: services.${key}: invalid service`);
+    if (typeof s.image !== 'string' || s.image === '') throw new ClusterError('invalid_argument', `deploy: services.${key}.image: missing`);
+    if (!Number.isInteger(s.replicas) || s.replicas < 0) throw new ClusterError('invalid_argument', `deploy: services.${key}.deploy.replicas: invalid ${s.replicas}`);
+  }
+  return { name, services: spec.services };
+}
+
+function checkPublishedPorts(all: Service[], stack: StackSpec): void {
+  const taken = new Map<string, string>();
+  for (const s of all) {
+    if (s.stack === stack.name) continue;
+    for (const p of s.spec.ports) if (p.published > 0) taken.set(`${p.published}/${p.protocol}`, s.name);
+  }
+  const mine = new Map<string, string>();
+  for (const s of Object.values(stack.services)) {
+    for (const p of s.ports) {
+      if (p.published <= 0) continue;
+      const key = `${p.published}/${p.protocol}`;
+      const owner = taken.get(key) ?? mine.get(key);
+      if (owner) throw new ClusterError('failed_precondition', `deploy: services.${s.name}.ports: port ${key} is already published by ${owner}`);
+      mine.set(key, fullServiceName(stack.name, s.name));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Node as ApiNode, Task as ApiTask, TaskStatus__Output } from '@cluster/api';
+import type { Node, Service, Task, TaskState } from '@cluster/core';
+
+/** taskToApi turns a stored task into its wire form; specJson is the service spec. */
+export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
+  return {
+    id: t.id,
+    stack: t.stack,
+    service: t.service,
+    slot: t.slot,
+    nodeId: t.nodeId,
+    desiredState: t.desiredState,
+    state: t.state,
+    containerId: t.containerId,
+    error: t.error,
+    specVersion: t.specVersion,
+    specJson,
+    createdAtMs: t.createdAt,
+    updatedAtMs: t.updatedAt,
+    exitCode: t.exitCode,
+    health: t.health,
+    nodeName,
+  };
+}
+
+/** nodeToApi turns a stored node into its wire form. */
+export function nodeToApi(n: Node): ApiNode {
+  return {
+    id: n.id,
+    name: n.name,
+    role: n.role,
+    address: n.address,
+    labels: n.labels,
+    availability: n.availability,
+    status: n.status,
+    lastHeartbeatMs: n.lastHeartbeat,
+    hostname: n.hostname,
+    engineVersion: n.engineVersion,
+    nanoCpus: n.nanoCpus,
+    memoryBytes: n.memoryBytes,
+    statusMessage: n.statusMessage,
+  };
+}
+
+const STATES: ReadonlySet<string> = new Set<TaskState>([
+  'new', 'pending', 'assigned', 'preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected', 'orphaned',
+]);
+
+/** applyStatus returns the task with an agent's observation applied, or undefined if nothing changed. */
+export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task | undefined {
+  if (!STATES.has(s.state)) return undefined;
+  const health = (['', 'starting', 'healthy', 'unhealthy'].includes(s.health) ? s.health : '') as Task['health'];
+  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health) {
+    return undefined;
+  }
+  return { ...t, state: s.state as TaskState, containerId: s.containerId, error: s.error, exitCode: s.exitCode, health, updatedAt: now };
+}
+
+/** specJsonOf returns the JSON spec an assignment carries for a task. */
+export function specJsonOf(service: Service | undefined, t: Task): string {
+  if (service) return JSON.stringify(service.spec);
+  // The service is gone: the agent only needs enough to stop the task.
+  return JSON.stringify({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 });
+}

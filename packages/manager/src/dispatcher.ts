@@ -1,0 +1,251 @@
+import * as grpc from '@grpc/grpc-js';
+import { isTerminal, ClusterError, type Node, type Task } from '@cluster/core';
+import type { AgentMessage__Output, AssignmentSet, ManagerMessage, TaskStatus__Output } from '@cluster/api';
+import type { Store } from './store.js';
+import type { Logger } from './log.js';
+import { callerOf } from './auth/guard.js';
+import { applyStatus, specJsonOf, taskToApi } from './convert.js';
+import { toServiceError } from './status.js';
+import type { JoinService } from './join.js';
+
+/** DispatcherOptions configure sessions and failure detection. */
+export interface DispatcherOptions {
+  store: Store;
+  log: Logger;
+  join: JoinService;
+  /** kick asks the orchestrator for a pass. */
+  kick: () => void;
+  /** heartbeatMs is how often agents send a heartbeat. @default 500 */
+  heartbeatMs: number;
+  /** downAfterMs: a node silent this long is marked down. @default 2500 */
+  downAfterMs: number;
+  /** streamGraceMs: a node whose session broke is marked down after this, unless it is back. @default 800 */
+  streamGraceMs: number;
+  now?: () => number;
+}
+
+type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ManagerMessage>;
+
+interface Session {
+  nodeId: string;
+  call: SessionCall;
+  /** sent holds, per task, the key of what the node was last told. */
+  sent: Map<string, string>;
+}
+
+/**
+ * Dispatcher serves agents: Join hands out node certificates and Session
+ * keeps one stream per node for heartbeats, task status and assignments. It
+ * marks nodes down when their heartbeats stop or their session breaks.
+ */
+export class Dispatcher {
+  private readonly o: DispatcherOptions;
+  private readonly now: () => number;
+  private readonly sessions = new Map<string, Session>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private liveness: NodeJS.Timeout | undefined;
+
+  constructor(o: DispatcherOptions) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** start marks every stored node unknown until it reconnects, and starts the liveness check. */
+  start(): void {
+    const now = this.now();
+    const nodes = this.o.store.allNodes().map((n) => ({ ...n, status: n.status === 'down' ? 'down' : 'unknown', statusMessage: n.status === 'down' ? n.statusMessage : 'manager restarted; waiting for the node' }) as Node);
+    for (const n of nodes) this.lastSeen.set(n.id, now);
+    if (nodes.length > 0) this.o.store.update({ putNodes: nodes });
+    const period = Math.max(50, Math.floor(this.o.heartbeatMs / 2));
+    this.liveness = setInterval(() => this.checkLiveness(), period);
+    this.liveness.unref();
+  }
+
+  stop(): void {
+    if (this.liveness) clearInterval(this.liveness);
+    for (const t of this.graceTimers.values()) clearTimeout(t);
+    for (const s of this.sessions.values()) s.call.end();
+    this.sessions.clear();
+  }
+
+  /** handlers are the Dispatcher RPC implementations (wrap them with guardService). */
+  handlers(): grpc.UntypedServiceImplementation {
+    return {
+      Join: (call: grpc.ServerUnaryCall<any, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        this.o.join.join(call.request, call.getPeer()).then((r) => cb(null, r), (err) => cb(toServiceError(err)));
+      },
+      Session: (call: SessionCall) => this.session(call),
+    };
+  }
+
+  /** connected tells whether a node has a live session. */
+  connected(nodeId: string): boolean {
+    return this.sessions.has(nodeId);
+  }
+
+  /** disconnect ends a node's session (for example when the node is removed). */
+  disconnect(nodeId: string, reason: string): void {
+    const s = this.sessions.get(nodeId);
+    if (!s) return;
+    this.sessions.delete(nodeId);
+    s.call.destroy(Object.assign(new Error(reason), { code: grpc.status.PERMISSION_DENIED, details: reason }));
+  }
+
+  /** notify pushes changed and removed tasks to the sessions of their nodes. */
+  notify(changed: Task[], removed: string[]): void {
+    const perNode = new Map<string, AssignmentSet>();
+    const set = (nodeId: string): AssignmentSet => {
+      let a = perNode.get(nodeId);
+      if (!a) perNode.set(nodeId, (a = { type: 'INCREMENTAL', tasks: [], removed: [] }));
+      return a;
+    };
+    for (const t of changed) {
+      if (!t.nodeId) continue;
+      const s = this.sessions.get(t.nodeId);
+      if (!s || !belongsInSet(t)) continue;
+      const key = sentKey(t);
+      if (s.sent.get(t.id) === key) continue;
+      s.sent.set(t.id, key);
+      set(t.nodeId).tasks!.push(taskToApi(t, specJsonOf(this.o.store.service(t.service), t)));
+    }
+    if (removed.length > 0) {
+      for (const s of this.sessions.values()) {
+        for (const id of removed) {
+          if (s.sent.delete(id)) set(s.nodeId).removed!.push(id);
+        }
+      }
+    }
+    for (const [nodeId, a] of perNode) this.sessions.get(nodeId)?.call.write({ assignments: a });
+  }
+
+  private session(call: SessionCall): void {
+    const nodeId = callerOf(call).name;
+    const log = this.o.log;
+    let session: Session | undefined;
+    call.on('data', (msg: AgentMessage__Output) => {
+      try {
+        if (!session) {
+          if (msg.msg !== 'hello' || !msg.hello) {
+            call.destroy(Object.assign(new Error('session: the first message must be a hello'), { code: grpc.status.INVALID_ARGUMENT }));
+            return;
+          }
+          session = this.open(nodeId, call, msg.hello);
+          return;
+        }
+        this.lastSeen.set(nodeId, this.now());
+        if (msg.msg === 'status' && msg.status) this.applyStatuses(nodeId, msg.status.statuses);
+      } catch (err) {
+        log.error(`dispatcher: session of node ${nodeId}`, err);
+        call.destroy(toServiceError(err));
+      }
+    });
+    const closed = (): void => {
+      if (session && this.sessions.get(nodeId) === session) {
+        this.sessions.delete(nodeId);
+        log.info(`dispatcher: session of node ${nodeId} closed`);
+        this.scheduleDown(nodeId, 'session closed');
+      }
+    };
+    call.on('end', () => { closed(); call.end(); });
+    call.on('error', closed);
+    call.on('cancelled', closed);
+    call.on('close', closed);
+  }
+
+  private open(nodeId: string, call: SessionCall, hello: NonNullable<AgentMessage__Output['hello']>): Session {
+    const store = this.o.store;
+    const node = store.node(nodeId);
+    if (!node) throw new ClusterError('permission_denied', `session: node ${nodeId} is not a member of this cluster (removed?)`);
+    const old = this.sessions.get(nodeId);
+    if (old) old.call.end();
+    const timer = this.graceTimers.get(nodeId);
+    if (timer) clearTimeout(timer);
+    this.graceTimers.delete(nodeId);
+    const now = this.now();
+    this.lastSeen.set(nodeId, now);
+    store.update({
+      putNodes: [{
+        ...node,
+        status: 'ready',
+        statusMessage: '',
+        lastHeartbeat: now,
+        address: hello.advertiseAddress || node.address,
+        hostname: hello.hostname || node.hostname,
+        engineVersion: hello.engineVersion,
+        nanoCpus: hello.nanoCpus,
+        memoryBytes: hello.memoryBytes,
+      }],
+    });
+    this.applyStatuses(nodeId, hello.observed);
+    const session: Session = { nodeId, call, sent: new Map() };
+    this.sessions.set(nodeId, session);
+    call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
+    const tasks = store.allTasks().filter((t) => t.nodeId === nodeId && belongsInSet(t));
+    for (const t of tasks) session.sent.set(t.id, sentKey(t));
+    call.write({
+      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [] },
+    });
+    this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);
+    this.o.kick();
+    return session;
+  }
+
+  private applyStatuses(nodeId: string, statuses: TaskStatus__Output[]): void {
+    const store = this.o.store;
+    const now = this.now();
+    const put: Task[] = [];
+    for (const s of statuses) {
+      const t = store.task(s.taskId);
+      if (!t) continue;
+      if (t.nodeId !== nodeId) {
+        this.o.log.warn(`dispatcher: node ${nodeId} reported task ${s.taskId} of node ${t.nodeId || '(none)'}; ignored`);
+        continue;
+      }
+      const next = applyStatus(t, s, now);
+      if (next) put.push(next);
+    }
+    if (put.length === 0) return;
+    store.update({ putTasks: put });
+    this.o.kick();
+  }
+
+  private scheduleDown(nodeId: string, why: string): void {
+    if (this.graceTimers.has(nodeId)) return;
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(nodeId);
+      if (!this.sessions.has(nodeId)) this.markDown(nodeId, why);
+    }, this.o.streamGraceMs);
+    timer.unref();
+    this.graceTimers.set(nodeId, timer);
+  }
+
+  private checkLiveness(): void {
+    const now = this.now();
+    for (const n of this.o.store.allNodes()) {
+      if (n.status === 'down') continue;
+      const seen = this.lastSeen.get(n.id) ?? 0;
+      if (now - seen > this.o.downAfterMs) {
+        this.markDown(n.id, `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s`);
+        this.disconnect(n.id, 'session: heartbeats stopped');
+      }
+    }
+  }
+
+  private markDown(nodeId: string, why: string): void {
+    const n = this.o.store.node(nodeId);
+    if (!n || n.status === 'down') return;
+    this.o.store.update({ putNodes: [{ ...n, status: 'down', statusMessage: why }] });
+    this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}) is down: ${why}`);
+    this.o.kick();
+  }
+}
+
+/** belongsInSet tells whether a node should hold a task: it should run, or it may still run and must be stopped. */
+function belongsInSet(t: Task): boolean {
+  return t.desiredState === 'running' || !isTerminal(t.state) || t.state === 'orphaned';
+}
+
+function sentKey(t: Task): string {
+  return `${t.desiredState}|${t.specVersion}|${t.nodeId}`;
+}

@@ -1,0 +1,71 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Store } from './store.js';
+import { consoleLogger } from './log.js';
+import { issueAdmin, loadOrCreateIdentity, writeAdmin } from './identity.js';
+import { startManager } from './server.js';
+
+/**
+ * The manager daemon: `node main.js --data-dir DIR [--listen HOST:PORT]
+ * [--advertise HOST] [--heartbeat-ms N] [--down-after-ms N]`. On first start
+ * it creates the cluster (CA, token secret, admin credentials in
+ * DIR/admin); on later starts it resumes from DIR/store.db.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      listen: { type: 'string', default: '0.0.0.0:7700' },
+      advertise: { type: 'string', default: '' },
+      'heartbeat-ms': { type: 'string', default: '500' },
+      'down-after-ms': { type: 'string', default: '2500' },
+      'stream-grace-ms': { type: 'string', default: '800' },
+      'node-cert-ttl': { type: 'string', default: String(24 * 3600 * 1000) },
+    },
+  });
+  const log = consoleLogger('manager');
+  const dataDir = values['data-dir'];
+  if (!dataDir) throw new Error('manager: --data-dir is required');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = Store.open(join(dataDir, 'store.db'));
+  const listen = values.listen!;
+  const listenHost = listen.replace(/:\d+$/, '');
+  const advertiseHost = values.advertise || (listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost);
+  const now = new Date();
+  const { identity, created } = await loadOrCreateIdentity(dataDir, store, {
+    addresses: [advertiseHost, listenHost].filter((a) => a !== '0.0.0.0' && a !== '::'),
+    now,
+    serverCertTtlMs: 365 * 24 * 3600 * 1000,
+  });
+  if (created || !store.getMeta('admin.issued')) {
+    writeAdmin(join(dataDir, 'admin'), await issueAdmin(identity, 'admin', now, 365 * 24 * 3600 * 1000));
+    store.setMeta('admin.issued', now.toISOString());
+    log.info(`manager: created cluster ${identity.clusterId}`);
+  } else {
+    log.info(`manager: resuming cluster ${identity.clusterId}`);
+  }
+  const manager = await startManager({
+    store,
+    identity,
+    log,
+    listen,
+    advertiseHost,
+    heartbeatMs: Number(values['heartbeat-ms']),
+    downAfterMs: Number(values['down-after-ms']),
+    streamGraceMs: Number(values['stream-grace-ms']),
+    nodeCertTtlMs: Number(values['node-cert-ttl']),
+  });
+  writeFileSync(join(dataDir, 'manager.json'), JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
+  const shutdown = (): void => {
+    log.info('manager: stopping');
+    manager.stop().finally(() => { store.close(); process.exitCode = 0; });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`manager: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { experimental } from '@grpc/grpc-js';
+import { loadClusterProto } from '@cluster/api';
+import type { Store } from './store.js';
+import type { Logger } from './log.js';
+import type { ClusterIdentity } from './identity.js';
+import { guardService, type Authenticate } from './auth/guard.js';
+import { identityFromCertificate } from './pki/index.js';
+import { Orchestrator } from './orchestrator.js';
+import { Dispatcher } from './dispatcher.js';
+import { JoinService } from './join.js';
+import { controlHandlers } from './control.js';
+
+/** ManagerOptions configure a running manager. */
+export interface ManagerOptions {
+  store: Store;
+  identity: ClusterIdentity;
+  log: Logger;
+  /** listen is `host:port` to serve on; port 0 picks a free one. */
+  listen: string;
+  /** advertiseHost is the host agents dial; the port is the bound one. */
+  advertiseHost: string;
+  /** heartbeatMs: agents' heartbeat period. @default 500 */
+  heartbeatMs?: number;
+  /** downAfterMs: silence after which a node is down. @default 2500 */
+  downAfterMs?: number;
+  /** streamGraceMs: a broken session marks its node down after this. @default 800 */
+  streamGraceMs?: number;
+  /** nodeCertTtlMs: lifetime of node certificates. @default 24 h */
+  nodeCertTtlMs?: number;
+  /** tokenTtlMs: lifetime of join tokens. @default 24 h */
+  tokenTtlMs?: number;
+}
+
+/** Manager is a started manager: its servers, loops and bound port. */
+export interface Manager {
+  port: number;
+  advertise: string;
+  orchestrator: Orchestrator;
+  dispatcher: Dispatcher;
+  stop(): Promise<void>;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** newId makes a task or node id: 12 random lower-case hex characters. */
+export function newId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** startManager wires the store, orchestrator, dispatcher and gRPC servers. */
+export async function startManager(o: ManagerOptions): Promise<Manager> {
+  const proto = loadClusterProto();
+  const { store, identity, log } = o;
+  let dispatcher: Dispatcher | undefined;
+  const orchestrator = new Orchestrator({ store, log, newId, onTasks: (c, r) => dispatcher?.notify(c, r) });
+  const kick = (): void => orchestrator.kick();
+  const join = new JoinService({ store, identity, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
+  dispatcher = new Dispatcher({
+    store,
+    log,
+    join,
+    kick,
+    heartbeatMs: o.heartbeatMs ?? 500,
+    downAfterMs: o.downAfterMs ?? 2500,
+    streamGraceMs: o.streamGraceMs ?? 800,
+  });
+  const authenticate: Authenticate = (raw) => {
+    if (!raw) return { kind: 'anonymous', name: '', certRole: '' };
+    const id = identityFromCertificate(raw, identity.ca.certPem, new Date());
+    if ('error' in id) return { error: id.error };
+    if (id.role === 'admin') return { kind: 'admin', name: id.commonName, certRole: id.role };
+    if (!store.node(id.commonName)) return { error: `node ${id.commonName} is not a member of this cluster (removed?)` };
+    return { kind: 'node', name: id.commonName, certRole: id.role };
+  };
+
+  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 5000, 'grpc.keepalive_permit_without_calls': 1 });
+  // The CA goes behind the server certificate so a joining node can pin it by digest.
+  const provider = staticProvider(identity.ca.certPem, `${identity.server.certPem.trim()}\n${identity.ca.certPem.trim()}\n`, identity.server.keyPem);
+  const creds = experimental.createCertificateProviderServerCredentials(provider, provider, false);
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(o.listen, creds, (err, port) => (err ? reject(err) : resolve(port))),
+  );
+  let advertise = '';
+  const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY });
+  server.addService(proto.Control.service, guardService(proto.Control.service, control, authenticate));
+  server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, dispatcher.handlers(), authenticate));
+  advertise = `${o.advertiseHost}:${bound}`;
+  dispatcher.start();
+  orchestrator.kick();
+  log.info(`manager: serving on ${o.listen.replace(/:0$/, '')}:${bound}, advertised as ${advertise}`);
+  const d = dispatcher;
+  return {
+    port: bound,
+    advertise,
+    orchestrator,
+    dispatcher: d,
+    async stop() {
+      orchestrator.stop();
+      d.stop();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      server.forceShutdown();
+    },
+  };
+}
+
+function staticProvider(caPem: string, certPem: string, keyPem: string): experimental.CertificateProvider {
+  const ca = { caCertificate: Buffer.from(caPem) };
+  const id = { certificate: Buffer.from(certPem), privateKey: Buffer.from(keyPem) };
+  // Deliver on the next turn: grpc-js registers its watcher after adding
+  // the listeners, and would miss an answer given synchronously.
+  return {
+    addCaCertificateListener: (l) => setImmediate(() => l(ca)),
+    removeCaCertificateListener: () => undefined,
+    addIdentityCertificateListener: (l) => setImmediate(() => l(id)),
+    removeIdentityCertificateListener: () => undefined,
+  };
+}

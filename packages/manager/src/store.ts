@@ -1,0 +1,133 @@
+import Database from 'better-sqlite3';
+import type { Node, Service, Task } from '@cluster/core';
+
+/**
+ * Store is the manager's embedded, crash-safe store of desired state: nodes,
+ * services, tasks and cluster metadata in SQLite (WAL, synchronous FULL), so a
+ * `kill -9` at any moment loses at most the transaction in flight. Records are
+ * kept in memory too; reads never touch the disk.
+ */
+export class Store {
+  private readonly db: Database.Database;
+  private readonly nodes = new Map<string, Node>();
+  private readonly services = new Map<string, Service>();
+  private readonly tasks = new Map<string, Task>();
+  private readonly stmts: {
+    put: Record<Table, Database.Statement>;
+    del: Record<Table, Database.Statement>;
+    getMeta: Database.Statement;
+    putMeta: Database.Statement;
+  };
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    const put = {} as Record<Table, Database.Statement>;
+    const del = {} as Record<Table, Database.Statement>;
+    for (const t of TABLES) {
+      put[t] = db.prepare(`INSERT INTO ${t} (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body`);
+      del[t] = db.prepare(`DELETE FROM ${t} WHERE id = ?`);
+    }
+    this.stmts = {
+      put,
+      del,
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+    for (const row of db.prepare('SELECT body FROM nodes').all() as Row[]) {
+      const n = JSON.parse(row.body) as Node;
+      this.nodes.set(n.id, n);
+    }
+    for (const row of db.prepare('SELECT body FROM services').all() as Row[]) {
+      const s = JSON.parse(row.body) as Service;
+      this.services.set(s.name, s);
+    }
+    for (const row of db.prepare('SELECT body FROM tasks').all() as Row[]) {
+      const t = JSON.parse(row.body) as Task;
+      this.tasks.set(t.id, t);
+    }
+  }
+
+  /** Store.open opens (creating if needed) the database file at `path`. */
+  static open(path: string): Store {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    for (const t of TABLES) db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    return new Store(db);
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.stmts.getMeta.get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.putMeta.run(key, value);
+  }
+
+  node(id: string): Node | undefined {
+    return this.nodes.get(id);
+  }
+  allNodes(): Node[] {
+    return [...this.nodes.values()];
+  }
+  service(name: string): Service | undefined {
+    return this.services.get(name);
+  }
+  allServices(): Service[] {
+    return [...this.services.values()];
+  }
+  task(id: string): Task | undefined {
+    return this.tasks.get(id);
+  }
+  allTasks(): Task[] {
+    return [...this.tasks.values()];
+  }
+  taskCount(): number {
+    return this.tasks.size;
+  }
+
+  /**
+   * update applies a batch of changes in one transaction: either all of it is
+   * on disk and in memory, or none of it.
+   */
+  update(batch: Batch): void {
+    const tx = this.db.transaction(() => {
+      for (const n of batch.putNodes ?? []) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
+      for (const id of batch.deleteNodes ?? []) this.stmts.del.nodes.run(id);
+      for (const s of batch.putServices ?? []) this.stmts.put.services.run(s.name, JSON.stringify(s));
+      for (const name of batch.deleteServices ?? []) this.stmts.del.services.run(name);
+      for (const t of batch.putTasks ?? []) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
+      for (const id of batch.deleteTasks ?? []) this.stmts.del.tasks.run(id);
+    });
+    tx();
+    for (const n of batch.putNodes ?? []) this.nodes.set(n.id, n);
+    for (const id of batch.deleteNodes ?? []) this.nodes.delete(id);
+    for (const s of batch.putServices ?? []) this.services.set(s.name, s);
+    for (const name of batch.deleteServices ?? []) this.services.delete(name);
+    for (const t of batch.putTasks ?? []) this.tasks.set(t.id, t);
+    for (const id of batch.deleteTasks ?? []) this.tasks.delete(id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Batch is one transactional set of writes. */
+export interface Batch {
+  putNodes?: Node[];
+  deleteNodes?: string[];
+  putServices?: Service[];
+  deleteServices?: string[];
+  putTasks?: Task[];
+  deleteTasks?: string[];
+}
+
+type Table = 'nodes' | 'services' | 'tasks';
+const TABLES: Table[] = ['nodes', 'services', 'tasks'];
+interface Row {
+  body: string;
+}
