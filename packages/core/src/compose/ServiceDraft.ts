@@ -1,0 +1,46 @@
+import type { RestartPolicy, ServiceSpec } from '../model.js';
+import type { LoadContext } from './context.js';
+import type { Entry } from './nodes.js';
+import type { PortOrigin } from './normalizePorts.js';
+import { DEFAULT_RESTART } from './normalizeRestart.js';
+
+/**
+ * ServiceDraft is a service being read: the spec with its defaults, plus what
+ * a decision needs once every key is read (`deploy.restart_policy` wins over
+ * `restart` whatever their order).
+ */
+export interface ServiceDraft {
+  spec: ServiceSpec;
+  /** restartKey is the policy read from `restart`. */
+  restartKey?: { policy: RestartPolicy; entry: Entry };
+  /** deployRestart is the policy read from `deploy.restart_policy`. */
+  deployRestart?: RestartPolicy;
+  /** replicasEntry is where `deploy.replicas` was written. */
+  replicasEntry?: Entry;
+  /** buildEntry is where `build` was written. */
+  buildEntry?: Entry;
+  /** portOrigins says where each of spec.ports was written. */
+  portOrigins: PortOrigin[];
+}
+
+/** KeyNormalizer reads one key of a service (or of its deploy section) into the draft. */
+export type KeyNormalizer = (ctx: LoadContext, entry: Entry, draft: ServiceDraft) => void;
+
+/** newServiceDraft starts a service with every default. */
+export function newServiceDraft(name: string): ServiceDraft {
+  return {
+    spec: {
+      name,
+      image: '',
+      env: {},
+      labels: {},
+      ports: [],
+      mode: 'replicated',
+      replicas: 1,
+      restart: { ...DEFAULT_RESTART },
+      constraints: [],
+      stopGracePeriodMs: 10_000,
+    },
+    portOrigins: [],
+  };
+}

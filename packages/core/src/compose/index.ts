@@ -1,0 +1,7 @@
+/** The Compose loader: text and variables in, a normalized StackSpec and every problem out. */
+export { defaultStackName } from './defaultStackName.js';
+export { formatProblem, type Problem } from './formatProblem.js';
+export { interpolate, type InterpolationProblem, type InterpolationResult } from './interpolate.js';
+export { loadCompose, type LoadOptions, type LoadResult } from './loadCompose.js';
+export { parseDuration } from './parseDuration.js';
+export { splitShellWords, type ShellWords } from './splitShellWords.js';

@@ -1,0 +1,127 @@
+import type { LoadContext } from './context.js';
+import type { Entry } from './nodes.js';
+import { entriesOf, isNull, quote, readDuration, readMap, readString, warnUnsupported } from './nodes.js';
+import { normalizeCommand } from './normalizeCommand.js';
+import { normalizeDeploy } from './normalizeDeploy.js';
+import { normalizeHealthcheck } from './normalizeHealthcheck.js';
+import { normalizeKeyValues } from './normalizeKeyValues.js';
+import { normalizePorts } from './normalizePorts.js';
+import { normalizeRestart } from './normalizeRestart.js';
+import { type KeyNormalizer, newServiceDraft, type ServiceDraft } from './ServiceDraft.js';
+
+const IMAGE_FORM = 'an image reference such as "nginx:1.27"';
+
+/** Optional string fields of ServiceSpec that a service key sets as written. */
+type StringField = 'workingDir' | 'user' | 'hostname' | 'stopSignal';
+
+/** stringKey reads a string key into a spec field, checking its form. */
+function stringKey(field: StringField, valid: RegExp, expected: string, coerce = false): KeyNormalizer {
+  return (ctx, e, draft) => {
+    const text = readString(ctx, e.value, e.path, { coerce, expected });
+    if (text === undefined) return;
+    if (valid.test(text)) draft.spec[field] = text;
+    else ctx.error(e.value, e.path, `invalid ${e.key} ${quote(text)} (${expected})`);
+  };
+}
+
+/** SERVICE_KEYS maps every supported service key to its normalizer; any other key is reported. */
+const SERVICE_KEYS = new Map<string, KeyNormalizer>([
+  ['image', (ctx, e, draft) => {
+    const text = readString(ctx, e.value, e.path, { expected: IMAGE_FORM });
+    if (text === undefined) return;
+    if (/^[^\s]+$/.test(text)) draft.spec.image = text;
+    else ctx.error(e.value, e.path, `invalid image ${quote(text)} (${IMAGE_FORM})`);
+  }],
+  ['build', (_ctx, e, draft) => {
+    draft.buildEntry = e;
+  }],
+  ['command', (ctx, e, draft) => {
+    const words = normalizeCommand(ctx, e.value, e.path);
+    if (words !== undefined) draft.spec.command = words;
+  }],
+  ['entrypoint', (ctx, e, draft) => {
+    const words = normalizeCommand(ctx, e.value, e.path);
+    if (words !== undefined) draft.spec.entrypoint = words;
+  }],
+  ['environment', (ctx, e, draft) => {
+    // A variable written without a value comes from the caller's environment, or is left out.
+    draft.spec.env = normalizeKeyValues(ctx, e.value, e.path, (key) => (Object.hasOwn(ctx.env, key) ? ctx.env[key] : undefined));
+  }],
+  ['labels', (ctx, e, draft) => {
+    draft.spec.labels = { ...draft.spec.labels, ...normalizeKeyValues(ctx, e.value, e.path, () => '') };
+  }],
+  ['ports', (ctx, e, draft) => {
+    const { ports, origins } = normalizePorts(ctx, e.value, e.path);
+    draft.spec.ports = ports;
+    draft.portOrigins = origins;
+  }],
+  ['deploy', normalizeDeploy],
+  ['restart', (ctx, e, draft) => {
+    const policy = normalizeRestart(ctx, e.value, e.path);
+    if (policy !== undefined) draft.restartKey = { policy, entry: e };
+  }],
+  ['healthcheck', (ctx, e, draft) => {
+    const check = normalizeHealthcheck(ctx, e.value, e.path);
+    if (check !== undefined) draft.spec.healthcheck = check;
+  }],
+  ['stop_grace_period', (ctx, e, draft) => {
+    const ms = readDuration(ctx, e.value, e.path);
+    if (ms !== undefined) draft.spec.stopGracePeriodMs = ms;
+  }],
+  ['working_dir', stringKey('workingDir', /^\//, 'an absolute path')],
+  ['user', stringKey('user', /^[^\s:]+(:[^\s:]+)?$/, 'a user or uid, optionally ":group"', true)],
+  ['hostname', stringKey('hostname', /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'letters, digits, "." and "-"')],
+  ['stop_signal', stringKey('stopSignal', /^(?:[A-Za-z][A-Za-z0-9+-]*|\d+)$/, 'a signal such as "SIGTERM"', true)],
+]);
+
+/**
+ * normalizeService reads one service into a draft whose spec has every
+ * default filled in; the stack checks across services with the draft.
+ */
+export function normalizeService(ctx: LoadContext, service: Entry): ServiceDraft | undefined {
+  const draft = newServiceDraft(service.key);
+  if (isNull(service.value)) {
+    ctx.error(service.keyNode, service.path, `image is required (${IMAGE_FORM})`);
+    return undefined;
+  }
+  const map = readMap(ctx, service.value, service.path);
+  if (map === undefined) return undefined;
+  let hasImage = false;
+  for (const e of entriesOf(ctx, map, service.path)) {
+    if (e.key.startsWith('x-')) continue;
+    const normalize = SERVICE_KEYS.get(e.key);
+    if (normalize === undefined) {
+      warnUnsupported(ctx, e);
+      continue;
+    }
+    if (e.key === 'image') hasImage = true;
+    // A key written without a value (`command:`) is the same as no key, except image.
+    if (isNull(e.value)) {
+      if (e.key === 'image') ctx.error(e.keyNode, e.path, `expected ${IMAGE_FORM}, got null`);
+      continue;
+    }
+    normalize(ctx, e, draft);
+  }
+  finish(ctx, service, draft, hasImage);
+  return draft;
+}
+
+/** finish makes the decisions that need every key read. */
+function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage: boolean): void {
+  const { spec } = draft;
+  if (draft.buildEntry !== undefined) {
+    if (!hasImage) ctx.error(draft.buildEntry.keyNode, draft.buildEntry.path, 'build is not supported yet (set image to an image every node has)');
+    else warnUnsupported(ctx, draft.buildEntry, 'image is used');
+  } else if (!hasImage) {
+    ctx.error(service.keyNode, service.path, `image is required (${IMAGE_FORM})`);
+  }
+  if (draft.deployRestart !== undefined) {
+    spec.restart = draft.deployRestart;
+    if (draft.restartKey !== undefined) ctx.warn(draft.restartKey.entry.keyNode, draft.restartKey.entry.path, 'ignored, deploy.restart_policy is given');
+  } else if (draft.restartKey !== undefined) {
+    spec.restart = draft.restartKey.policy;
+  }
+  if (spec.mode === 'global' && draft.replicasEntry !== undefined) {
+    ctx.error(draft.replicasEntry.keyNode, draft.replicasEntry.path, 'not allowed with mode global (one task runs on every eligible node)');
+  }
+}
