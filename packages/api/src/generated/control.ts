@@ -2,6 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ControlClient as _cluster_v1_ControlClient, ControlDefinition as _cluster_v1_ControlDefinition } from './cluster/v1/Control.js';
+import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from './cluster/v1/CreateCredentialsRequest.js';
+import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from './cluster/v1/CreateCredentialsResponse.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from './cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from './cluster/v1/GetJoinTokenRequest.js';
@@ -13,8 +15,14 @@ import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServ
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from './cluster/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from './cluster/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from './cluster/v1/RemoveNodeResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from './cluster/v1/RemoveStackRequest.js';
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from './cluster/v1/RemoveStackResponse.js';
+import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from './cluster/v1/RevokeCredentialsRequest.js';
+import type { RevokeCredentialsResponse as _cluster_v1_RevokeCredentialsResponse, RevokeCredentialsResponse__Output as _cluster_v1_RevokeCredentialsResponse__Output } from './cluster/v1/RevokeCredentialsResponse.js';
+import type { RotateJoinTokenRequest as _cluster_v1_RotateJoinTokenRequest, RotateJoinTokenRequest__Output as _cluster_v1_RotateJoinTokenRequest__Output } from './cluster/v1/RotateJoinTokenRequest.js';
+import type { RotateJoinTokenResponse as _cluster_v1_RotateJoinTokenResponse, RotateJoinTokenResponse__Output as _cluster_v1_RotateJoinTokenResponse__Output } from './cluster/v1/RotateJoinTokenResponse.js';
 import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from './cluster/v1/ScaleServicesRequest.js';
 import type { ScaleServicesResponse as _cluster_v1_ScaleServicesResponse, ScaleServicesResponse__Output as _cluster_v1_ScaleServicesResponse__Output } from './cluster/v1/ScaleServicesResponse.js';
 import type { ScaleTarget as _cluster_v1_ScaleTarget, ScaleTarget__Output as _cluster_v1_ScaleTarget__Output } from './cluster/v1/ScaleTarget.js';
@@ -22,6 +30,8 @@ import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Ser
 import type { ServiceChange as _cluster_v1_ServiceChange, ServiceChange__Output as _cluster_v1_ServiceChange__Output } from './cluster/v1/ServiceChange.js';
 import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
 import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
+import type { UpdateNodeRequest as _cluster_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _cluster_v1_UpdateNodeRequest__Output } from './cluster/v1/UpdateNodeRequest.js';
+import type { UpdateNodeResponse as _cluster_v1_UpdateNodeResponse, UpdateNodeResponse__Output as _cluster_v1_UpdateNodeResponse__Output } from './cluster/v1/UpdateNodeResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -35,6 +45,8 @@ export interface ProtoGrpcType {
        * client certificate (see the role table in packages/manager/src/auth).
        */
       Control: SubtypeConstructor<typeof grpc.Client, _cluster_v1_ControlClient> & { service: _cluster_v1_ControlDefinition }
+      CreateCredentialsRequest: MessageTypeDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsRequest__Output>
+      CreateCredentialsResponse: MessageTypeDefinition<_cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsResponse__Output>
       DeployStackRequest: MessageTypeDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackRequest__Output>
       DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
       GetJoinTokenRequest: MessageTypeDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenRequest__Output>
@@ -46,8 +58,14 @@ export interface ProtoGrpcType {
       ListTasksRequest: MessageTypeDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksRequest__Output>
       ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      RemoveNodeRequest: MessageTypeDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeRequest__Output>
+      RemoveNodeResponse: MessageTypeDefinition<_cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeResponse__Output>
       RemoveStackRequest: MessageTypeDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackRequest__Output>
       RemoveStackResponse: MessageTypeDefinition<_cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackResponse__Output>
+      RevokeCredentialsRequest: MessageTypeDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsRequest__Output>
+      RevokeCredentialsResponse: MessageTypeDefinition<_cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsResponse__Output>
+      RotateJoinTokenRequest: MessageTypeDefinition<_cluster_v1_RotateJoinTokenRequest, _cluster_v1_RotateJoinTokenRequest__Output>
+      RotateJoinTokenResponse: MessageTypeDefinition<_cluster_v1_RotateJoinTokenResponse, _cluster_v1_RotateJoinTokenResponse__Output>
       ScaleServicesRequest: MessageTypeDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesRequest__Output>
       ScaleServicesResponse: MessageTypeDefinition<_cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesResponse__Output>
       ScaleTarget: MessageTypeDefinition<_cluster_v1_ScaleTarget, _cluster_v1_ScaleTarget__Output>
@@ -55,6 +73,8 @@ export interface ProtoGrpcType {
       ServiceChange: MessageTypeDefinition<_cluster_v1_ServiceChange, _cluster_v1_ServiceChange__Output>
       Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
       TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>
+      UpdateNodeRequest: MessageTypeDefinition<_cluster_v1_UpdateNodeRequest, _cluster_v1_UpdateNodeRequest__Output>
+      UpdateNodeResponse: MessageTypeDefinition<_cluster_v1_UpdateNodeResponse, _cluster_v1_UpdateNodeResponse__Output>
     }
   }
 }

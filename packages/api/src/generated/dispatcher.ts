@@ -9,6 +9,8 @@ import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cl
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from './cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from './cluster/v1/ManagerMessage.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { RenewCertificateRequest as _cluster_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _cluster_v1_RenewCertificateRequest__Output } from './cluster/v1/RenewCertificateRequest.js';
+import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, RenewCertificateResponse__Output as _cluster_v1_RenewCertificateResponse__Output } from './cluster/v1/RenewCertificateResponse.js';
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
 import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__Output as _cluster_v1_SessionAccepted__Output } from './cluster/v1/SessionAccepted.js';
 import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from './cluster/v1/SessionHello.js';
@@ -34,6 +36,8 @@ export interface ProtoGrpcType {
       JoinResponse: MessageTypeDefinition<_cluster_v1_JoinResponse, _cluster_v1_JoinResponse__Output>
       ManagerMessage: MessageTypeDefinition<_cluster_v1_ManagerMessage, _cluster_v1_ManagerMessage__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      RenewCertificateRequest: MessageTypeDefinition<_cluster_v1_RenewCertificateRequest, _cluster_v1_RenewCertificateRequest__Output>
+      RenewCertificateResponse: MessageTypeDefinition<_cluster_v1_RenewCertificateResponse, _cluster_v1_RenewCertificateResponse__Output>
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
       SessionAccepted: MessageTypeDefinition<_cluster_v1_SessionAccepted, _cluster_v1_SessionAccepted__Output>
       SessionHello: MessageTypeDefinition<_cluster_v1_SessionHello, _cluster_v1_SessionHello__Output>

@@ -91,7 +91,11 @@ export async function rm(io: Io, stack: string, o: { volumes: boolean; detach: b
     if (o.detach) return;
     const deadline = Date.now() + 60000;
     for (;;) {
-      const t = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true });
+      // Once the last task is gone the stack name no longer resolves: done.
+      const t = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true }).catch((err: unknown) => {
+        if (err instanceof CliError && err.message.includes('not found')) return { tasks: [] as ApiTask[] };
+        throw err;
+      });
       const live = t.tasks.filter((x) => x.nodeId && !['shutdown', 'failed', 'complete', 'rejected', 'orphaned'].includes(x.state));
       if (live.length === 0) return;
       if (Date.now() > deadline) throw new CliError(`rm: ${live.length} tasks of ${stack} still stopping after 60s`);

@@ -16,6 +16,12 @@ export const RPC_ROLES: Readonly<Record<string, readonly Role[]>> = {
   '/cluster.v1.Control/ListTasks': ['admin'],
   '/cluster.v1.Control/ListNodes': ['admin'],
   '/cluster.v1.Control/GetJoinToken': ['admin'],
+  '/cluster.v1.Control/RotateJoinToken': ['admin'],
+  '/cluster.v1.Control/UpdateNode': ['admin'],
+  '/cluster.v1.Control/RemoveNode': ['admin'],
+  '/cluster.v1.Control/CreateCredentials': ['admin'],
+  '/cluster.v1.Control/RevokeCredentials': ['admin'],
   '/cluster.v1.Dispatcher/Join': ['anonymous'],
+  '/cluster.v1.Dispatcher/RenewCertificate': ['node'],
   '/cluster.v1.Dispatcher/Session': ['node'],
 };

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from '../../cluster/v1/CreateCredentialsRequest.js';
+import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from '../../cluster/v1/CreateCredentialsResponse.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from '../../cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from '../../cluster/v1/DeployStackResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from '../../cluster/v1/GetJoinTokenRequest.js';
@@ -12,16 +14,41 @@ import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServic
 import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from '../../cluster/v1/ListServicesResponse.js';
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from '../../cluster/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from '../../cluster/v1/ListTasksResponse.js';
+import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from '../../cluster/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from '../../cluster/v1/RemoveNodeResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from '../../cluster/v1/RemoveStackRequest.js';
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from '../../cluster/v1/RemoveStackResponse.js';
+import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from '../../cluster/v1/RevokeCredentialsRequest.js';
+import type { RevokeCredentialsResponse as _cluster_v1_RevokeCredentialsResponse, RevokeCredentialsResponse__Output as _cluster_v1_RevokeCredentialsResponse__Output } from '../../cluster/v1/RevokeCredentialsResponse.js';
+import type { RotateJoinTokenRequest as _cluster_v1_RotateJoinTokenRequest, RotateJoinTokenRequest__Output as _cluster_v1_RotateJoinTokenRequest__Output } from '../../cluster/v1/RotateJoinTokenRequest.js';
+import type { RotateJoinTokenResponse as _cluster_v1_RotateJoinTokenResponse, RotateJoinTokenResponse__Output as _cluster_v1_RotateJoinTokenResponse__Output } from '../../cluster/v1/RotateJoinTokenResponse.js';
 import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from '../../cluster/v1/ScaleServicesRequest.js';
 import type { ScaleServicesResponse as _cluster_v1_ScaleServicesResponse, ScaleServicesResponse__Output as _cluster_v1_ScaleServicesResponse__Output } from '../../cluster/v1/ScaleServicesResponse.js';
+import type { UpdateNodeRequest as _cluster_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _cluster_v1_UpdateNodeRequest__Output } from '../../cluster/v1/UpdateNodeRequest.js';
+import type { UpdateNodeResponse as _cluster_v1_UpdateNodeResponse, UpdateNodeResponse__Output as _cluster_v1_UpdateNodeResponse__Output } from '../../cluster/v1/UpdateNodeResponse.js';
 
 /**
  * Control is the API the `cluster` CLI calls. Every RPC requires an admin
  * client certificate (see the role table in packages/manager/src/auth).
  */
 export interface ControlClient extends grpc.Client {
+  /**
+   * CreateCredentials signs an admin client certificate for a named operator
+   * from a CSR made on the operator's side (the key never leaves it).
+   */
+  CreateCredentials(argument: _cluster_v1_CreateCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  CreateCredentials(argument: _cluster_v1_CreateCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  CreateCredentials(argument: _cluster_v1_CreateCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  CreateCredentials(argument: _cluster_v1_CreateCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * CreateCredentials signs an admin client certificate for a named operator
+   * from a CSR made on the operator's side (the key never leaves it).
+   */
+  createCredentials(argument: _cluster_v1_CreateCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  createCredentials(argument: _cluster_v1_CreateCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  createCredentials(argument: _cluster_v1_CreateCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  createCredentials(argument: _cluster_v1_CreateCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * DeployStack creates or updates a stack from its normalized spec. Services
    * whose spec did not change keep their tasks; services missing from the
@@ -84,6 +111,23 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _cluster_v1_ListTasksRequest, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * RemoveNode revokes a node: its certificate is refused from then on, its
+   * session is closed and its tasks are rescheduled.
+   */
+  RemoveNode(argument: _cluster_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _cluster_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _cluster_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _cluster_v1_RemoveNodeRequest, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RemoveNode revokes a node: its certificate is refused from then on, its
+   * session is closed and its tasks are rescheduled.
+   */
+  removeNode(argument: _cluster_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _cluster_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _cluster_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _cluster_v1_RemoveNodeRequest, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * RemoveStack removes every service of the stack and their tasks.
    */
   RemoveStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
@@ -97,6 +141,36 @@ export interface ControlClient extends grpc.Client {
   removeStack(argument: _cluster_v1_RemoveStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
   removeStack(argument: _cluster_v1_RemoveStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
   removeStack(argument: _cluster_v1_RemoveStackRequest, callback: grpc.requestCallback<_cluster_v1_RemoveStackResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RevokeCredentials ends every certificate issued to a named operator.
+   */
+  RevokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RevokeCredentials ends every certificate issued to a named operator.
+   */
+  revokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RotateJoinToken makes every earlier token of the role invalid.
+   */
+  RotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RotateJoinToken makes every earlier token of the role invalid.
+   */
+  rotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * ScaleServices sets replica counts; all are checked before any is applied.
@@ -113,6 +187,21 @@ export interface ControlClient extends grpc.Client {
   scaleServices(argument: _cluster_v1_ScaleServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
   scaleServices(argument: _cluster_v1_ScaleServicesRequest, callback: grpc.requestCallback<_cluster_v1_ScaleServicesResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * UpdateNode changes a node's availability and labels.
+   */
+  UpdateNode(argument: _cluster_v1_UpdateNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _cluster_v1_UpdateNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _cluster_v1_UpdateNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _cluster_v1_UpdateNodeRequest, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * UpdateNode changes a node's availability and labels.
+   */
+  updateNode(argument: _cluster_v1_UpdateNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  updateNode(argument: _cluster_v1_UpdateNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  updateNode(argument: _cluster_v1_UpdateNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  updateNode(argument: _cluster_v1_UpdateNodeRequest, callback: grpc.requestCallback<_cluster_v1_UpdateNodeResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 /**
@@ -120,6 +209,12 @@ export interface ControlClient extends grpc.Client {
  * client certificate (see the role table in packages/manager/src/auth).
  */
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * CreateCredentials signs an admin client certificate for a named operator
+   * from a CSR made on the operator's side (the key never leaves it).
+   */
+  CreateCredentials: grpc.handleUnaryCall<_cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse>;
+  
   /**
    * DeployStack creates or updates a stack from its normalized spec. Services
    * whose spec did not change keep their tasks; services missing from the
@@ -139,23 +234,49 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   ListTasks: grpc.handleUnaryCall<_cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse>;
   
   /**
+   * RemoveNode revokes a node: its certificate is refused from then on, its
+   * session is closed and its tasks are rescheduled.
+   */
+  RemoveNode: grpc.handleUnaryCall<_cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse>;
+  
+  /**
    * RemoveStack removes every service of the stack and their tasks.
    */
   RemoveStack: grpc.handleUnaryCall<_cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse>;
+  
+  /**
+   * RevokeCredentials ends every certificate issued to a named operator.
+   */
+  RevokeCredentials: grpc.handleUnaryCall<_cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse>;
+  
+  /**
+   * RotateJoinToken makes every earlier token of the role invalid.
+   */
+  RotateJoinToken: grpc.handleUnaryCall<_cluster_v1_RotateJoinTokenRequest__Output, _cluster_v1_RotateJoinTokenResponse>;
   
   /**
    * ScaleServices sets replica counts; all are checked before any is applied.
    */
   ScaleServices: grpc.handleUnaryCall<_cluster_v1_ScaleServicesRequest__Output, _cluster_v1_ScaleServicesResponse>;
   
+  /**
+   * UpdateNode changes a node's availability and labels.
+   */
+  UpdateNode: grpc.handleUnaryCall<_cluster_v1_UpdateNodeRequest__Output, _cluster_v1_UpdateNodeResponse>;
+  
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
+  CreateCredentials: MethodDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse__Output>
   DeployStack: MethodDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackResponse, _cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse__Output>
   GetJoinToken: MethodDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse__Output>
   ListNodes: MethodDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesResponse, _cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse__Output>
   ListServices: MethodDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesResponse, _cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse__Output>
   ListTasks: MethodDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksResponse, _cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse__Output>
+  RemoveNode: MethodDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse__Output>
   RemoveStack: MethodDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse__Output>
+  RevokeCredentials: MethodDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse__Output>
+  RotateJoinToken: MethodDefinition<_cluster_v1_RotateJoinTokenRequest, _cluster_v1_RotateJoinTokenResponse, _cluster_v1_RotateJoinTokenRequest__Output, _cluster_v1_RotateJoinTokenResponse__Output>
   ScaleServices: MethodDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesRequest__Output, _cluster_v1_ScaleServicesResponse__Output>
+  UpdateNode: MethodDefinition<_cluster_v1_UpdateNodeRequest, _cluster_v1_UpdateNodeResponse, _cluster_v1_UpdateNodeRequest__Output, _cluster_v1_UpdateNodeResponse__Output>
 }

@@ -6,6 +6,8 @@ import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as 
 import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from '../../cluster/v1/JoinRequest.js';
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from '../../cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from '../../cluster/v1/ManagerMessage.js';
+import type { RenewCertificateRequest as _cluster_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _cluster_v1_RenewCertificateRequest__Output } from '../../cluster/v1/RenewCertificateRequest.js';
+import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, RenewCertificateResponse__Output as _cluster_v1_RenewCertificateResponse__Output } from '../../cluster/v1/RenewCertificateResponse.js';
 
 /**
  * Dispatcher is the API agents call. The manager never dials an agent.
@@ -29,6 +31,25 @@ export interface DispatcherClient extends grpc.Client {
   join(argument: _cluster_v1_JoinRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
   join(argument: _cluster_v1_JoinRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
   join(argument: _cluster_v1_JoinRequest, callback: grpc.requestCallback<_cluster_v1_JoinResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RenewCertificate issues a fresh node certificate for a new CSR. Requires
+   * the node's current, still valid certificate; the identity and role are
+   * taken from it, never from the CSR.
+   */
+  RenewCertificate(argument: _cluster_v1_RenewCertificateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  RenewCertificate(argument: _cluster_v1_RenewCertificateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  RenewCertificate(argument: _cluster_v1_RenewCertificateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  RenewCertificate(argument: _cluster_v1_RenewCertificateRequest, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RenewCertificate issues a fresh node certificate for a new CSR. Requires
+   * the node's current, still valid certificate; the identity and role are
+   * taken from it, never from the CSR.
+   */
+  renewCertificate(argument: _cluster_v1_RenewCertificateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  renewCertificate(argument: _cluster_v1_RenewCertificateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  renewCertificate(argument: _cluster_v1_RenewCertificateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
+  renewCertificate(argument: _cluster_v1_RenewCertificateRequest, callback: grpc.requestCallback<_cluster_v1_RenewCertificateResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Session is the one long-lived stream of a node. The agent's first message
@@ -63,6 +84,13 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
   Join: grpc.handleUnaryCall<_cluster_v1_JoinRequest__Output, _cluster_v1_JoinResponse>;
   
   /**
+   * RenewCertificate issues a fresh node certificate for a new CSR. Requires
+   * the node's current, still valid certificate; the identity and role are
+   * taken from it, never from the CSR.
+   */
+  RenewCertificate: grpc.handleUnaryCall<_cluster_v1_RenewCertificateRequest__Output, _cluster_v1_RenewCertificateResponse>;
+  
+  /**
    * Session is the one long-lived stream of a node. The agent's first message
    * is a SessionHello; then heartbeats and task status. The manager answers
    * SessionAccepted, then a FULL assignment set, then INCREMENTAL changes. It
@@ -75,5 +103,6 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
 
 export interface DispatcherDefinition extends grpc.ServiceDefinition {
   Join: MethodDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinResponse, _cluster_v1_JoinRequest__Output, _cluster_v1_JoinResponse__Output>
+  RenewCertificate: MethodDefinition<_cluster_v1_RenewCertificateRequest, _cluster_v1_RenewCertificateResponse, _cluster_v1_RenewCertificateRequest__Output, _cluster_v1_RenewCertificateResponse__Output>
   Session: MethodDefinition<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage, _cluster_v1_AgentMessage__Output, _cluster_v1_ManagerMessage__Output>
 }

@@ -1,11 +1,20 @@
 // Original file: proto/cluster/v1/control.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface GetJoinTokenRequest {
   /**
    * role is "worker" or "manager".
    */
   'role'?: (string);
+  /**
+   * ttl_ms is the token's lifetime; 0 means the manager's default (24 h).
+   */
+  'ttlMs'?: (number | string | Long);
+  /**
+   * single_use tokens are refused after their first successful join.
+   */
+  'singleUse'?: (boolean);
 }
 
 export interface GetJoinTokenRequest__Output {
@@ -13,4 +22,12 @@ export interface GetJoinTokenRequest__Output {
    * role is "worker" or "manager".
    */
   'role': (string);
+  /**
+   * ttl_ms is the token's lifetime; 0 means the manager's default (24 h).
+   */
+  'ttlMs': (number);
+  /**
+   * single_use tokens are refused after their first successful join.
+   */
+  'singleUse': (boolean);
 }
