@@ -1,0 +1,361 @@
+/**
+ * The thin dockerode adapter: implements Executor against one Docker engine.
+ * Engine outcomes (304, 404, 409) are read from the status code, never from
+ * message text. Decisions live in worker.ts; container options in config.ts.
+ */
+import Dockerode from 'dockerode';
+import { LABELS } from '@cluster/core';
+import {
+  ExecutorError,
+  type Assignment,
+  type ContainerEvent,
+  type Executor,
+  type Health,
+  type ManagedContainer,
+} from '../executor.js';
+import { containerConfig, containerName, stackNetworkName } from './config.js';
+
+/** DEFAULT_SOCKET is where the local engine listens. */
+export const DEFAULT_SOCKET = '/var/run/docker.sock';
+/** ZERO_TIME is how the engine writes "never" (StartedAt of a container never started). */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+const WATCHED_ACTIONS = ['start', 'die', 'health_status'];
+
+/** DockerExecutorOptions tune the adapter. */
+export interface DockerExecutorOptions {
+  /** pullTimeoutMs bounds an image pull. @default 20000 */
+  pullTimeoutMs?: number;
+  /** reconnectMs is the pause before the event stream is reopened after it broke. @default 1000 */
+  reconnectMs?: number;
+  /** inspectConcurrency bounds the inspections list() runs at once. @default 8 */
+  inspectConcurrency?: number;
+  /**
+   * nodeId, when set, limits list(), inspect() and events() to containers labelled
+   * cluster.node=nodeId, so agents (or tests) sharing one engine never treat each
+   * other's containers as orphans. @default every container with a cluster.task label
+   */
+  nodeId?: string;
+}
+
+/**
+ * dockerFromHost makes a client from a `--docker-host` URL: `unix:///path`,
+ * `tcp://host:port` or `http://host:port`. @default unix:///var/run/docker.sock
+ */
+export function dockerFromHost(url?: string): Dockerode {
+  if (url === undefined || url === '') return new Dockerode({ socketPath: DEFAULT_SOCKET });
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new ExecutorError('engine', `docker host: invalid URL "${url}"`, { cause });
+  }
+  switch (parsed.protocol) {
+    case 'unix:':
+      return new Dockerode({ socketPath: decodeURIComponent(parsed.pathname) });
+    case 'tcp:':
+    case 'http:':
+      return new Dockerode({ host: parsed.hostname, port: parsed.port || '2375', protocol: 'http' });
+    default:
+      throw new ExecutorError('engine', `docker host: unsupported scheme "${parsed.protocol}" in "${url}" (unix, tcp, http)`);
+  }
+}
+
+/** statusOf is the HTTP status of an engine error, 0 if it has none. */
+function statusOf(err: unknown): number {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : 0;
+}
+
+/** reasonOf is the engine's own message of an error, falling back to the error's message. */
+function reasonOf(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function engineError(what: string, err: unknown): ExecutorError {
+  return new ExecutorError('engine', `docker: ${what}: ${reasonOf(err)}`, { cause: err, retryable: true });
+}
+
+function healthOf(status: string | undefined): Health {
+  return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : '';
+}
+
+function toManaged(info: Dockerode.ContainerInspectInfo): ManagedContainer | undefined {
+  const labels = info.Config.Labels ?? {};
+  const taskId = labels[LABELS.task];
+  if (taskId === undefined) return undefined;
+  const state = info.State;
+  return {
+    containerId: info.Id,
+    taskId,
+    stack: labels[LABELS.stack] ?? '',
+    service: labels[LABELS.service] ?? '',
+    slot: Number(labels[LABELS.slot] ?? 0),
+    specVersion: Number(labels[LABELS.spec] ?? 0),
+    running: state.Running,
+    exitCode: state.ExitCode,
+    startedAt: !state.StartedAt || state.StartedAt === ZERO_TIME ? '' : state.StartedAt,
+    health: healthOf(state.Health?.Status),
+    error: state.Error ?? '',
+  };
+}
+
+/** mapLimit runs fn over items with at most `limit` calls in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+/** dockerExecutor is the Executor of one Docker engine. */
+export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions = {}): Executor {
+  const pullTimeoutMs = options.pullTimeoutMs ?? 20_000;
+  const reconnectMs = options.reconnectMs ?? 1_000;
+  const inspectConcurrency = options.inspectConcurrency ?? 8;
+  const labelFilter = options.nodeId === undefined ? [LABELS.task] : [LABELS.task, `${LABELS.node}=${options.nodeId}`];
+  // Network changes of one stack are serialized so a removal never races a create.
+  const stackLocks = new Map<string, Promise<unknown>>();
+
+  function withStackLock<T>(stack: string, fn: () => Promise<T>): Promise<T> {
+    const prev = stackLocks.get(stack) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    stackLocks.set(stack, tail);
+    void tail.then(() => {
+      if (stackLocks.get(stack) === tail) stackLocks.delete(stack);
+    });
+    return run;
+  }
+
+  async function ensureNetwork(stack: string): Promise<void> {
+    const name = stackNetworkName(stack);
+    try {
+      await docker.getNetwork(name).inspect();
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw engineError(`inspect network "${name}"`, err);
+    }
+    try {
+      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: stack } });
+    } catch (err) {
+      if (statusOf(err) !== 409) throw engineError(`create network "${name}"`, err);
+    }
+  }
+
+  async function inspect(containerId: string): Promise<ManagedContainer | undefined> {
+    try {
+      const info = await docker.getContainer(containerId).inspect();
+      if (options.nodeId !== undefined && info.Config.Labels?.[LABELS.node] !== options.nodeId) return undefined;
+      return toManaged(info);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw engineError(`inspect container ${containerId}`, err);
+    }
+  }
+
+  async function pull(image: string): Promise<void> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), pullTimeoutMs);
+    try {
+      const stream = await docker.pull(image, { abortSignal: abort.signal });
+      await new Promise<void>((resolve, reject) => {
+        abort.signal.addEventListener('abort', () => reject(new Error(`pull timed out after ${pullTimeoutMs}ms`)), { once: true });
+        // The progress stream carries pull errors as {"error": ...} lines; followProgress turns them into err.
+        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+      });
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  return {
+    async list() {
+      let infos: Dockerode.ContainerInfo[];
+      try {
+        infos = await docker.listContainers({ all: true, filters: { label: labelFilter } });
+      } catch (err) {
+        throw engineError('list containers', err);
+      }
+      // The listing has no exit code or health as data, so each container is inspected.
+      const found = await mapLimit(infos, inspectConcurrency, (c) => inspect(c.Id));
+      return found.filter((c): c is ManagedContainer => c !== undefined);
+    },
+
+    async ensureImage(image) {
+      try {
+        await docker.getImage(image).inspect();
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw engineError(`inspect image "${image}"`, err);
+      }
+      try {
+        await pull(image);
+      } catch (err) {
+        throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: ${reasonOf(err)}`, {
+          cause: err,
+        });
+      }
+    },
+
+    async create(a: Assignment, nodeId: string) {
+      return withStackLock(a.task.stack, async () => {
+        await ensureNetwork(a.task.stack);
+        const config = containerConfig(a, nodeId);
+        try {
+          return (await docker.createContainer(config)).id;
+        } catch (err) {
+          const status = statusOf(err);
+          if (status === 409) {
+            // The name is taken: a container of this very task made before an agent restart is adopted.
+            const existing = await inspect(containerName(a, nodeId));
+            if (existing?.taskId === a.task.id) return existing.containerId;
+            throw new ExecutorError('invalid_spec', `docker: container name "${config.name}" is taken`, { cause: err });
+          }
+          if (status === 404) {
+            throw new ExecutorError('image_missing', `image "${a.spec.image}" is not on this node: ${reasonOf(err)}`, { cause: err });
+          }
+          if (status === 400) throw new ExecutorError('invalid_spec', `docker: create: ${reasonOf(err)}`, { cause: err });
+          throw engineError('create container', err);
+        }
+      });
+    },
+
+    async start(containerId) {
+      try {
+        await docker.getContainer(containerId).start();
+      } catch (err) {
+        if (statusOf(err) === 304) return; // already started
+        throw engineError(`start container ${containerId}`, err);
+      }
+    },
+
+    async stop(containerId, graceMs, signal) {
+      const container = docker.getContainer(containerId);
+      try {
+        if (signal) {
+          // The stop endpoint takes a signal only from API 1.42 on: send it, wait for the exit, then kill.
+          await container.kill({ signal });
+          const abort = new AbortController();
+          const timer = setTimeout(() => abort.abort(), graceMs ?? 10_000);
+          try {
+            await container.wait({ condition: 'not-running', abortSignal: abort.signal });
+            return;
+          } catch (err) {
+            if (!abort.signal.aborted) throw err;
+          } finally {
+            clearTimeout(timer);
+          }
+          await container.kill({ signal: 'SIGKILL' });
+          return;
+        }
+        // Without a grace the engine applies the container's own StopTimeout.
+        await container.stop(graceMs === undefined ? {} : { t: Math.ceil(graceMs / 1000) });
+      } catch (err) {
+        const status = statusOf(err);
+        // 304: already stopped; 404: gone; 409: not running (kill).
+        if (status === 304 || status === 404 || status === 409) return;
+        throw engineError(`stop container ${containerId}`, err);
+      }
+    },
+
+    async remove(containerId) {
+      try {
+        await docker.getContainer(containerId).remove({ force: true, v: true });
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === 404 || status === 409) return; // gone, or its removal is already in progress
+        throw engineError(`remove container ${containerId}`, err);
+      }
+    },
+
+    inspect,
+
+    async events(onEvent: (e: ContainerEvent) => void) {
+      const filters = { type: ['container' as const], event: WATCHED_ACTIONS, label: labelFilter };
+      let closed = false;
+      let abort = new AbortController();
+      let since = '';
+      let timer: NodeJS.Timeout | undefined;
+
+      const open = async (): Promise<void> => {
+        abort = new AbortController();
+        const opts: Dockerode.GetEventsOptions & { abortSignal: AbortSignal } = { filters, abortSignal: abort.signal };
+        // Reopening from the last event seen means no die is lost while the stream was down.
+        if (since) opts.since = since as unknown as number;
+        const stream = await docker.getEvents(opts);
+        let buf = '';
+        stream.on('data', (chunk: Buffer) => {
+          buf += chunk.toString('utf8');
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) handle(line);
+          }
+        });
+        const broken = (): void => {
+          if (closed || timer) return;
+          timer = setTimeout(() => {
+            timer = undefined;
+            if (!closed) open().catch(broken);
+          }, reconnectMs);
+        };
+        stream.on('error', broken);
+        stream.on('end', broken);
+      };
+
+      const handle = (line: string): void => {
+        let ev: { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number };
+        try {
+          ev = JSON.parse(line) as typeof ev;
+        } catch {
+          return;
+        }
+        // Whole seconds: reopening may repeat an event, which is harmless (the worker re-inspects).
+        if (typeof ev.time === 'number') since = String(ev.time);
+        const taskId = ev.Actor?.Attributes?.[LABELS.task];
+        const containerId = ev.Actor?.ID;
+        // health events arrive as "health_status: healthy"; the new status is read back by inspect.
+        const action = (ev.Action ?? '').split(':')[0] ?? '';
+        if (!taskId || !containerId || !WATCHED_ACTIONS.includes(action)) return;
+        onEvent({ containerId, taskId, action });
+      };
+
+      try {
+        await open();
+      } catch (err) {
+        throw engineError('subscribe to events', err);
+      }
+      return () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        abort.abort();
+      };
+    },
+
+    async removeStackResources(stack) {
+      const name = stackNetworkName(stack);
+      await withStackLock(stack, async () => {
+        try {
+          const users = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
+          if (users.length > 0) return;
+          await docker.getNetwork(name).remove();
+        } catch (err) {
+          const status = statusOf(err);
+          // 404: already gone; 403/409: still has endpoints (a container outside the cluster uses it).
+          if (status === 404 || status === 403 || status === 409) return;
+          throw engineError(`remove network "${name}"`, err);
+        }
+      });
+    },
+  };
+}

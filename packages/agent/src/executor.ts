@@ -1,0 +1,107 @@
+/**
+ * The executor contract the agent owns: what the task lifecycle (worker.ts)
+ * needs from a container engine. `docker/` implements it with dockerode; the
+ * in-memory fake in fake-executor.ts implements it for unit tests and benchmarks.
+ */
+import type { ServiceSpec, Task, TaskState } from '@cluster/core';
+
+/** Health is the health of a task's container as the engine reports it ('' = no healthcheck). */
+export type Health = '' | 'starting' | 'healthy' | 'unhealthy';
+
+/** Assignment is one task the manager placed on this node, with the spec of its service. */
+export interface Assignment {
+  task: Task;
+  spec: ServiceSpec;
+}
+
+/** Observation is what the agent reports about one task. */
+export interface Observation {
+  taskId: string;
+  state: TaskState;
+  /** containerId is '' until a container exists. */
+  containerId: string;
+  error: string;
+  exitCode: number;
+  health: Health;
+  /** observedAt is the agent's clock (ms since the epoch) when the state was seen. */
+  observedAt: number;
+}
+
+/** ManagedContainer is a container that carries the cluster.task label. */
+export interface ManagedContainer {
+  containerId: string;
+  taskId: string;
+  stack: string;
+  /** service is the full name, `stack_service`. */
+  service: string;
+  slot: number;
+  specVersion: number;
+  running: boolean;
+  exitCode: number;
+  /** startedAt is the engine's start time (RFC 3339), '' when the container was never started. */
+  startedAt: string;
+  health: Health;
+  /** error is the engine's error for the container (for example a failed start), '' if none. */
+  error: string;
+}
+
+/** ContainerEvent is one engine event of a labelled container. */
+export interface ContainerEvent {
+  containerId: string;
+  taskId: string;
+  /** action is 'start', 'die' or 'health_status'. */
+  action: string;
+}
+
+/** Executor drives the containers of one node. */
+export interface Executor {
+  /** list returns every container carrying the cluster.task label, running or not. */
+  list(): Promise<ManagedContainer[]>;
+  /** ensureImage makes the image present locally, pulling it if needed; throws ExecutorError('image_missing'). */
+  ensureImage(image: string): Promise<void>;
+  /** create creates (does not start) the container of an assignment and returns its id. */
+  create(a: Assignment, nodeId: string): Promise<string>;
+  /** start starts a container; an already started one is fine. */
+  start(containerId: string): Promise<void>;
+  /**
+   * stop stops a container, waiting graceMs before killing it; not running or not found is fine.
+   * @default graceMs and signal: those the container was created with
+   */
+  stop(containerId: string, graceMs?: number, signal?: string): Promise<void>;
+  /** remove removes a container and its anonymous volumes; not found is fine. */
+  remove(containerId: string): Promise<void>;
+  /** inspect returns a labelled container, or undefined if it does not exist. */
+  inspect(containerId: string): Promise<ManagedContainer | undefined>;
+  /** events subscribes to start, die and health_status events of labelled containers; resolves to an unsubscribe. */
+  events(onEvent: (e: ContainerEvent) => void): Promise<() => void>;
+  /** removeStackResources removes what create made for a stack (its network) once no container uses it. */
+  removeStackResources?(stack: string): Promise<void>;
+}
+
+/** ExecutorErrorCode names the failures an executor reports. */
+export type ExecutorErrorCode =
+  /** the image is not on the node and could not be pulled */
+  | 'image_missing'
+  /** the engine refused the container's configuration */
+  | 'invalid_spec'
+  /** the engine could not be reached or failed */
+  | 'engine';
+
+/** ExecutorErrorOptions are the optional parts of an ExecutorError. */
+export interface ExecutorErrorOptions {
+  cause?: unknown;
+  /** retryable says whether the same call may succeed later. @default false */
+  retryable?: boolean;
+}
+
+/** ExecutorError is the error every Executor method throws: a code, a message and a cause. */
+export class ExecutorError extends Error {
+  readonly code: ExecutorErrorCode;
+  readonly retryable: boolean;
+  constructor(code: ExecutorErrorCode, message: string, options: ExecutorErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ExecutorError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
