@@ -4,6 +4,7 @@ import { init, join_ } from './commands/cluster.js';
 import { token } from './commands/token.js';
 import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
+import { registerNodeCommands } from './commands/node.js';
 
 /**
  * run is the whole `cluster` CLI as a function: it parses argv (without the
@@ -83,6 +84,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--format <format>', 'table or json', 'table')
     .addOption(manager())
     .action(async (o) => nodes(io, o));
+
+  registerNodeCommands(program, io);
 
   program.command('rm')
     .description('remove a stack: its services and containers on every node')

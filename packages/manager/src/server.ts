@@ -11,6 +11,7 @@ import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
+import { nodeControlHandlers } from './control-nodes.js';
 
 /** ManagerOptions configure a running manager. */
 export interface ManagerOptions {
@@ -84,7 +85,8 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   );
   let advertise = '';
   const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY });
-  server.addService(proto.Control.service, guardService(proto.Control.service, control, authenticate));
+  const nodeOps = nodeControlHandlers({ store, kick });
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps }, authenticate));
   server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, dispatcher.handlers(), authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();

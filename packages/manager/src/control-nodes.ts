@@ -1,0 +1,74 @@
+import type * as grpc from '@grpc/grpc-js';
+import { ClusterError, type Node, type NodeAvailability } from '@cluster/core';
+import type { Store } from './store.js';
+import { nodeToApi } from './convert.js';
+import { toServiceError } from './status.js';
+
+/** NodeControlOptions are what the node operations of the Control API work on. */
+export interface NodeControlOptions {
+  store: Store;
+  /** kick asks the orchestrator for a pass (tasks move on drain, labels change placement). */
+  kick: () => void;
+}
+
+type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
+
+const AVAILABILITIES: readonly NodeAvailability[] = ['active', 'pause', 'drain'];
+const LABEL_KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+
+/** UpdateNodeRequest is the wire form of a node update. */
+interface UpdateNodeRequest {
+  node: string;
+  availability: string;
+  addLabels: Record<string, string>;
+  removeLabels: string[];
+}
+
+/** nodeControlHandlers implements the node operations of the Control service: UpdateNode. */
+export function nodeControlHandlers(o: NodeControlOptions): Record<string, Unary> {
+  const { store } = o;
+  return {
+    UpdateNode: (call, cb) => {
+      try {
+        cb(null, { node: nodeToApi(updateNode(store, call.request as UpdateNodeRequest, o.kick)) });
+      } catch (err) {
+        cb(toServiceError(err));
+      }
+    },
+  };
+}
+
+/** findNode resolves a node by id or name; a name shared by several nodes must be given as an id. */
+export function findNode(store: Store, ref: string): Node {
+  if (!ref) throw new ClusterError('invalid_argument', 'node: give a node name or id');
+  const byId = store.node(ref);
+  if (byId) return byId;
+  const named = store.allNodes().filter((n) => n.name === ref);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) {
+    throw new ClusterError('invalid_argument', `node: name "${ref}" is ambiguous (ids ${named.map((n) => n.id).join(', ')}); give an id`);
+  }
+  throw new ClusterError('not_found', `node: "${ref}" not found (see: cluster nodes)`);
+}
+
+function updateNode(store: Store, req: UpdateNodeRequest, kick: () => void): Node {
+  const node = findNode(store, req.node);
+  const next: Node = { ...node, labels: { ...node.labels } };
+  if (req.availability) {
+    if (!AVAILABILITIES.includes(req.availability as NodeAvailability)) {
+      throw new ClusterError('invalid_argument', `node: invalid availability "${req.availability}" (active, pause or drain)`);
+    }
+    next.availability = req.availability as NodeAvailability;
+  }
+  for (const [k, v] of Object.entries(req.addLabels ?? {})) {
+    if (!LABEL_KEY_RE.test(k)) throw new ClusterError('invalid_argument', `node: invalid label key "${k}" (letters, digits, ".", "_", "-", "/")`);
+    next.labels[k] = v;
+  }
+  for (const k of req.removeLabels ?? []) {
+    if (!(k in next.labels)) throw new ClusterError('not_found', `node: ${node.name} has no label "${k}"`);
+    delete next.labels[k];
+  }
+  store.update({ putNodes: [next] });
+  kick();
+  return next;
+}
