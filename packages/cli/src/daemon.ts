@@ -59,10 +59,17 @@ export function alivePid(file: string): number | undefined {
   if (!pid) return undefined;
   try {
     process.kill(pid, 0);
-    return pid;
   } catch {
     return undefined;
   }
+  // A killed daemon whose parent has not reaped it still answers signal 0.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (/^\d+ \(.*\) Z/.test(stat)) return undefined;
+  } catch {
+    /* no /proc: trust the signal */
+  }
+  return pid;
 }
 
 /** removeIfStale deletes a pid or ready file whose process is gone. */

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+
+/** REPO is the repository root. */
+export const REPO = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
+/** CLI is the `cluster` command's entry point. */
+export const CLI = join(REPO, 'packages/cli/bin/cluster.js');
+/** IMAGE is the local test image (deploy/images/make-images.sh). */
+export const IMAGE = 'cluster-test/busybox:latest';
+
+/** Result is what a CLI run left behind. */
+export interface Result {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** freePort asks the kernel for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * TestCluster is a one-node cluster made by the real `cluster init` in a
+ * temporary CLUSTER_HOME: a manager daemon and an agent on the root engine.
+ */
+export class TestCluster {
+  readonly home: string;
+  readonly port: number;
+  readonly nodeName: string;
+
+  private constructor(home: string, port: number, nodeName: string) {
+    this.home = home;
+    this.port = port;
+    this.nodeName = nodeName;
+  }
+
+  static async start(extra: string[] = []): Promise<TestCluster> {
+    const home = mkdtempSync(join(tmpdir(), 'cluster-e2e-'));
+    const port = await freePort();
+    const name = `e2e-${port}`;
+    const c = new TestCluster(home, port, name);
+    const r = c.cli(['init', '--listen', `127.0.0.1:${port}`, '--name', name, ...extra]);
+    if (r.code !== 0) {
+      c.stop();
+      throw new Error(`cluster init failed (${r.code}): ${r.err}`);
+    }
+    return c;
+  }
+
+  /** cli runs `cluster ARGS` as a user would, with this cluster's CLUSTER_HOME. */
+  cli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Result {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? this.home,
+      env: { ...process.env, CLUSTER_HOME: this.home, ...opts.env },
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 120000,
+    });
+    return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  }
+
+  /** json runs a listing with --format json and parses it. */
+  json<T>(args: string[]): T {
+    const r = this.cli([...args, '--format', 'json']);
+    if (r.code !== 0) throw new Error(`cluster ${args.join(' ')} failed: ${r.err}`);
+    return JSON.parse(r.out) as T;
+  }
+
+  /** managerPid is the pid of the manager daemon. */
+  managerPid(): number {
+    return (JSON.parse(readFileSync(join(this.home, 'data/manager/manager.json'), 'utf8')) as { pid: number }).pid;
+  }
+
+  /** agentPid is the pid of the local agent. */
+  agentPid(): number {
+    return Number(readFileSync(join(this.home, 'data/agent/agent.pid'), 'utf8').trim());
+  }
+
+  /** stop kills the daemons this cluster started and removes its folder. */
+  stop(): void {
+    for (const f of ['data/agent/agent.pid', 'data/manager/manager.json']) {
+      const file = join(this.home, f);
+      if (!existsSync(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      const pid = Number((/"pid":\s*(\d+)/.exec(text) ?? /^(\d+)/.exec(text.trim()))?.[1]);
+      if (pid) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    }
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** docker is a client of the root engine, for checking what really runs. */
+export const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
+
+/** containersOf lists the containers of a stack (all states). */
+export async function containersOf(stack: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`cluster.stack=${stack}`] } });
+}
+
+/** removeStackContainers force-removes what a test left of a stack, by label. */
+export async function removeStackContainers(stack: string): Promise<void> {
+  for (const c of await containersOf(stack)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const n of await docker.listNetworks({ filters: { label: [`cluster.stack=${stack}`] } })) {
+    await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+}
+
+/** until polls `check` every 100 ms until it returns a value, or fails after `timeoutMs`. */
+export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
