@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ClusterError, NAME_RE, fullServiceName, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
 import type { Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import type { ClusterIdentity } from './identity.js';
-import { caDigest, signJoinToken } from './pki/index.js';
 import { nodeToApi, taskToApi } from './convert.js';
 import { toServiceError } from './status.js';
 
@@ -107,18 +105,6 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       return { tasks: tasks.map((t) => taskToApi(t, '', names.get(t.nodeId) ?? '')) };
     }),
     ListNodes: unary(() => ({ nodes: store.allNodes().sort((a, b) => a.name.localeCompare(b.name)).map(nodeToApi) })),
-    GetJoinToken: unary(async (req: { role: string }) => {
-      if (req.role !== 'worker' && req.role !== 'manager') throw new ClusterError('invalid_argument', `token: unknown role "${req.role}" (worker or manager)`);
-      const gen = Number(store.getMeta(`token.gen.${req.role}`) ?? '0');
-      const token = await signJoinToken(o.identity.tokenSecret, {
-        clusterId: o.identity.clusterId,
-        role: req.role,
-        caDigest: caDigest(o.identity.ca.certPem),
-        jti: randomBytes(8).toString('hex'),
-        gen,
-      }, { ttlMs: o.tokenTtlMs, now: new Date(now()) });
-      return { token, managerAddress: o.advertise };
-    }),
   };
 }
 

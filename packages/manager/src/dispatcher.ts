@@ -76,6 +76,10 @@ export class Dispatcher {
         this.o.join.join(call.request, call.getPeer()).then((r) => cb(null, r), (err) => cb(toServiceError(err)));
       },
       Session: (call: SessionCall) => this.session(call),
+      RenewCertificate: (call: grpc.ServerUnaryCall<{ csrPem: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        const caller = callerOf(call);
+        this.o.join.renew({ nodeId: caller.name, role: caller.certRole }, call.request.csrPem).then((r) => cb(null, r), (err) => cb(toServiceError(err)));
+      },
     };
   }
 
@@ -157,6 +161,8 @@ export class Dispatcher {
     const store = this.o.store;
     const node = store.node(nodeId);
     if (!node) throw new ClusterError('permission_denied', `session: node ${nodeId} is not a member of this cluster (removed?)`);
+    // Statuses first: a hello reporting another node's task changes nothing.
+    this.applyStatuses(nodeId, hello.observed);
     const old = this.sessions.get(nodeId);
     if (old) old.call.end();
     const timer = this.graceTimers.get(nodeId);
@@ -177,7 +183,6 @@ export class Dispatcher {
         memoryBytes: hello.memoryBytes,
       }],
     });
-    this.applyStatuses(nodeId, hello.observed);
     const session: Session = { nodeId, call, sent: new Map() };
     this.sessions.set(nodeId, session);
     call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
@@ -199,8 +204,10 @@ export class Dispatcher {
       const t = store.task(s.taskId);
       if (!t) continue;
       if (t.nodeId !== nodeId) {
-        this.o.log.warn(`dispatcher: node ${nodeId} reported task ${s.taskId} of node ${t.nodeId || '(none)'}; ignored`);
-        continue;
+        // Task ids only ever belong to one node, so an honest agent never
+        // reports another node's task: end the session rather than trust it.
+        this.o.log.warn(`dispatcher: node ${nodeId} reported task ${s.taskId} of node ${t.nodeId || '(none)'}; session ended`);
+        throw new ClusterError('permission_denied', `session: node ${nodeId} reported task ${s.taskId} of another node`);
       }
       const next = applyStatus(t, s, now);
       if (next) put.push(next);

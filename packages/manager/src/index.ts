@@ -2,3 +2,5 @@ export { Store, type Batch } from './store.js';
 export { startManager, newId, type Manager, type ManagerOptions } from './server.js';
 export { loadOrCreateIdentity, issueAdmin, writeAdmin, type ClusterIdentity, type AdminCredentials } from './identity.js';
 export { consoleLogger, type Logger } from './log.js';
+export { SecurityLedger } from './ledger.js';
+export * as pki from './pki/index.js';

@@ -1,7 +1,8 @@
 import { ClusterError, NAME_RE, type Node } from '@cluster/core';
 import type { JoinRequest__Output, JoinResponse } from '@cluster/api';
-import { issueCertificate, verifyJoinToken } from './pki/index.js';
+import { csrKeyDigest, issueCertificate, verifyJoinToken } from './pki/index.js';
 import type { ClusterIdentity } from './identity.js';
+import type { SecurityLedger } from './ledger.js';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 
@@ -9,6 +10,8 @@ import type { Logger } from './log.js';
 export interface JoinServiceOptions {
   store: Store;
   identity: ClusterIdentity;
+  /** ledger records spent single-use tokens and certified keys, and knows the token generations. */
+  ledger: SecurityLedger;
   log: Logger;
   newId: () => string;
   /** nodeCertTtlMs is the lifetime of node certificates. @default 24 h */
@@ -18,7 +21,11 @@ export interface JoinServiceOptions {
   onJoined?: (node: Node) => void;
 }
 
-/** JoinService checks join tokens and turns CSRs into node certificates. */
+/**
+ * JoinService checks join tokens and turns CSRs into node certificates; it
+ * also renews the certificate of a node that still holds a valid one. A CSR
+ * for a public key that was already certified is refused (replay).
+ */
 export class JoinService {
   private readonly o: JoinServiceOptions;
   private readonly now: () => number;
@@ -28,12 +35,19 @@ export class JoinService {
     this.now = o.now ?? Date.now;
   }
 
+  /** renew issues a fresh certificate to an authenticated node (see renewNode). */
+  renew(caller: { nodeId: string; role: string }, csrPem: string): Promise<{ certificatePem: string }> {
+    return renewNode({ ...this.o, now: this.now }, caller, csrPem);
+  }
+
   async join(req: JoinRequest__Output, peer: string): Promise<JoinResponse> {
     const { store, identity } = this.o;
     const now = new Date(this.now());
     const claims = await verifyJoinToken(identity.tokenSecret, req.token, { clusterId: identity.clusterId, now });
-    const gen = Number(store.getMeta(`token.gen.${claims.role}`) ?? '0');
-    if (claims.gen !== gen) throw new ClusterError('unauthenticated', `join token: this ${claims.role} token was rotated away; ask for a new one with: cluster token ${claims.role}`);
+    const ledger = this.o.ledger;
+    if (claims.gen !== ledger.tokenGen(claims.role)) {
+      throw new ClusterError('unauthenticated', `join token: this ${claims.role} token was rotated away; ask for a new one with: cluster token ${claims.role}`);
+    }
     const name = (req.name || req.hostname || '').trim();
     if (!name || !NAME_RE.test(name.toLowerCase())) {
       throw new ClusterError('invalid_argument', `join: invalid node name "${name}" (letters, digits, "_" and "-")`);
@@ -42,14 +56,17 @@ export class JoinService {
     if (existing && existing.status !== 'down') {
       throw new ClusterError('already_exists', `join: node name "${name}" is taken by node ${existing.id} (${existing.status}); choose another with --name`);
     }
+    const claim = { keyDigest: csrKeyDigest(req.csrPem), ...(claims.singleUse === true ? { jti: claims.jti } : {}) };
+    ledger.claim(claim);
     const id = this.o.newId();
-    const cert = await issueCertificate(identity.ca, {
-      csrPem: req.csrPem,
-      commonName: id,
-      role: claims.role,
-      ttlMs: this.o.nodeCertTtlMs,
-      now,
-    });
+    let cert: { certPem: string };
+    try {
+      cert = await issueCertificate(identity.ca, { csrPem: req.csrPem, commonName: id, role: claims.role, ttlMs: this.o.nodeCertTtlMs, now });
+    } catch (err) {
+      ledger.release(claim);
+      throw err;
+    }
+    ledger.commit(claim, `node ${id}`, now.getTime());
     const node: Node = {
       id,
       name,
@@ -70,6 +87,32 @@ export class JoinService {
     this.o.log.info(`join: node ${name} joined as ${claims.role} with id ${id}${existing ? ` (replacing down node ${existing.id})` : ''}`);
     this.o.onJoined?.(node);
     return { nodeId: id, certificatePem: cert.certPem, caPem: identity.ca.certPem, role: claims.role };
+  }
+}
+
+/**
+ * renewNode issues a fresh certificate to a node that authenticated with its
+ * current one: same node id and role, new key, full lifetime from now.
+ */
+export async function renewNode(o: JoinServiceOptions, caller: { nodeId: string; role: string }, csrPem: string): Promise<{ certificatePem: string }> {
+  const now = new Date((o.now ?? Date.now)());
+  const node = o.store.node(caller.nodeId);
+  if (!node || o.ledger.isNodeRevoked(caller.nodeId)) {
+    throw new ClusterError('permission_denied', `renew: node ${caller.nodeId} is not a member of this cluster (removed?)`);
+  }
+  if (caller.role !== 'worker' && caller.role !== 'manager') {
+    throw new ClusterError('permission_denied', `renew: role "${caller.role}" of node ${caller.nodeId} cannot be renewed`);
+  }
+  const claim = { keyDigest: csrKeyDigest(csrPem) };
+  o.ledger.claim(claim);
+  try {
+    const cert = await issueCertificate(o.identity.ca, { csrPem, commonName: caller.nodeId, role: caller.role, ttlMs: o.nodeCertTtlMs, now });
+    o.ledger.commit(claim, `node ${caller.nodeId}`, now.getTime());
+    o.log.info(`renew: node ${node.name} (${caller.nodeId}) has a new certificate until ${cert.notAfter.toISOString()}`);
+    return { certificatePem: cert.certPem };
+  } catch (err) {
+    o.ledger.release(claim);
+    throw err;
   }
 }
 

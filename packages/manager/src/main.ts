@@ -5,6 +5,8 @@ import { Store } from './store.js';
 import { consoleLogger } from './log.js';
 import { issueAdmin, loadOrCreateIdentity, writeAdmin } from './identity.js';
 import { startManager } from './server.js';
+import { SecurityLedger } from './ledger.js';
+import { X509Certificate } from 'node:crypto';
 
 /**
  * The manager daemon: `node main.js --data-dir DIR [--listen HOST:PORT]
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
     serverCertTtlMs: 365 * 24 * 3600 * 1000,
   });
   if (created || !store.getMeta('admin.issued')) {
-    writeAdmin(join(dataDir, 'admin'), await issueAdmin(identity, 'admin', now, 365 * 24 * 3600 * 1000));
+    const admin = await issueAdmin(identity, 'admin', now, 365 * 24 * 3600 * 1000);
+    writeAdmin(join(dataDir, 'admin'), admin);
+    // Recorded so that `cluster credentials revoke admin` can end it too.
+    new SecurityLedger(store).recordAdmin(new X509Certificate(admin.certPem).serialNumber.toLowerCase(), 'admin');
     store.setMeta('admin.issued', now.toISOString());
     log.info(`manager: created cluster ${identity.clusterId}`);
   } else {

@@ -12,6 +12,8 @@ import { Dispatcher } from './dispatcher.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
 import { nodeControlHandlers } from './control-nodes.js';
+import { securityControlHandlers } from './control-security.js';
+import { SecurityLedger } from './ledger.js';
 
 /** ManagerOptions configure a running manager. */
 export interface ManagerOptions {
@@ -57,7 +59,8 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   let dispatcher: Dispatcher | undefined;
   const orchestrator = new Orchestrator({ store, log, newId, onTasks: (c, r) => dispatcher?.notify(c, r) });
   const kick = (): void => orchestrator.kick();
-  const join = new JoinService({ store, identity, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
+  const ledger = new SecurityLedger(store);
+  const join = new JoinService({ store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
   dispatcher = new Dispatcher({
     store,
     log,
@@ -71,7 +74,12 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     if (!raw) return { kind: 'anonymous', name: '', certRole: '' };
     const id = identityFromCertificate(raw, identity.ca.certPem, new Date());
     if ('error' in id) return { error: id.error };
-    if (id.role === 'admin') return { kind: 'admin', name: id.commonName, certRole: id.role };
+    // Revocation: a chain-valid certificate is still refused once revoked.
+    if (id.role === 'admin') {
+      if (ledger.isSerialRevoked(id.serial)) return { error: `credentials of ${id.commonName} (certificate ${id.serial}) are revoked` };
+      return { kind: 'admin', name: id.commonName, certRole: id.role };
+    }
+    if (ledger.isNodeRevoked(id.commonName)) return { error: `node ${id.commonName} was removed from the cluster; its certificate is revoked (join again with a new token)` };
     if (!store.node(id.commonName)) return { error: `node ${id.commonName} is not a member of this cluster (removed?)` };
     return { kind: 'node', name: id.commonName, certRole: id.role };
   };
@@ -86,7 +94,13 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   let advertise = '';
   const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY });
   const nodeOps = nodeControlHandlers({ store, kick });
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps }, authenticate));
+  const security = securityControlHandlers({
+    store, identity, ledger, log, kick,
+    disconnect: (id, reason) => dispatcher?.disconnect(id, reason),
+    get advertise() { return advertise; },
+    tokenTtlMs: o.tokenTtlMs ?? DAY,
+  });
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security }, authenticate));
   server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, dispatcher.handlers(), authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();

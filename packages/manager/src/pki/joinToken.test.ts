@@ -119,3 +119,10 @@ test('a secret shorter than 32 bytes is refused', async () => {
     isError('invalid_argument', 'join token: secret has 16 bytes (>= 32)'),
   );
 });
+
+test('a single-use token carries the sut claim; others do not', async () => {
+  const once = await signJoinToken(SECRET, { ...CLAIMS, singleUse: true }, { ttlMs: HOUR, now: NOW });
+  assert.equal((await verifyJoinToken(SECRET, once, { clusterId: 'c-one', now: NOW })).singleUse, true);
+  const many = await signJoinToken(SECRET, CLAIMS, { ttlMs: HOUR, now: NOW });
+  assert.equal('singleUse' in (await verifyJoinToken(SECRET, many, { clusterId: 'c-one', now: NOW })), false);
+});

@@ -16,6 +16,8 @@ export interface JoinClaims {
   exp: number;
   /** gen is the token generation; rotating the join tokens bumps it. */
   gen: number;
+  /** singleUse tokens (claim "sut") are refused after their first successful join; absent means reusable. */
+  singleUse?: boolean;
 }
 
 /** JoinTokenOptions configure signJoinToken. */
@@ -29,7 +31,8 @@ const MIN_SECRET_BYTES = 32;
 
 /**
  * signJoinToken makes a join token: "CLUSTER-1-" and a compact JWT signed with
- * HS256. Claims: cid, role, cad (CA digest), gen, jti, iat, exp.
+ * HS256. Claims: cid, role, cad (CA digest), gen, jti, iat, exp, and sut
+ * (true) for a single-use token.
  */
 export async function signJoinToken(
   secret: Uint8Array,
@@ -42,7 +45,9 @@ export async function signJoinToken(
   }
   if (!(opts.ttlMs > 0)) throw new ClusterError('invalid_argument', `join token: invalid ttlMs ${opts.ttlMs} (> 0)`);
   const nowSeconds = Math.floor(opts.now.getTime() / 1000);
-  const jwt = await new SignJWT({ cid: claims.clusterId, role: claims.role, cad: claims.caDigest, gen: claims.gen })
+  const body: JWTPayload = { cid: claims.clusterId, role: claims.role, cad: claims.caDigest, gen: claims.gen };
+  if (claims.singleUse === true) body.sut = true;
+  const jwt = await new SignJWT(body)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setJti(claims.jti)
     .setIssuedAt(nowSeconds)
@@ -126,7 +131,7 @@ function stripPrefix(token: string): string {
 
 // claimsOf maps the JWT claim names to JoinClaims, refusing any missing or mistyped claim.
 function claimsOf(payload: JWTPayload): JoinClaims {
-  const { cid, role, cad, gen, jti, exp } = payload;
+  const { cid, role, cad, gen, jti, exp, sut } = payload;
   const bad = (claim: string): never => {
     throw new ClusterError('invalid_argument', `join token: malformed (claim "${claim}" missing or invalid)`);
   };
@@ -136,5 +141,6 @@ function claimsOf(payload: JWTPayload): JoinClaims {
   if (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) return bad('gen');
   if (typeof jti !== 'string' || jti === '') return bad('jti');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return bad('exp');
-  return { clusterId: cid, role, caDigest: cad, jti, exp, gen };
+  if (sut !== undefined && typeof sut !== 'boolean') return bad('sut');
+  return { clusterId: cid, role, caDigest: cad, jti, exp, gen, ...(sut === true ? { singleUse: true } : {}) };
 }
