@@ -1,1 +1,6 @@
-export {};
+export { joinCluster, fetchPinnedCa, type JoinOptions, type NodeCredentials } from './join.js';
+export { Session, type SessionOptions } from './session.js';
+export { CertificateRenewer, renewalTime, certificateValidity, type NodeCertificate, type RenewerOptions } from './renewal.js';
+export { createKeyAndCsr, caDigestOfPem, certificateNotAfter } from './identity.js';
+export { Worker } from './worker.js';
+export { FakeExecutor } from './fake-executor.js';

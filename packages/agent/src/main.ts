@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import { dockerExecutor, dockerFromHost } from './docker/adapter.js';
 import { engineInfo } from './docker/info.js';
 import { joinCluster } from './join.js';
 import { Session } from './session.js';
+import { CertificateRenewer } from './renewal.js';
 import { Worker } from './worker.js';
 
 /** NodeState is what an agent keeps in its data dir besides its key and certificates. */
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     if (values.manager) state.manager = values.manager;
     if (values.advertise) state.advertise = values.advertise;
   } else {
+    // The token may come from the environment, which other users of the host cannot read in the process list.
+    values.token ??= process.env.CLUSTER_JOIN_TOKEN;
     if (!values.token || !values.manager) throw new Error('agent: not a member yet; --token and --manager are required to join');
     const labels: Record<string, string> = {};
     for (const l of values.label ?? []) {
@@ -80,9 +83,28 @@ async function main(): Promise<void> {
     onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
   });
   session.start();
+  const renewer = new CertificateRenewer({
+    manager: state.manager,
+    caPem: readFileSync(join(dataDir, 'ca.crt'), 'utf8'),
+    current: { certPem: readFileSync(join(dataDir, 'node.crt'), 'utf8'), keyPem: readFileSync(join(dataDir, 'node.key'), 'utf8') },
+    save: (c) => {
+      // Each file is replaced whole (write, then rename): never half a PEM on disk.
+      writeFileSync(join(dataDir, 'node.key.new'), c.keyPem, { mode: 0o600 });
+      writeFileSync(join(dataDir, 'node.crt.new'), c.certPem);
+      renameSync(join(dataDir, 'node.key.new'), join(dataDir, 'node.key'));
+      renameSync(join(dataDir, 'node.crt.new'), join(dataDir, 'node.crt'));
+    },
+    onRenewed: (c) => {
+      session.useCertificate(c.certPem, c.keyPem);
+      log('renewal: new node certificate saved; used for new connections');
+    },
+    log,
+  });
+  renewer.start();
   writeFileSync(join(dataDir, 'agent.pid'), `${process.pid}\n`);
   log(`node ${state.name} (${state.nodeId}) started; manager ${state.manager}`);
   const shutdown = (): void => {
+    renewer.stop();
     session.stop();
     worker.stop().finally(() => { process.exitCode = 0; });
   };

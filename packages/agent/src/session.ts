@@ -5,6 +5,8 @@ import type { Assignment, Observation } from './executor.js';
 import type { Worker } from './worker.js';
 import { checkManagerIdentity } from './join.js';
 
+type DispatcherClient = InstanceType<ReturnType<typeof loadClusterProto>['Dispatcher']>;
+
 /** SessionOptions configure an agent's session with the manager. */
 export interface SessionOptions {
   manager: string;
@@ -27,7 +29,9 @@ export interface SessionOptions {
  */
 export class Session {
   private readonly o: SessionOptions;
-  private client: InstanceType<ReturnType<typeof loadClusterProto>['Dispatcher']>;
+  private client: DispatcherClient;
+  // Clients made with an older certificate, closed once their session ends.
+  private retired: DispatcherClient[] = [];
   private call: grpc.ClientDuplexStream<AgentMessage, ManagerMessage__Output> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private reconnect: NodeJS.Timeout | undefined;
@@ -43,16 +47,31 @@ export class Session {
 
   constructor(o: SessionOptions) {
     this.o = o;
+    this.client = this.connect(o.certPem, o.keyPem);
+  }
+
+  /**
+   * useCertificate makes later connections present a renewed certificate.
+   * The session open now goes on over its own connection, untouched.
+   */
+  useCertificate(certPem: string, keyPem: string): void {
+    const old = this.client;
+    this.client = this.connect(certPem, keyPem);
+    if (this.call) this.retired.push(old);
+    else old.close();
+  }
+
+  private connect(certPem: string, keyPem: string): DispatcherClient {
     const proto = loadClusterProto();
-    const creds = grpc.credentials.createSsl(Buffer.from(o.caPem), Buffer.from(o.keyPem), Buffer.from(o.certPem), { checkServerIdentity: checkManagerIdentity });
-    this.client = new proto.Dispatcher(o.manager, creds, {
+    const creds = grpc.credentials.createSsl(Buffer.from(this.o.caPem), Buffer.from(keyPem), Buffer.from(certPem), { checkServerIdentity: checkManagerIdentity });
+    return new proto.Dispatcher(this.o.manager, creds, {
       // Names are not checked (checkManagerIdentity checks the role); a
       // fixed name keeps TLS from being handed an IP address as server name.
       'grpc.ssl_target_name_override': 'manager',
       'grpc.keepalive_time_ms': 5000,
       'grpc.keepalive_timeout_ms': 3000,
       'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': o.maxBackoffMs ?? 2000,
+      'grpc.max_reconnect_backoff_ms': this.o.maxBackoffMs ?? 2000,
     });
   }
 
@@ -72,6 +91,7 @@ export class Session {
     if (this.reconnect) clearTimeout(this.reconnect);
     this.call?.cancel();
     this.client.close();
+    for (const c of this.retired.splice(0)) c.close();
   }
 
   private open(): void {
@@ -102,6 +122,7 @@ export class Session {
       if (this.call !== call) return;
       this.call = undefined;
       this.connected = false;
+      for (const c of this.retired.splice(0)) c.close();
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.lastError = why;
       this.o.onState?.({ connected: false, nodeId: this.nodeId, lastError: why });
