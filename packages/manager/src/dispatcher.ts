@@ -107,7 +107,9 @@ export class Dispatcher {
     for (const t of changed) {
       if (!t.nodeId) continue;
       const s = this.sessions.get(t.nodeId);
-      if (!s || !belongsInSet(t)) continue;
+      // A task the node holds is updated even once finished, so that the
+      // node removes the container of a task that was replaced.
+      if (!s || (!belongsInSet(t) && !s.sent.has(t.id))) continue;
       const key = sentKey(t);
       if (s.sent.get(t.id) === key) continue;
       s.sent.set(t.id, key);
