@@ -25,6 +25,14 @@ const e2e = walk(join(root, 'test/dist')).sort((a, b) => rank(a) - rank(b) || a.
 function rank(f) {
   return f.includes('/lab/') ? 2 : f.includes('/e2e/') ? 1 : 0;
 }
+// Tests on real containers need an engine and the local images: set them up
+// (as root on Debian this installs docker.io) unless only unit tests run.
+if (!args.includes('--unit')) {
+  for (const step of [['bash', ['deploy/ensure-docker.sh']], ['bash', ['deploy/images/make-images.sh']]]) {
+    const r = spawnSync(step[0], step[1], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
 let files;
 if (args.includes('--unit')) files = unit;
 else if (args.includes('--lab-only')) files = e2e.filter((f) => f.includes('/lab/'));

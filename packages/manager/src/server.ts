@@ -56,12 +56,14 @@ export function newId(): string {
 export async function startManager(o: ManagerOptions): Promise<Manager> {
   const proto = loadClusterProto();
   const { store, identity, log } = o;
-  let dispatcher: Dispatcher | undefined;
-  const orchestrator = new Orchestrator({ store, log, newId, onTasks: (c, r) => dispatcher?.notify(c, r) });
+  // The orchestrator tells the dispatcher of task changes; the dispatcher is
+  // made after it, so the orchestrator reaches it through this reference.
+  const late: { dispatcher?: Dispatcher } = {};
+  const orchestrator = new Orchestrator({ store, log, newId, onTasks: (c, r) => late.dispatcher?.notify(c, r) });
   const kick = (): void => orchestrator.kick();
   const ledger = new SecurityLedger(store);
   const join = new JoinService({ store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
-  dispatcher = new Dispatcher({
+  const dispatcher = new Dispatcher({
     store,
     log,
     join,
@@ -70,6 +72,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 800,
   });
+  late.dispatcher = dispatcher;
   const authenticate: Authenticate = (raw) => {
     if (!raw) return { kind: 'anonymous', name: '', certRole: '' };
     const id = identityFromCertificate(raw, identity.ca.certPem, new Date());
@@ -96,7 +99,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const nodeOps = nodeControlHandlers({ store, kick });
   const security = securityControlHandlers({
     store, identity, ledger, log, kick,
-    disconnect: (id, reason) => dispatcher?.disconnect(id, reason),
+    disconnect: (id, reason) => dispatcher.disconnect(id, reason),
     get advertise() { return advertise; },
     tokenTtlMs: o.tokenTtlMs ?? DAY,
   });
