@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, type Io } from './io.js';
 import { init, join_ } from './commands/cluster.js';
-import { token } from './commands/token.js';
+import { registerSecurityCommands } from './commands/security.js';
 import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
 import { registerNodeCommands } from './commands/node.js';
@@ -29,6 +29,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--docker-host <url>', 'Docker engine of the local agent (default: unix:///var/run/docker.sock)')
     .option('--heartbeat-ms <n>', 'agent heartbeat period in ms', '500')
     .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', '2500')
+    .option('--cert-ttl <duration>', 'lifetime of node certificates, renewed by agents at 50-80% of it (default: 24h)')
     .action(async (o) => init(io, o));
 
   program.command('join')
@@ -95,12 +96,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(manager())
     .action(async (stack: string, o) => rm(io, stack, o));
 
-  program.command('token')
-    .description('print a join token')
-    .argument('<role>', 'worker or manager')
-    .option('-q, --quiet', 'print only the token', false)
-    .addOption(manager())
-    .action(async (role: string, o) => token(io, role, o));
+  registerSecurityCommands(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

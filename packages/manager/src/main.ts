@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     },
   });
   const log = consoleLogger('manager');
+  const nodeCertTtlMs = Number(values['node-cert-ttl']);
+  if (!Number.isSafeInteger(nodeCertTtlMs) || nodeCertTtlMs < 1000) throw new Error(`manager: invalid --node-cert-ttl "${values['node-cert-ttl']}" (milliseconds, >= 1000)`);
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error('manager: --data-dir is required');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     heartbeatMs: Number(values['heartbeat-ms']),
     downAfterMs: Number(values['down-after-ms']),
     streamGraceMs: Number(values['stream-grace-ms']),
-    nodeCertTtlMs: Number(values['node-cert-ttl']),
+    nodeCertTtlMs,
   });
   writeFileSync(join(dataDir, 'manager.json'), JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
   const shutdown = (): void => {

@@ -5,6 +5,7 @@ import { CliError, type Io } from '../io.js';
 import { clusterHome, writeConfig } from '../config.js';
 import { connectControl } from '../client.js';
 import { alivePid, removeIfStale, sleep, startDaemon } from '../daemon.js';
+import { durationMs } from './security.js';
 
 /** InitOptions are the flags of `cluster init`. */
 export interface InitOptions {
@@ -16,6 +17,8 @@ export interface InitOptions {
   dockerHost?: string;
   heartbeatMs?: string;
   downAfterMs?: string;
+  /** certTtl is the lifetime of node certificates, such as 24h. @default the manager's (24h) */
+  certTtl?: string;
 }
 
 /** init creates (or resumes) a cluster: runs the manager and, unless --no-agent, a local agent. */
@@ -36,6 +39,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
     if (o.advertise) args.push('--advertise', o.advertise);
     if (o.heartbeatMs) args.push('--heartbeat-ms', o.heartbeatMs);
     if (o.downAfterMs) args.push('--down-after-ms', o.downAfterMs);
+    if (o.certTtl) args.push('--node-cert-ttl', String(durationMs('init --cert-ttl', o.certTtl)));
     const d = await startDaemon({ which: 'manager', args, logFile: join(managerDir, 'manager.log'), ready: () => existsSync(readyFile), timeoutMs: 30000 });
     advertise = (JSON.parse(readFileSync(readyFile, 'utf8')) as { advertise: string }).advertise;
     io.err(`${resumed ? 'resumed the cluster in' : 'created a cluster in'} ${managerDir}; manager pid ${d.pid} on ${advertise}\n`);
@@ -98,7 +102,8 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
   removeIfStale(pidFile);
   const statusFile = join(agentDir, 'status.json');
   rmSync(statusFile, { force: true });
-  const args = ['--data-dir', agentDir, '--manager', a.manager, '--token', a.token, '--name', a.name];
+  // The token goes through the environment: arguments are visible to every user of the host.
+  const args = ['--data-dir', agentDir, '--manager', a.manager, '--name', a.name];
   if (a.advertise) args.push('--advertise', a.advertise.replace(/:\d+$/, ''));
   if (a.dockerHost) args.push('--docker-host', a.dockerHost);
   for (const l of a.labels) args.push('--label', l);
@@ -106,6 +111,7 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
     which: 'agent',
     args,
     logFile: join(agentDir, 'agent.log'),
+    env: { ...process.env, CLUSTER_JOIN_TOKEN: a.token },
     ready: () => {
       if (!existsSync(statusFile)) return false;
       try {
