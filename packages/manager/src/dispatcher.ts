@@ -5,7 +5,7 @@ import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
 import { applyStatus, specJsonOf, taskToApi } from './convert.js';
-import { toServiceError } from './status.js';
+import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
 
 /** DispatcherOptions configure sessions and failure detection. */
@@ -93,7 +93,7 @@ export class Dispatcher {
     const s = this.sessions.get(nodeId);
     if (!s) return;
     this.sessions.delete(nodeId);
-    s.call.destroy(Object.assign(new Error(reason), { code: grpc.status.PERMISSION_DENIED, details: reason }));
+    endWithStatus(s.call, Object.assign(new Error(reason), { code: grpc.status.PERMISSION_DENIED, details: reason }));
   }
 
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
@@ -129,11 +129,15 @@ export class Dispatcher {
     const nodeId = callerOf(call).name;
     const log = this.o.log;
     let session: Session | undefined;
+    let refused = false;
     call.on('data', (msg: AgentMessage__Output) => {
+      // After a refusal the stream is ending; what the node still sends is dropped.
+      if (refused) return;
       try {
         if (!session) {
           if (msg.msg !== 'hello' || !msg.hello) {
-            call.destroy(Object.assign(new Error('session: the first message must be a hello'), { code: grpc.status.INVALID_ARGUMENT }));
+            refused = true;
+            endWithStatus(call, Object.assign(new Error('session: the first message must be a hello'), { code: grpc.status.INVALID_ARGUMENT, details: 'session: the first message must be a hello' }));
             return;
           }
           session = this.open(nodeId, call, msg.hello);
@@ -142,8 +146,10 @@ export class Dispatcher {
         this.lastSeen.set(nodeId, this.now());
         if (msg.msg === 'status' && msg.status) this.applyStatuses(nodeId, msg.status.statuses);
       } catch (err) {
-        log.error(`dispatcher: session of node ${nodeId}`, err);
-        call.destroy(toServiceError(err));
+        if (err instanceof ClusterError) log.warn(`dispatcher: session of node ${nodeId} refused: ${err.message}`);
+        else log.error(`dispatcher: session of node ${nodeId}`, err);
+        refused = true;
+        endWithStatus(call, toServiceError(err));
       }
     });
     const closed = (): void => {

@@ -20,3 +20,12 @@ export function toServiceError(err: unknown): grpc.ServiceError {
   const details = 'manager: internal error (see the manager log)';
   return Object.assign(new Error(details), { code: grpc.status.INTERNAL, details, metadata: new grpc.Metadata() });
 }
+
+/**
+ * endWithStatus ends a server stream with an error status. grpc-js sends the
+ * status when the stream emits 'error' and then ends; destroy(err) would
+ * close the stream without ever telling the client why.
+ */
+export function endWithStatus(stream: { emit(event: 'error', err: Error): boolean }, err: grpc.ServiceError | (Error & { code: grpc.status; details: string })): void {
+  stream.emit('error', err);
+}

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { RPC_ROLES, type Role } from './roles.js';
+import { endWithStatus } from '../status.js';
 
 /** Caller is the authenticated identity behind a call. */
 export interface Caller {
@@ -42,13 +43,13 @@ export function guardService<H extends grpc.UntypedServiceImplementation>(
       if (refusal) {
         const err = Object.assign(new Error(refusal.details), refusal);
         if (callback) callback(err);
-        else (call as unknown as grpc.ServerDuplexStream<unknown, unknown>).destroy(err);
+        else endWithStatus(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, err);
         return;
       }
       if (!impl) {
         const err = Object.assign(new Error(`${path}: not served`), { code: grpc.status.UNIMPLEMENTED, details: `${path}: not served` });
         if (callback) callback(err);
-        else (call as unknown as grpc.ServerDuplexStream<unknown, unknown>).destroy(err);
+        else endWithStatus(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, err);
         return;
       }
       return impl.call(handlers, call, callback);
