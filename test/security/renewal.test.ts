@@ -43,10 +43,9 @@ describe('certificate renewal: a fresh certificate with the same node id, withou
     const lines: string[] = [];
     const log = (s: string): void => { lines.push(s); };
     const states: boolean[] = [];
-    let session: Session | undefined;
-    const worker = new Worker({ executor: new FakeExecutor(), nodeId: creds.nodeId, onStatus: (b) => session?.report(b) });
+    const worker = new Worker({ executor: new FakeExecutor(), nodeId: creds.nodeId, onStatus: (b) => session.report(b) });
     await worker.start();
-    session = new Session({
+    const session: Session = new Session({
       manager: m.address,
       caPem: creds.caPem,
       certPem: creds.certPem,
@@ -65,13 +64,13 @@ describe('certificate renewal: a fresh certificate with the same node id, withou
       caPem: creds.caPem,
       current: { certPem: creds.certPem, keyPem: creds.keyPem },
       save: (c) => { writeFileSync(files.key, c.keyPem); writeFileSync(files.cert, c.certPem); },
-      onRenewed: (c) => { renewed.push(c); session!.useCertificate(c.certPem, c.keyPem); firstRenewal(c); },
+      onRenewed: (c) => { renewed.push(c); session.useCertificate(c.certPem, c.keyPem); firstRenewal(c); },
       log,
       random: () => 0,
     });
     try {
       session.start();
-      await within(waitFor(() => session!.connected), 5000, 'session');
+      await within(waitFor(() => session.connected), 5000, 'session');
       const issued = identity(creds.certPem);
       renewer.start();
       const next = await within(renewedOnce, TTL_MS, 'renewal');
@@ -87,7 +86,7 @@ describe('certificate renewal: a fresh certificate with the same node id, withou
       // Once the first certificate has expired, a new session must use a renewed one.
       await new Promise((r) => setTimeout(r, Math.max(0, issued.notAfter.getTime() + 1200 - Date.now())));
       m.manager.dispatcher.disconnect(creds.nodeId, 'session: closed by the test');
-      await within(waitFor(() => states.length >= 3 && session!.connected), 5000, 'reconnect with the renewed certificate');
+      await within(waitFor(() => states.length >= 3 && session.connected), 5000, 'reconnect with the renewed certificate');
       assert.deepEqual(states.slice(0, 3), [true, false, true]);
       assert.equal(m.store.node(creds.nodeId)?.status, 'ready');
       assert.ok(renewed.length >= 1);
