@@ -160,7 +160,11 @@ describe('walking skeleton on a real engine', { timeout: 300_000 }, () => {
   });
 
   test('desired state survives kill -9 of the manager', async () => {
-    const ids = (await containersOf(STACK)).map((x) => x.Id).sort();
+    // Let the previous step settle: exactly the two web containers, running.
+    const ids = await until('only the 2 web containers', 30_000, async () => {
+      const all = await containersOf(STACK);
+      return all.length === 2 && all.every((x) => x.State === 'running') ? all.map((x) => x.Id).sort() : undefined;
+    });
     process.kill(c.managerPid(), 'SIGKILL');
     const r = c.cli(['init', '--listen', `127.0.0.1:${c.port}`, '--name', c.nodeName]);
     assert.equal(r.code, 0, r.err);
