@@ -43,19 +43,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--label <k=v>', 'node label, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (addr: string, o) => join_(io, addr, o));
 
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
   program.command('deploy')
-    .description('create or update a stack from a Compose file and wait until it converged')
+    .description('create or update a stack from Compose files and wait until it converged')
     .argument('[file]', 'Compose file')
-    .option('-c, --compose-file <file>', 'Compose file (same as the argument)')
+    .option('-c, --compose-file <file>', 'Compose file; give several to merge override files onto the first, in order', collect)
+    .option('--env-file <file>', 'variables for interpolation, instead of the .env beside the first file (repeatable)', collect)
+    .option('--profile <name>', 'activate a profile: its services are deployed too (repeatable; "*" for all)', collect)
     .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
     .option('-d, --detach', 'return once the manager stored the stack', false)
     .option('--dry-run', 'validate and show what would change, change nothing', false)
     .option('--timeout <duration>', 'how long to wait for convergence', '120s')
     .addOption(manager())
     .action(async (file: string | undefined, o) => {
-      const f = o.composeFile ?? file;
-      if (!f) throw new CliError('deploy: give a Compose file (cluster deploy stack.yml)');
-      await deploy(io, f, o);
+      const files: string[] = [...(file === undefined ? [] : [file]), ...((o.composeFile as string[] | undefined) ?? [])];
+      if (files.length === 0) throw new CliError('deploy: give a Compose file (cluster deploy stack.yml)');
+      await deploy(io, files, o);
     });
 
   program.command('scale')

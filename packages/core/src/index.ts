@@ -1,5 +1,7 @@
 export * from './model.js';
+export * from './serviceOptions.js';
 export * from './errors.js';
 export * from './schedule.js';
 export * from './reconcile.js';
 export * from './compose/index.js';
+export * from './registry.js';

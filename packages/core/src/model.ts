@@ -2,6 +2,7 @@
  * The state model of ARCHITECTURE.md as plain values. Everything here is data:
  * no I/O, no clocks, no randomness.
  */
+import type { ServiceOptions } from './serviceOptions.js';
 
 /** PortSpec is one published port of a service. */
 export interface PortSpec {
@@ -37,8 +38,8 @@ export interface Healthcheck {
   startPeriodMs: number;
 }
 
-/** ServiceSpec is the normalized spec of one service of a stack. */
-export interface ServiceSpec {
+/** ServiceSpec is the normalized spec of one service of a stack; ServiceOptions are the keys a file may leave out. */
+export interface ServiceSpec extends ServiceOptions {
   /** name is the short name as written in the Compose file (`web`). */
   name: string;
   image: string;
@@ -116,6 +117,15 @@ export interface Task {
   specVersion: number;
   createdAt: number;
   updatedAt: number;
+  /** ports are the host ports the task's target ports answer on, as its agent reported. */
+  ports?: PortMapping[];
+}
+
+/** PortMapping says on which host port of its node a task's target port answers. */
+export interface PortMapping {
+  target: number;
+  protocol: 'tcp' | 'udp';
+  hostPort: number;
 }
 
 /** Service is a stored service: full name, spec and version. */
@@ -128,6 +138,8 @@ export interface Service {
   specVersion: number;
   createdAt: number;
   updatedAt: number;
+  /** vip is the service's virtual IPv4 address, allocated once by the manager's registry. */
+  vip?: string;
 }
 
 /** NodeRole is the role a node joined with. */

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultStackName, formatProblem, loadCompose, NAME_RE, type StackSpec } from '@cluster/core';
+import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
 
 /** DeployOptions are the flags of `cluster deploy`. */
-export interface DeployOptions {
-  name?: string;
+export interface DeployOptions extends StackFileOptions {
   detach: boolean;
   dryRun: boolean;
   timeout: string;
@@ -17,27 +16,52 @@ export interface DeployOptions {
 interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number }
 interface ApiTask { id: string; service: string; slot: number; state: string; error: string; desiredState: string; specVersion: number; updatedAtMs: number }
 
-/** loadStackFile reads and validates a Compose file, printing warnings; errors become one CliError. */
-export function loadStackFile(io: Io, file: string, name?: string): StackSpec {
-  const path = resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`deploy: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+/** StackFileOptions are the flags that change how a stack's files are read. */
+export interface StackFileOptions {
+  name?: string;
+  /** envFile replaces the .env beside the first file. @default none */
+  envFile?: string[];
+  /** profile lists the active profiles. @default none */
+  profile?: string[];
+}
+
+/**
+ * loadStackFile reads and validates Compose files (the first, then override
+ * files merged onto it), printing warnings; errors become one CliError that
+ * shows each problem under its source line.
+ */
+export function loadStackFile(io: Io, files: string | string[], o: StackFileOptions = {}): StackSpec {
+  const list = typeof files === 'string' ? [files] : files;
+  const first = list[0] ?? 'compose.yml';
+  const name = o.name;
+  if (name !== undefined && !NAME_RE.test(name)) {
+    throw new CliError(`deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
   }
-  const stackName = name ?? undefined;
-  if (stackName !== undefined && !NAME_RE.test(stackName)) {
-    throw new CliError(`deploy: invalid stack name "${stackName}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
-  }
+  const texts = new Map<string, string>();
+  const readFile = (path: string): string | undefined => {
+    try {
+      const text = readFileSync(resolve(io.cwd, path), 'utf8');
+      texts.set(path, text);
+      return text;
+    } catch {
+      return undefined;
+    }
+  };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-  const result = loadCompose(text, { file, stackName: stackName ?? defaultStackNameOf(path), env });
+  const result = loadStack({
+    files: list,
+    readFile,
+    env,
+    stackName: name ?? defaultStackNameOf(resolve(io.cwd, first)),
+    profiles: o.profile ?? [],
+    ...(o.envFile === undefined ? {} : { envFiles: o.envFile }),
+  });
   for (const w of result.warnings) io.err(`warning: ${formatProblem(w)}\n`);
   if (result.errors.length > 0 || !result.spec) {
-    const shown = result.errors.map((e) => formatProblem(e, text)).join('\n');
-    throw new CliError(`${shown}\n${file}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; nothing was deployed`);
+    const shown = result.errors.map((e) => formatProblem(e, texts.get(e.file))).join('\n');
+    const n = result.errors.length;
+    throw new CliError(`${shown}\n${list.join(', ')}: ${n} error${n === 1 ? '' : 's'}; nothing was deployed`);
   }
   return result.spec;
 }
@@ -48,8 +72,8 @@ function defaultStackNameOf(path: string): string | undefined {
 }
 
 /** deploy sends a stack and, unless --detach, waits until every service converged. */
-export async function deploy(io: Io, file: string, o: DeployOptions): Promise<void> {
-  const spec = loadStackFile(io, file, o.name);
+export async function deploy(io: Io, files: string[], o: DeployOptions): Promise<void> {
+  const spec = loadStackFile(io, files, o);
   const timeoutMs = parseTimeout(o.timeout);
   const control = connectControl(io, o.manager);
   try {

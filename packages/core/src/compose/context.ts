@@ -1,6 +1,7 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Problem } from './formatProblem.js';
+import { emptyResources, type StackResources } from './normalizeResources.js';
 
 /** ValueNode is a YAML node with aliases already followed. */
 export type ValueNode = Scalar | YAMLMap | YAMLSeq;
@@ -14,41 +15,106 @@ export interface Position {
 /** At is where a problem is: a node (its start), a pair (its key) or a position. */
 export type At = unknown;
 
-/** LoadContext carries what every normalizer needs: the document, positions and the problems found so far. */
+/** Source is one file read by the loader: its name, text and parsed document. */
+export interface Source {
+  file: string;
+  text: string;
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+/**
+ * FileReader gives the text of a file, or undefined when it does not exist.
+ * Paths are absolute, or relative to the folder of the first file. The CLI
+ * does the reading; the loader stays pure.
+ */
+export type FileReader = (path: string) => string | undefined;
+
+/**
+ * LoadContext carries what every normalizer needs: the sources read so far,
+ * where each node comes from (files are merged, so one tree holds nodes of
+ * several files), the variables and the problems found so far.
+ */
 export class LoadContext {
   readonly errors: Problem[] = [];
   readonly warnings: Problem[] = [];
+  readonly sources: Source[] = [];
+  /** inactiveServices are the services left out because none of their profiles is active. */
+  readonly inactiveServices = new Set<string>();
+  /** resources are the stack's networks, volumes, secrets and configs, read before its services. */
+  resources: StackResources = emptyResources('stack');
+  private readonly origins = new WeakMap<object, Source>();
 
   constructor(
+    /** file is the main file: problems with no place in a file are reported against it. */
     readonly file: string,
-    readonly text: string,
-    readonly doc: Document,
-    readonly lineCounter: LineCounter,
-    readonly env: Readonly<Record<string, string>>,
+    /** env holds the variables for interpolation (the caller's environment over the `.env` file). */
+    public env: Readonly<Record<string, string>>,
+    /** readFile reads files named in the stack (`env_file`, `extends.file`, secrets). */
+    readonly readFile: FileReader = () => undefined,
   ) {}
+
+  /** addSource records a parsed file and the origin of each of its nodes. */
+  addSource(source: Source): void {
+    this.sources.push(source);
+    this.own(source.doc.contents, source);
+  }
+
+  /** own marks a node and everything under it as coming from source. */
+  own(node: unknown, source: Source): void {
+    if (typeof node !== 'object' || node === null || this.origins.has(node)) return;
+    this.origins.set(node, source);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        this.own(pair.key, source);
+        this.own(pair.value, source);
+      }
+    } else if (isSeq(node)) for (const item of node.items) this.own(item, source);
+  }
+
+  /** derive makes a node made by the loader report problems where the node it stands for was written. */
+  derive<T extends object>(made: T, from: unknown): T {
+    const source = this.sourceOf(from);
+    if (source !== undefined) this.origins.set(made, source);
+    if (isNode(made) && isNode(from) && from.range) made.range = [...from.range] as [number, number, number];
+    return made;
+  }
+
+  /** sourceOf tells which file a node comes from. */
+  sourceOf(at: unknown): Source | undefined {
+    if (isPair(at)) return this.sourceOf(at.key);
+    return typeof at === 'object' && at !== null ? this.origins.get(at) : undefined;
+  }
 
   /** resolve follows an alias to its anchored node; anything that is not a value node gives undefined. */
   resolve(node: unknown): ValueNode | undefined {
-    const target = isAlias(node) ? node.resolve(this.doc) : node;
+    const doc = this.sourceOf(node)?.doc ?? this.sources[0]?.doc;
+    const target = isAlias(node) && doc !== undefined ? node.resolve(doc) : node;
     if (isScalar(target) || isMap(target) || isSeq(target)) return target;
     return undefined;
   }
 
-  /** positionOf gives the position of a node, a pair's key, an offset or a position. */
+  /** positionOf gives the position of a node, a pair's key or a position. */
   positionOf(at: At, offset = 0): Position {
-    if (typeof at === 'number') return this.lineCounter.linePos(at + offset);
     if (isPair(at)) return this.positionOf(at.key, offset);
-    if (isNode(at) && at.range) return this.lineCounter.linePos(at.range[0] + offset);
+    const source = this.sourceOf(at) ?? this.sources[0];
+    if (typeof at === 'number' && source) return source.lineCounter.linePos(at + offset);
+    if (isNode(at) && at.range && source) return source.lineCounter.linePos(at.range[0] + offset);
     if (typeof at === 'object' && at !== null && 'line' in at && 'col' in at) return at as Position;
     return { line: 1, col: 1 };
   }
 
+  /** fileOf names the file a problem at `at` is in. */
+  fileOf(at: At): string {
+    return this.sourceOf(at)?.file ?? this.file;
+  }
+
   error(at: At, path: string, message: string, offset = 0): void {
-    this.errors.push({ file: this.file, ...this.positionOf(at, offset), path, message, severity: 'error' });
+    this.errors.push({ file: this.fileOf(at), ...this.positionOf(at, offset), path, message, severity: 'error' });
   }
 
   warn(at: At, path: string, message: string, offset = 0): void {
-    this.warnings.push({ file: this.file, ...this.positionOf(at, offset), path, message, severity: 'warning' });
+    this.warnings.push({ file: this.fileOf(at), ...this.positionOf(at, offset), path, message, severity: 'warning' });
   }
 }
 

@@ -3,5 +3,8 @@ export { defaultStackName } from './defaultStackName.js';
 export { formatProblem, type Problem } from './formatProblem.js';
 export { interpolate, type InterpolationProblem, type InterpolationResult } from './interpolate.js';
 export { loadCompose, type LoadOptions, type LoadResult } from './loadCompose.js';
+export { loadStack, type LoadStackOptions } from './loadStack.js';
+export { parseEnvFile, type EnvFileResult } from './parseEnvFile.js';
+export type { FileReader } from './context.js';
 export { parseDuration } from './parseDuration.js';
 export { splitShellWords, type ShellWords } from './splitShellWords.js';

@@ -3,7 +3,7 @@
  * value of the file (never to keys) before the file is read.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { LoadContext } from './context.js';
+import type { LoadContext, Source } from './context.js';
 import { indexPath, joinPath } from './nodes.js';
 
 /** InterpolationProblem is a problem at an offset of the interpolated text. */
@@ -135,7 +135,7 @@ function expandBraced(inner: string, offset: number, env: Readonly<Record<string
  * in place and reports problems at the spot of the variable when the scalar's
  * source text maps one to one onto its value, else at the scalar's start.
  */
-export function interpolateDocument(ctx: LoadContext): void {
+export function interpolateDocument(ctx: LoadContext, source: Source): void {
   const walk = (node: unknown, path: string): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -148,7 +148,7 @@ export function interpolateDocument(ctx: LoadContext): void {
       const original = node.value;
       const result = interpolate(original, ctx.env);
       node.value = result.value;
-      const shift = sourceShift(ctx.text, node.range, node.type, original);
+      const shift = sourceShift(source.text, node.range, node.type, original);
       for (const p of result.problems) {
         const offset = shift === undefined ? 0 : shift + p.offset;
         if (p.severity === 'error') ctx.error(node, path, p.message, offset);
@@ -156,7 +156,7 @@ export function interpolateDocument(ctx: LoadContext): void {
       }
     }
   };
-  walk(ctx.doc.contents, '');
+  walk(source.doc.contents, '');
 }
 
 /** sourceShift is where the value starts within the scalar's source, when source and value agree char for char. */

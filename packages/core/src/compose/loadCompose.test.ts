@@ -69,14 +69,12 @@ describe('loadCompose', () => {
     ]);
   });
 
-  test('version and x- keys are ignored silently, other top-level keys with a warning', () => {
-    const r = load(['version: "3.8"', 'x-common: {a: 1}', 'services:', '  web:', '    image: nginx', 'networks:', '  front: {}', 'volumes: {}']);
-    assert.deepEqual(r.errors, []);
-    assert.ok(r.spec);
-    assert.deepEqual(r.warnings.map(brief), [
-      { path: 'networks', line: 6, col: 1, message: 'not supported yet, ignored' },
-      { path: 'volumes', line: 8, col: 1, message: 'not supported yet, ignored' },
+  test('version and x- keys are ignored silently, an unknown top-level key is a schema error', () => {
+    const r = load(['version: "3.8"', 'x-common: {a: 1}', 'services:', '  web:', '    image: nginx', 'networks:', '  front: {}', 'volumes: {}', 'nonsense: 1']);
+    assert.deepEqual(r.errors.map(brief), [
+      { path: 'nonsense', line: 9, col: 1, message: 'unknown key "nonsense" (not in the Compose Specification; "x-" keys are free)' },
     ]);
+    assert.deepEqual(r.warnings, []);
   });
 
   const shapes = [

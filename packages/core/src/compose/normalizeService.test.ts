@@ -7,7 +7,7 @@ describe('normalizeService', () => {
     { yaml: 'command: nginx -g "daemon off;"', want: ['nginx', '-g', 'daemon off;'] },
     { yaml: "command: sh -c 'echo $$HOME'", want: ['sh', '-c', 'echo $HOME'] },
     { yaml: 'command: a\\ b "" c', want: ['a b', '', 'c'] },
-    { yaml: 'command: ["sleep", 10]', want: ['sleep', '10'] },
+    { yaml: 'command: ["sleep", "10"]', want: ['sleep', '10'] },
     { yaml: 'command: []', want: [] },
     { yaml: 'entrypoint: /bin/sh -c', want: ['/bin/sh', '-c'], key: 'entrypoint' as const },
     { yaml: 'entrypoint: ["tini", "--"]', want: ['tini', '--'], key: 'entrypoint' as const },
@@ -51,7 +51,15 @@ describe('normalizeService', () => {
       { workingDir: s.workingDir, user: s.user, hostname: s.hostname, stopSignal: s.stopSignal, stopGracePeriodMs: s.stopGracePeriodMs },
       { workingDir: '/app', user: '1000:1000', hostname: 'web-1', stopSignal: 'SIGINT', stopGracePeriodMs: 90000 },
     );
-    assert.equal(webService(web('    user: 1000')).user, '1000');
+    assert.equal(webService(web('    user: "1000"')).user, '1000');
+  });
+
+  test('a number where the Compose schema wants a string is an error, as docker compose says', () => {
+    const r = load(web('    user: 1000', '    command: ["sleep", 10]'));
+    assert.deepEqual(r.errors.map(brief), [
+      { path: 'services.web.user', line: 4, col: 11, message: 'expected a string, got a number "1000"' },
+      { path: 'services.web.command[1]', line: 5, col: 24, message: 'expected a string, got a number "10"' },
+    ]);
   });
 
   const errors = [

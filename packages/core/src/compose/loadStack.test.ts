@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadStack } from './loadStack.js';
+import { brief } from './testing.js';
+
+/** files makes a reader over a set of files written as lines. */
+function files(set: Record<string, string[]>): (path: string) => string | undefined {
+  return (path) => set[path]?.join('\n');
+}
+
+describe('loadStack', () => {
+  test('the .env beside the first file gives variables, the caller env wins', () => {
+    const readFile = files({
+      '/s/shop/compose.yml': ['services:', '  web:', '    image: nginx:${TAG}', '    environment: ["WHO=${WHO}"]'],
+      '/s/shop/.env': ['# comment', 'TAG=1.27', 'export WHO="a ${TAG}"', 'IGNORED'],
+    });
+    const r = loadStack({ files: ['/s/shop/compose.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.spec?.services['web']?.image, 'nginx:1.27');
+    assert.deepEqual(r.spec?.services['web']?.env, { WHO: 'a 1.27' });
+    const r2 = loadStack({ files: ['/s/shop/compose.yml'], readFile, env: { TAG: '2' } });
+    assert.equal(r2.spec?.services['web']?.image, 'nginx:2');
+  });
+
+  test('--env-file replaces .env and must exist', () => {
+    const readFile = files({
+      '/s/shop/compose.yml': ['services:', '  web:', '    image: nginx:${TAG}'],
+      '/s/shop/.env': ['TAG=dotenv'],
+      '/s/prod.env': ['TAG=prod'],
+    });
+    assert.equal(loadStack({ files: ['/s/shop/compose.yml'], readFile, envFiles: ['/s/prod.env'] }).spec?.services['web']?.image, 'nginx:prod');
+    const r = loadStack({ files: ['/s/shop/compose.yml'], readFile, envFiles: ['/s/none.env'] });
+    assert.deepEqual(r.errors.map((e) => [e.file, e.message]), [['/s/none.env', 'cannot read env file "/s/none.env" (no such file)']]);
+  });
+
+  test('a bad line of an env file is an error at its line', () => {
+    const readFile = files({ '/s/a/c.yml': ['services: {}'], '/s/a/.env': ['A=1', 'not valid'] });
+    const r = loadStack({ files: ['/s/a/c.yml'], readFile });
+    assert.deepEqual(r.errors.map((e) => [e.file, e.line, e.col]), [['/s/a/.env', 2, 1]]);
+  });
+
+  test('override files merge as Compose merges them', () => {
+    const readFile = files({
+      '/s/a/base.yml': [
+        'services:',
+        '  web:',
+        '    image: nginx',
+        '    command: [a, b]',
+        '    environment: [A=1, B=2]',
+        '    ports: ["80:80"]',
+        '    volumes: ["data:/data", "/tmp:/tmp"]',
+        '    deploy: {replicas: 2, labels: {x: "1"}}',
+        'volumes: {data: {}}',
+      ],
+      '/s/a/prod.yml': [
+        'services:',
+        '  web:',
+        '    command: [c]',
+        '    environment: {B: "3", C: "4"}',
+        '    ports: ["443:443"]',
+        '    volumes: ["other:/data"]',
+        '    deploy: {replicas: 3}',
+        '  db:',
+        '    image: redis',
+        'volumes: {other: {}}',
+      ],
+    });
+    const r = loadStack({ files: ['/s/a/base.yml', '/s/a/prod.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    const web = r.spec?.services['web'];
+    assert.deepEqual(web?.command, ['c']);
+    assert.deepEqual(web?.env, { A: '1', B: '3', C: '4' });
+    assert.deepEqual(web?.ports.map((p) => p.published), [80, 443]);
+    assert.deepEqual(web?.mounts?.map((m) => `${m.source}:${m.target}`), ['/tmp:/tmp', 'a_other:/data']);
+    assert.equal(web?.replicas, 3);
+    assert.deepEqual(web?.serviceLabels, { x: '1' });
+    assert.ok(r.spec?.services['db']);
+  });
+
+  test('a problem in an override file names that file and its position', () => {
+    const readFile = files({ '/s/a/base.yml': ['services:', '  web:', '    image: nginx'], '/s/a/o.yml': ['services:', '  web:', '    ports: ["80800"]'] });
+    const r = loadStack({ files: ['/s/a/base.yml', '/s/a/o.yml'], readFile });
+    assert.deepEqual(r.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path}`), ['/s/a/o.yml:3:13 services.web.ports[0]']);
+  });
+
+  test('extends in the same file and in another file, relative to the file that says so', () => {
+    const readFile = files({
+      '/s/a/compose.yml': [
+        'services:',
+        '  base:',
+        '    image: app',
+        '    environment: [A=1]',
+        '  web:',
+        '    extends: base',
+        '    environment: [B=2]',
+        '  worker:',
+        '    extends: {file: common/c.yml, service: worker}',
+        '    command: [work, hard]',
+      ],
+      '/s/a/common/c.yml': ['services:', '  worker:', '    image: app', '    command: [work]', '    user: nobody'],
+    });
+    const r = loadStack({ files: ['/s/a/compose.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.spec?.services['web']?.env, { A: '1', B: '2' });
+    assert.equal(r.spec?.services['web']?.image, 'app');
+    assert.deepEqual(r.spec?.services['worker']?.command, ['work', 'hard']);
+    assert.equal(r.spec?.services['worker']?.user, 'nobody');
+  });
+
+  test('extends that goes round, names a missing service or file is an error', () => {
+    const readFile = files({
+      '/s/a/c.yml': ['services:', '  a:', '    extends: b', '  b:', '    extends: a', '    image: x', '  c:', '    image: x', '    extends: nope', '  d:', '    image: x', '    extends: {file: gone.yml, service: d}'],
+    });
+    const r = loadStack({ files: ['/s/a/c.yml'], readFile });
+    assert.deepEqual(r.errors.map((e) => `${e.path}@${e.line}`), ['services.b.extends@5', 'services.c.extends@9', 'services.d.extends.file@12']);
+  });
+
+  test('profiles: a service with profiles runs only when one is active', () => {
+    const readFile = files({ '/s/a/c.yml': ['services:', '  web: {image: x}', '  debug: {image: x, profiles: [debug]}', '  tools: {image: x, profiles: [tools, ops]}'] });
+    const names = (profiles: string[]): string[] => Object.keys(loadStack({ files: ['/s/a/c.yml'], readFile, profiles }).spec?.services ?? {});
+    assert.deepEqual(names([]), ['web']);
+    assert.deepEqual(names(['ops']), ['web', 'tools']);
+    assert.deepEqual(names(['*']), ['web', 'debug', 'tools']);
+  });
+
+  test('schema errors come with their place, all at once', () => {
+    const readFile = files({
+      '/s/a/c.yml': ['services:', '  web:', '    image: x', '    imagee: y', '    healthcheck: {test: 5}', '    deploy: {mode: sometimes}', '    ports: [{target: web}]'],
+    });
+    const r = loadStack({ files: ['/s/a/c.yml'], readFile });
+    assert.deepEqual(r.errors.map(brief), [
+      { path: 'services.web.imagee', line: 4, col: 5, message: 'unknown key "imagee" (not in the Compose Specification; "x-" keys are free)' },
+      { path: 'services.web.healthcheck.test', line: 5, col: 25, message: 'expected a command string, or a list starting with "CMD", "CMD-SHELL" or "NONE", got a number' },
+      { path: 'services.web.deploy.mode', line: 6, col: 20, message: 'invalid mode "sometimes" (replicated or global)' },
+      { path: 'services.web.ports[0].target', line: 7, col: 22, message: 'invalid port "web" (1-65535)' },
+    ]);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The top-level `networks`, `volumes`, `secrets` and `configs` of a stack:
+ * what services may refer to, with engine names scoped by the stack.
+ */
+import { Buffer } from 'node:buffer';
+import { isMap } from 'yaml';
+import type { LoadContext } from './context.js';
+import { type Entry, entriesOf, isNull, quote, readBoolean, readString, warnUnsupported } from './nodes.js';
+import { relativeTo } from './resolveExtends.js';
+
+/** Resource is a network or volume of the stack. */
+export interface Resource {
+  /** engineName is `<stack>_<name>`, or the name given with `name:` or `external`. */
+  engineName: string;
+  external: boolean;
+}
+
+/** StackResources is what the services of a stack may refer to. */
+export interface StackResources {
+  services: Set<string>;
+  networks: Map<string, Resource>;
+  volumes: Map<string, Resource>;
+  /** secrets and configs hold their content, base64; undefined when it could not be read. */
+  secrets: Map<string, string | undefined>;
+  configs: Map<string, string | undefined>;
+}
+
+/** emptyResources is what a stack has before its top-level keys are read: the default network. */
+export function emptyResources(stack: string): StackResources {
+  return { services: new Set(), networks: new Map([['default', { engineName: `${stack}_default`, external: false }]]), volumes: new Map(), secrets: new Map(), configs: new Map() };
+}
+
+/** readResource reads one network or volume definition (`{}`, `external: true`, `name: x`). */
+function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {
+  const own = { engineName: `${stack}_${e.key}`, external: false };
+  if (isNull(e.value) || !isMap(e.value)) return own;
+  let name: string | undefined;
+  for (const k of entriesOf(ctx, e.value, e.path)) {
+    if (k.key === 'external') own.external = readBoolean(ctx, k.value, k.path) ?? false;
+    else if (k.key === 'name') name = readString(ctx, k.value, k.path);
+    else if (k.key === 'labels' || k.key.startsWith('x-')) continue;
+    else if (k.key === 'driver' && readString(ctx, k.value, k.path) === (e.path.startsWith('networks') ? 'bridge' : 'local')) continue;
+    else warnUnsupported(ctx, k);
+  }
+  if (name !== undefined) own.engineName = name;
+  else if (own.external) own.engineName = e.key;
+  return own;
+}
+
+/** readFileContent reads a secret or config: `file:` relative to its Compose file, `environment:` or (configs) `content:`. */
+function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'): string | undefined {
+  if (!isMap(e.value)) return undefined;
+  for (const k of entriesOf(ctx, e.value, e.path)) {
+    if (k.key === 'file') {
+      const file = readString(ctx, k.value, k.path);
+      if (file === undefined) return undefined;
+      const path = relativeTo(ctx, k.value, file);
+      const text = ctx.readFile(path);
+      if (text === undefined) ctx.error(k.value, k.path, `cannot read ${kind} file ${quote(path)} (no such file)`);
+      return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('base64');
+    }
+    if (k.key === 'environment') {
+      const name = readString(ctx, k.value, k.path);
+      if (name === undefined) return undefined;
+      const value = ctx.env[name];
+      if (value === undefined) ctx.error(k.value, k.path, `variable ${quote(name)} is not set`);
+      return value === undefined ? undefined : Buffer.from(value, 'utf8').toString('base64');
+    }
+    if (k.key === 'content' && kind === 'config') {
+      const text = readString(ctx, k.value, k.path);
+      return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('base64');
+    }
+    if (k.key === 'external' || k.key === 'name') {
+      ctx.error(k.keyNode, k.path, `not supported: a ${kind} comes from a file, an environment variable${kind === 'config' ? ' or content' : ''}`);
+      return undefined;
+    }
+  }
+  ctx.error(e.keyNode, e.path, `a ${kind} needs file or environment`);
+  return undefined;
+}
+
+/** normalizeResources reads the top-level keys into res; `entries` are the top-level entries by key. */
+export function normalizeResources(ctx: LoadContext, stack: string, entries: Map<string, Entry>, res: StackResources): void {
+  const each = (key: string, read: (e: Entry) => void): void => {
+    const section = entries.get(key);
+    if (section === undefined || isNull(section.value)) return;
+    if (!isMap(section.value)) return; // the schema reports the form
+    for (const e of entriesOf(ctx, section.value, section.path)) read(e);
+  };
+  each('networks', (e) => res.networks.set(e.key, readResource(ctx, stack, e)));
+  each('volumes', (e) => res.volumes.set(e.key, readResource(ctx, stack, e)));
+  each('secrets', (e) => res.secrets.set(e.key, readFileContent(ctx, e, 'secret')));
+  each('configs', (e) => res.configs.set(e.key, readFileContent(ctx, e, 'config')));
+}

@@ -1,0 +1,98 @@
+import { isMap, type YAMLMap } from 'yaml';
+import { NAME_RE, type ServiceSpec, type StackSpec } from '../model.js';
+import { type LoadContext, NOWHERE } from './context.js';
+import { defaultStackName } from './defaultStackName.js';
+import { describe, type Entry, entriesOf, isNull, quote, readString, warnUnsupported } from './nodes.js';
+import { emptyResources, normalizeResources } from './normalizeResources.js';
+import { normalizeService } from './normalizeService.js';
+import type { ServiceDraft } from './ServiceDraft.js';
+
+const NAME_FORM = 'lowercase letters, digits, "_" and "-"';
+const TOP_LEVEL = new Set(['services', 'name', 'networks', 'volumes', 'secrets', 'configs']);
+
+/**
+ * normalizeStack reads a merged Compose tree into a StackSpec: the stack
+ * name, the top-level resources, then every service; undefined when the name
+ * cannot be decided. Problems go to ctx.
+ */
+export function normalizeStack(ctx: LoadContext, root: YAMLMap, nameOption: string | undefined): StackSpec | undefined {
+  const entries = new Map<string, Entry>();
+  for (const e of entriesOf(ctx, root, '')) {
+    if (TOP_LEVEL.has(e.key)) entries.set(e.key, e);
+    else if (e.key === 'version' || e.key.startsWith('x-')) continue; // version is obsolete; x- keys are extensions
+    else warnUnsupported(ctx, e);
+  }
+  const name = stackName(ctx, nameOption, entries.get('name'));
+  ctx.resources = emptyResources(name ?? 'stack');
+  const services = entries.get('services');
+  if (services !== undefined && isMap(services.value)) {
+    for (const s of entriesOf(ctx, services.value, services.path)) ctx.resources.services.add(s.key);
+  }
+  normalizeResources(ctx, name ?? 'stack', entries, ctx.resources);
+  const drafts = readServices(ctx, services);
+  checkPublishedPorts(ctx, drafts);
+  if (name === undefined) return undefined;
+  const byName: Record<string, ServiceSpec> = {};
+  for (const d of drafts) byName[d.spec.name] = d.spec;
+  return { name, services: byName };
+}
+
+/** stackName picks the stack name: the caller's, else the file's `name`, else the folder's. */
+function stackName(ctx: LoadContext, option: string | undefined, entry: Entry | undefined): string | undefined {
+  const fromFile = entry === undefined || isNull(entry.value) ? undefined : readString(ctx, entry.value, entry.path);
+  if (option !== undefined) {
+    if (NAME_RE.test(option)) return option;
+    ctx.error(NOWHERE, '', `invalid stack name ${quote(option)} (${NAME_FORM})`);
+    return undefined;
+  }
+  if (entry !== undefined && fromFile !== undefined) {
+    if (NAME_RE.test(fromFile)) return fromFile;
+    ctx.error(entry.value, entry.path, `invalid stack name ${quote(fromFile)} (${NAME_FORM})`);
+    return undefined;
+  }
+  const derived = defaultStackName(ctx.file);
+  if (NAME_RE.test(derived)) return derived;
+  ctx.error(NOWHERE, '', `no stack name: the folder of ${quote(ctx.file)} gives none (${NAME_FORM}); set name in the file or pass a stack name`);
+  return undefined;
+}
+
+/** readServices reads the required `services` mapping. */
+function readServices(ctx: LoadContext, entry: Entry | undefined): ServiceDraft[] {
+  if (entry === undefined) {
+    ctx.error({ line: 1, col: 1 }, 'services', 'required (a mapping of service names to services)');
+    return [];
+  }
+  if (!isMap(entry.value)) {
+    ctx.error(isNull(entry.value) ? entry.keyNode : entry.value, entry.path, `expected a mapping of service names to services, got ${describe(entry.value)}`);
+    return [];
+  }
+  const services = entriesOf(ctx, entry.value, entry.path);
+  if (services.length === 0 && ctx.inactiveServices.size === 0) ctx.warn(entry.keyNode, entry.path, 'no services (the stack runs nothing)');
+  const drafts: ServiceDraft[] = [];
+  for (const s of services) {
+    if (!NAME_RE.test(s.key)) ctx.error(s.keyNode, s.path, `invalid service name ${quote(s.key)} (${NAME_FORM})`);
+    const draft = normalizeService(ctx, s);
+    if (draft !== undefined) drafts.push(draft);
+  }
+  return drafts;
+}
+
+/**
+ * checkPublishedPorts reports a published port used twice in the stack when
+ * either use is in ingress mode, which listens on every node.
+ */
+function checkPublishedPorts(ctx: LoadContext, drafts: ServiceDraft[]): void {
+  const seen = new Map<string, { path: string; mode: string }[]>();
+  for (const d of drafts) {
+    d.spec.ports.forEach((p, i) => {
+      const origin = d.portOrigins[i];
+      if (p.published === 0 || origin === undefined) return;
+      const key = `${p.published}/${p.protocol}`;
+      const uses = seen.get(key) ?? [];
+      const clash = uses.find((u) => u.path !== origin.path && (u.mode === 'ingress' || p.mode === 'ingress'));
+      if (clash !== undefined) ctx.error(origin.node, origin.path, `published port ${key} is already used by ${clash.path}`);
+      uses.push({ path: origin.path, mode: p.mode });
+      seen.set(key, uses);
+    });
+  }
+}

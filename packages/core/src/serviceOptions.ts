@@ -1,0 +1,113 @@
+/**
+ * The optional parts of a ServiceSpec (model.ts): each is present only when
+ * the Compose file sets it, so a spec stays small and comparable.
+ */
+
+/** MountSpec is one mount of a task's container. */
+export interface MountSpec {
+  /** type is "volume" (a named volume of the stack), "bind" (a host path) or "tmpfs". */
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** source is the volume's engine name (`<stack>_<vol>`, or the external name), or the host path; "" for tmpfs. */
+  source: string;
+  /** target is the absolute path in the container. */
+  target: string;
+  readOnly: boolean;
+  /** sizeBytes bounds a tmpfs; 0 means no bound. */
+  sizeBytes?: number;
+  /** createHostPath creates a missing bind source. @default true */
+  createHostPath?: boolean;
+  /** external says the volume is not the stack's: it is neither created nor removed. @default false */
+  external?: boolean;
+}
+
+/** NetworkAttachment is one stack network a service joins, with its extra names there. */
+export interface NetworkAttachment {
+  /** name is the engine name of the network (`<stack>_<net>`, or the external name). */
+  name: string;
+  /** aliases are names other than the service name (`links` become aliases too). */
+  aliases: string[];
+  /** external says the network is not the stack's: it is neither created nor removed. @default false */
+  external?: boolean;
+}
+
+/** Resources are CPU and memory amounts (0 = not set). */
+export interface Resources {
+  nanoCpus: number;
+  memoryBytes: number;
+  /** pids bounds the processes (limits only). */
+  pids?: number;
+}
+
+/** Ulimit is a soft and a hard bound. */
+export interface Ulimit {
+  soft: number;
+  hard: number;
+}
+
+/** DependencyCondition is when a dependency is ready for its dependents. */
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+/** Dependency is one `depends_on` entry. */
+export interface Dependency {
+  /** service is the short name of the service depended on. */
+  service: string;
+  condition: DependencyCondition;
+  /** required: when false, a missing dependency does not hold the dependent back. @default true */
+  required: boolean;
+  /** restart: dependents are restarted when the dependency is updated. @default false */
+  restart: boolean;
+}
+
+/** FileMount is a secret or config: file content carried to the task's node and mounted read-only. */
+export interface FileMount {
+  /** name is the secret's or config's name in the stack. */
+  name: string;
+  /** target is the absolute path in the container (`/run/secrets/NAME` for a secret, `/NAME` for a config). */
+  target: string;
+  /** dataBase64 is the content; never logged nor listed. */
+  dataBase64: string;
+  /** mode is the file mode. @default 0o444 */
+  mode: number;
+  uid?: string;
+  gid?: string;
+}
+
+/** BuildSpec is how the CLI builds a service's image with its local engine. */
+export interface BuildSpec {
+  /** context is the build context folder, absolute or relative to the Compose file. */
+  context: string;
+  dockerfile?: string;
+  args: Record<string, string>;
+  target?: string;
+}
+
+/** ServiceOptions are the optional keys of a service. */
+export interface ServiceOptions {
+  /** expose lists container ports other services reach without publishing them ("80/tcp"). */
+  expose?: string[];
+  mounts?: MountSpec[];
+  /** networks are the stack networks joined; absent means the stack's `default` network. */
+  networks?: NetworkAttachment[];
+  init?: boolean;
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  ulimits?: Record<string, Ulimit>;
+  sysctls?: Record<string, string>;
+  shmSizeBytes?: number;
+  /** extraHosts are "name:address" lines added to /etc/hosts. */
+  extraHosts?: string[];
+  dns?: string[];
+  limits?: Resources;
+  reservations?: Resources;
+  /** spread are placement preferences: tasks are spread over the values of these node attributes. */
+  spread?: string[];
+  /** maxReplicasPerNode bounds the tasks of the service on one node; 0 means no bound. */
+  maxReplicasPerNode?: number;
+  /** serviceLabels are `deploy.labels`: labels of the service, not of its containers. */
+  serviceLabels?: Record<string, string>;
+  dependsOn?: Dependency[];
+  secrets?: FileMount[];
+  configs?: FileMount[];
+  build?: BuildSpec;
+}
