@@ -21,6 +21,14 @@ export interface ServiceDraft {
   buildEntry?: Entry;
   /** portOrigins says where each of spec.ports was written. */
   portOrigins: PortOrigin[];
+  /** envFromFiles are the variables of `env_file`; `environment` wins over them. */
+  envFromFiles: Record<string, string>;
+  /** links are the aliases `links` give to other services. */
+  links: { service: string; alias: string }[];
+  /** containerName is `container_name`, kept as a name alias. */
+  containerName?: string;
+  /** dependsOnEntry is where `depends_on` was written. */
+  dependsOnEntry?: Entry;
 }
 
 /** KeyNormalizer reads one key of a service (or of its deploy section) into the draft. */
@@ -42,5 +50,7 @@ export function newServiceDraft(name: string): ServiceDraft {
       stopGracePeriodMs: 10_000,
     },
     portOrigins: [],
+    envFromFiles: {},
+    links: [],
   };
 }

@@ -50,12 +50,9 @@ describe('normalizeDeploy', () => {
   });
 
   test('deploy keys not supported yet are warnings', () => {
-    const r = load(web('    deploy:', '      labels: {a: b}', '      resources: {limits: {cpus: "0.5"}}', '      placement: {preferences: []}'));
+    const r = load(web('    deploy:', '      update_config: {parallelism: 1}', '      endpoint_mode: vip'));
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(
-      r.warnings.map((w) => `${w.path}@${w.line}:${w.col}`),
-      ['services.web.deploy.labels@5:7', 'services.web.deploy.resources@6:7', 'services.web.deploy.placement.preferences@7:19'],
-    );
+    assert.deepEqual(r.warnings.map((w) => `${w.path}@${w.line}:${w.col}`), ['services.web.deploy.update_config@5:7', 'services.web.deploy.endpoint_mode@6:7']);
   });
 
   const errors = [

@@ -1,9 +1,12 @@
-import { isSeq } from 'yaml';
-import type { LoadContext } from './context.js';
+import { isMap, isSeq } from 'yaml';
+import type { LoadContext, ValueNode } from './context.js';
 import type { Entry } from './nodes.js';
 import { describe, entriesOf, indexPath, isNull, quote, readInteger, readMap, readString, scalarText, warnUnsupported } from './nodes.js';
 import { formatConstraint, parseConstraint } from '../constraints.js';
 import { normalizeRestartPolicy } from './normalizeRestart.js';
+import { readBytes } from './normalizeHostKeys.js';
+import { normalizeKeyValues } from './normalizeKeyValues.js';
+import type { Resources } from '../serviceOptions.js';
 import type { KeyNormalizer, ServiceDraft } from './ServiceDraft.js';
 
 const CONSTRAINT_FORM = 'node.id, node.hostname, node.role or node.labels.KEY, then == or !=, then a value';
@@ -24,7 +27,10 @@ const DEPLOY_KEYS = new Map<string, KeyNormalizer>([
     if (policy !== undefined) draft.deployRestart = policy;
   }],
   ['placement', normalizePlacement],
-  ['labels', (ctx, e) => warnUnsupported(ctx, e, 'service labels; labels sets container labels')],
+  ['labels', (ctx, e, draft) => {
+    draft.spec.serviceLabels = normalizeKeyValues(ctx, e.value, e.path, () => '');
+  }],
+  ['resources', normalizeResourceBounds],
 ]);
 
 /**
@@ -47,6 +53,15 @@ function normalizePlacement(ctx: LoadContext, entry: Entry, draft: ServiceDraft)
   const map = readMap(ctx, entry.value, entry.path);
   if (map === undefined) return;
   for (const e of entriesOf(ctx, map, entry.path)) {
+    if (e.key === 'max_replicas_per_node') {
+      const n = readInteger(ctx, e.value, e.path, { name: 'max_replicas_per_node', min: 0, expected: 'a non-negative integer' });
+      if (n !== undefined && n > 0) draft.spec.maxReplicasPerNode = n;
+      continue;
+    }
+    if (e.key === 'preferences') {
+      readPreferences(ctx, e, draft);
+      continue;
+    }
     if (e.key !== 'constraints') {
       warnUnsupported(ctx, e);
       continue;
@@ -70,5 +85,62 @@ function normalizePlacement(ctx: LoadContext, entry: Entry, draft: ServiceDraft)
         ctx.error(item, path, `invalid constraint ${quote(text)} (node.role is compared with manager or worker)`);
       } else draft.spec.constraints.push(formatConstraint(c));
     });
+  }
+}
+
+/** readPreferences reads `placement.preferences`: a list of {spread: node.labels.KEY | node.hostname | ...}. */
+function readPreferences(ctx: LoadContext, entry: Entry, draft: ServiceDraft): void {
+  if (!isSeq(entry.value)) return;
+  const spread: string[] = [];
+  entry.value.items.forEach((raw, i) => {
+    const item = ctx.resolve(raw);
+    const path = indexPath(entry.path, i);
+    if (!isMap(item)) return;
+    for (const k of entriesOf(ctx, item, path)) {
+      const text = k.key === 'spread' ? scalarText(k.value) : undefined;
+      if (text !== undefined && /^node\.(labels\.[^\s]+|id|hostname|role)$/.test(text)) spread.push(text);
+      else ctx.error(k.value ?? k.keyNode, k.path, `invalid preference ${quote(text ?? k.key)} (spread: node.labels.KEY, node.hostname, node.id or node.role)`);
+    }
+  });
+  draft.spec.spread = spread;
+}
+
+/** readCpus reads a CPU count such as 0.5 or "1.5" as nano CPUs. */
+function readCpus(ctx: LoadContext, node: ValueNode | undefined, path: string): number | undefined {
+  const text = scalarText(node);
+  const n = text === undefined ? Number.NaN : Number(text);
+  if (Number.isFinite(n) && n >= 0 && text?.trim() !== '') return Math.round(n * 1e9);
+  ctx.error(node, path, `invalid cpus ${text === undefined ? `(${describe(node)})` : quote(text)} (a number of CPUs such as 0.5)`);
+  return undefined;
+}
+
+function readBounds(ctx: LoadContext, entry: Entry, limits: boolean): Resources | undefined {
+  if (!isMap(entry.value)) return undefined;
+  const r: Resources = { nanoCpus: 0, memoryBytes: 0 };
+  for (const e of entriesOf(ctx, entry.value, entry.path)) {
+    if (isNull(e.value)) continue;
+    if (e.key === 'cpus') r.nanoCpus = readCpus(ctx, e.value, e.path) ?? 0;
+    else if (e.key === 'memory') r.memoryBytes = readBytes(ctx, e.value, e.path) ?? 0;
+    else if (e.key === 'pids' && limits) r.pids = readInteger(ctx, e.value, e.path, { name: 'pids', min: 1, expected: 'a positive integer' }) ?? 0;
+    else warnUnsupported(ctx, e);
+  }
+  return r;
+}
+
+/** normalizeResourceBounds reads `deploy.resources`: limits bound the container, reservations guide placement. */
+function normalizeResourceBounds(ctx: LoadContext, entry: Entry, draft: ServiceDraft): void {
+  if (!isMap(entry.value)) return;
+  for (const e of entriesOf(ctx, entry.value, entry.path)) {
+    if (e.key === 'limits') {
+      const r = readBounds(ctx, e, true);
+      if (r !== undefined) draft.spec.limits = r;
+    } else if (e.key === 'reservations') {
+      const r = readBounds(ctx, e, false);
+      if (r !== undefined) draft.spec.reservations = r;
+    } else warnUnsupported(ctx, e);
+  }
+  const { limits, reservations } = draft.spec;
+  if (limits && reservations && limits.memoryBytes > 0 && reservations.memoryBytes > limits.memoryBytes) {
+    ctx.error(entry.keyNode, entry.path, 'reservations.memory is above limits.memory');
   }
 }

@@ -17,6 +17,8 @@ export interface Resource {
 
 /** StackResources is what the services of a stack may refer to. */
 export interface StackResources {
+  /** stack is the stack name. */
+  stack: string;
   services: Set<string>;
   networks: Map<string, Resource>;
   volumes: Map<string, Resource>;
@@ -27,7 +29,7 @@ export interface StackResources {
 
 /** emptyResources is what a stack has before its top-level keys are read: the default network. */
 export function emptyResources(stack: string): StackResources {
-  return { services: new Set(), networks: new Map([['default', { engineName: `${stack}_default`, external: false }]]), volumes: new Map(), secrets: new Map(), configs: new Map() };
+  return { stack, services: new Set(), networks: new Map([['default', { engineName: `${stack}_default`, external: false }]]), volumes: new Map(), secrets: new Map(), configs: new Map() };
 }
 
 /** readResource reads one network or volume definition (`{}`, `external: true`, `name: x`). */

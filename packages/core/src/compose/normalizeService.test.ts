@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { at, brief, load, web, webService } from './testing.js';
+import { brief, load, web, webService } from './testing.js';
 
 describe('normalizeService', () => {
   const commands = [
@@ -67,7 +67,6 @@ describe('normalizeService', () => {
     { what: 'an empty image', lines: ['services:', '  web:', '    image:'], brief: { path: 'services.web.image', line: 3, col: 5, message: 'expected an image reference such as "nginx:1.27", got null' } },
     { what: 'an image that is a list', lines: ['services:', '  web:', '    image: [a]'], brief: { path: 'services.web.image', line: 3, col: 12, message: 'expected an image reference such as "nginx:1.27", got a list' } },
     { what: 'an image with blanks', lines: ['services:', '  web:', '    image: "a b"'], brief: { path: 'services.web.image', line: 3, col: 12, message: 'invalid image "a b" (an image reference such as "nginx:1.27")' } },
-    { what: 'build without image', lines: ['services:', '  web:', '    build: .'], brief: { path: 'services.web.build', line: 3, col: 5, message: 'build is not supported yet (set image to an image every node has)' } },
     { what: 'an unterminated quote', lines: web('    command: echo "hi'), brief: { path: 'services.web.command', line: 4, col: 14, message: 'invalid command "echo \\"hi" (unterminated double quote)' } },
     { what: 'a command of a number', lines: web('    command: 5'), brief: { path: 'services.web.command', line: 4, col: 14, message: 'expected a string or a list of strings, got a number' } },
     { what: 'a command list holding a map', lines: web('    command: [a, {b: c}]'), brief: { path: 'services.web.command[1]', line: 4, col: 18, message: 'expected a string, got a mapping' } },
@@ -88,19 +87,21 @@ describe('normalizeService', () => {
     });
   }
 
-  test('an unknown service key is a warning naming the key at its line', () => {
-    const r = load(web('    volumes:', '      - data:/data', '    networks: [front]', '    x-note: silent'));
+  test('a service key of the specification that is not supported is a warning naming the key at its line', () => {
+    const r = load(web('    pid: host', '    runtime: runc', '    x-note: silent'));
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.warnings.map(brief), [
-      { path: 'services.web.volumes', line: 4, col: 5, message: 'not supported yet, ignored' },
-      { path: 'services.web.networks', line: 6, col: 5, message: 'not supported yet, ignored' },
+      { path: 'services.web.pid', line: 4, col: 5, message: 'not supported yet, ignored' },
+      { path: 'services.web.runtime', line: 5, col: 5, message: 'not supported yet, ignored' },
     ]);
   });
 
-  test('build beside image is a warning and image is used', () => {
-    const r = load(web('    build: ./web'));
-    assert.equal(r.spec?.services['web']?.image, 'nginx');
-    assert.deepEqual(at(r.warnings), ['services.web.build@4:5']);
-    assert.equal(r.warnings[0]?.message, 'not supported yet, ignored (image is used)');
+  test('build names the image, or the image is <stack>-<service>; the context is relative to the file', () => {
+    const s = webService(web('    build: {context: ./web, dockerfile: Dockerfile.prod, args: [V=1], target: prod}'));
+    assert.equal(s.image, 'nginx');
+    assert.deepEqual(s.build, { context: '/stacks/demo/web', dockerfile: 'Dockerfile.prod', args: { V: '1' }, target: 'prod' });
+    const r = load(['services:', '  web:', '    build: .']);
+    assert.equal(r.spec?.services['web']?.image, 'demo-web');
+    assert.deepEqual(r.spec?.services['web']?.build, { context: '/stacks/demo', args: {} });
   });
 });

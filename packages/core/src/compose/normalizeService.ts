@@ -8,6 +8,12 @@ import { normalizeKeyValues } from './normalizeKeyValues.js';
 import { normalizePorts } from './normalizePorts.js';
 import { normalizeRestart } from './normalizeRestart.js';
 import { type KeyNormalizer, newServiceDraft, type ServiceDraft } from './ServiceDraft.js';
+import { normalizeBuild, normalizeEnvFile } from './normalizeBuild.js';
+import { normalizeDependsOn } from './normalizeDependsOn.js';
+import { fileMounts } from './normalizeFileMounts.js';
+import { HOST_KEYS } from './normalizeHostKeys.js';
+import { normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
+import { normalizeTmpfs, normalizeVolumes } from './normalizeVolumes.js';
 
 const IMAGE_FORM = 'an image reference such as "nginx:1.27"';
 
@@ -32,9 +38,8 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
     if (/^[^\s]+$/.test(text)) draft.spec.image = text;
     else ctx.error(e.value, e.path, `invalid image ${quote(text)} (${IMAGE_FORM})`);
   }],
-  ['build', (_ctx, e, draft) => {
-    draft.buildEntry = e;
-  }],
+  ['build', normalizeBuild],
+  ['env_file', normalizeEnvFile],
   ['command', (ctx, e, draft) => {
     const words = normalizeCommand(ctx, e.value, e.path);
     if (words !== undefined) draft.spec.command = words;
@@ -72,6 +77,16 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['user', stringKey('user', /^[^\s:]+(:[^\s:]+)?$/, 'a user or uid, optionally ":group"', true)],
   ['hostname', stringKey('hostname', /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'letters, digits, "." and "-"')],
   ['stop_signal', stringKey('stopSignal', /^(?:[A-Za-z][A-Za-z0-9+-]*|\d+)$/, 'a signal such as "SIGTERM"', true)],
+  ...HOST_KEYS,
+  ['volumes', normalizeVolumes],
+  ['tmpfs', normalizeTmpfs],
+  ['networks', normalizeNetworks],
+  ['links', normalizeLinks],
+  ['container_name', warnContainerName],
+  ['depends_on', normalizeDependsOn],
+  ['secrets', fileMounts('secrets')],
+  ['configs', fileMounts('configs')],
+  ['profiles', () => undefined], // read by loadStack before services are normalized
 ]);
 
 /**
@@ -110,11 +125,12 @@ export function normalizeService(ctx: LoadContext, service: Entry): ServiceDraft
 function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage: boolean): void {
   const { spec } = draft;
   if (draft.buildEntry !== undefined) {
-    if (!hasImage) ctx.error(draft.buildEntry.keyNode, draft.buildEntry.path, 'build is not supported yet (set image to an image every node has)');
-    else warnUnsupported(ctx, draft.buildEntry, 'image is used');
+    // As Compose names a built image that has no `image:`: <stack>-<service>.
+    if (!hasImage) spec.image = `${ctx.resources.stack}-${spec.name}`;
   } else if (!hasImage) {
     ctx.error(service.keyNode, service.path, `image is required (${IMAGE_FORM})`);
   }
+  if (Object.keys(draft.envFromFiles).length > 0) spec.env = { ...draft.envFromFiles, ...spec.env };
   if (draft.deployRestart !== undefined) {
     spec.restart = draft.deployRestart;
     if (draft.restartKey !== undefined) ctx.warn(draft.restartKey.entry.keyNode, draft.restartKey.entry.path, 'ignored, deploy.restart_policy is given');

@@ -4,6 +4,8 @@ import { type LoadContext, NOWHERE } from './context.js';
 import { defaultStackName } from './defaultStackName.js';
 import { describe, type Entry, entriesOf, isNull, quote, readString, warnUnsupported } from './nodes.js';
 import { emptyResources, normalizeResources } from './normalizeResources.js';
+import { checkDependencyCycles } from './normalizeDependsOn.js';
+import { applyLinks } from './normalizeNetworks.js';
 import { normalizeService } from './normalizeService.js';
 import type { ServiceDraft } from './ServiceDraft.js';
 
@@ -31,6 +33,10 @@ export function normalizeStack(ctx: LoadContext, root: YAMLMap, nameOption: stri
   normalizeResources(ctx, name ?? 'stack', entries, ctx.resources);
   const drafts = readServices(ctx, services);
   checkPublishedPorts(ctx, drafts);
+  checkDependencyCycles(ctx, drafts);
+  const containerNames = new Map<string, string>();
+  for (const d of drafts) if (d.containerName !== undefined) containerNames.set(d.spec.name, d.containerName);
+  applyLinks(drafts, containerNames, ctx.resources.networks.get('default')?.engineName ?? `${ctx.resources.stack}_default`);
   if (name === undefined) return undefined;
   const byName: Record<string, ServiceSpec> = {};
   for (const d of drafts) byName[d.spec.name] = d.spec;

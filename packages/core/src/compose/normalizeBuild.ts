@@ -1,0 +1,60 @@
+/**
+ * The service keys `build` (a context path, or {context, dockerfile, args,
+ * target}) and `env_file` (dotenv files whose variables come before
+ * `environment`), both read relative to the file that names them.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { BuildSpec } from '../serviceOptions.js';
+import { entriesOf, indexPath, quote, readBoolean, readString, scalarText } from './nodes.js';
+import { normalizeKeyValues } from './normalizeKeyValues.js';
+import { parseEnvFile } from './parseEnvFile.js';
+import { relativeTo } from './resolveExtends.js';
+import type { KeyNormalizer } from './ServiceDraft.js';
+
+/** normalizeBuild reads `build` into spec.build; the context is made absolute against its file's folder. */
+export const normalizeBuild: KeyNormalizer = (ctx, e, draft) => {
+  draft.buildEntry = e;
+  const build: BuildSpec = { context: '.', args: {} };
+  if (isScalar(e.value)) build.context = scalarText(e.value) ?? '.';
+  else if (isMap(e.value)) {
+    for (const k of entriesOf(ctx, e.value, e.path)) {
+      if (k.key === 'context') build.context = readString(ctx, k.value, k.path) ?? '.';
+      else if (k.key === 'dockerfile') build.dockerfile = readString(ctx, k.value, k.path);
+      else if (k.key === 'target') build.target = readString(ctx, k.value, k.path);
+      else if (k.key === 'args') build.args = normalizeKeyValues(ctx, k.value, k.path, (key) => ctx.env[key]);
+      else if (!k.key.startsWith('x-')) ctx.warn(k.keyNode, k.path, 'not supported yet, ignored');
+    }
+  } else return;
+  if (build.dockerfile === undefined) delete build.dockerfile;
+  if (build.target === undefined) delete build.target;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(build.context)) ctx.error(e.value, e.path, `invalid context ${quote(build.context)} (a folder; remote contexts are not supported)`);
+  else build.context = relativeTo(ctx, e.value, build.context);
+  draft.spec.build = build;
+};
+
+/** normalizeEnvFile reads `env_file`: a path, a list of paths, or of {path, required}. */
+export const normalizeEnvFile: KeyNormalizer = (ctx, e, draft) => {
+  const items = isSeq(e.value) ? e.value.items.map((i) => ctx.resolve(i)) : [e.value];
+  items.forEach((item, i) => {
+    const path = isSeq(e.value) ? indexPath(e.path, i) : e.path;
+    let file: string | undefined;
+    let required = true;
+    if (isScalar(item)) file = scalarText(item);
+    else if (isMap(item)) {
+      for (const k of entriesOf(ctx, item, path)) {
+        if (k.key === 'path') file = readString(ctx, k.value, k.path);
+        else if (k.key === 'required') required = readBoolean(ctx, k.value, k.path) ?? true;
+      }
+    }
+    if (file === undefined) return;
+    const full = relativeTo(ctx, item, file);
+    const text = ctx.readFile(full);
+    if (text === undefined) {
+      if (required) ctx.error(item, path, `cannot read env file ${quote(full)} (no such file)`);
+      return;
+    }
+    const r = parseEnvFile(text, ctx.env);
+    for (const p of r.problems) ctx.errors.push({ file: full, line: p.line, col: p.col, path: '', message: p.message, severity: 'error' });
+    Object.assign(draft.envFromFiles, r.vars);
+  });
+};

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ServiceSpec } from '../model.js';
+import { loadStack } from './loadStack.js';
+import { brief } from './testing.js';
+
+const FILE = '/s/demo/stack.yml';
+const TOP = ['volumes: {data: {}, ext: {external: true}}', 'networks: {front: {}, back: {}}', 'secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}'];
+const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file' };
+
+/** load reads a stack whose service web has an image and the given lines, with the top-level resources above. */
+function load(lines: string[]) {
+  const text = [...TOP, 'services:', '  db: {image: redis}', '  web:', '    image: app', ...lines.map((l) => `    ${l}`)].join('\n');
+  return loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : FILES[p]) });
+}
+
+function web(lines: string[]): ServiceSpec {
+  const r = load(lines);
+  assert.deepEqual(r.errors.map(brief), []);
+  const s = r.spec?.services['web'];
+  assert.ok(s);
+  return s;
+}
+
+describe('service keys', () => {
+  const cases: { yaml: string[]; want: Partial<ServiceSpec> }[] = [
+    { yaml: ['init: true', 'privileged: false'], want: { init: true, privileged: false } },
+    { yaml: ['cap_add: [NET_ADMIN, CAP_SYS_TIME]', 'cap_drop: [ALL]'], want: { capAdd: ['NET_ADMIN', 'SYS_TIME'], capDrop: ['ALL'] } },
+    { yaml: ['ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 64}'], want: { ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: { soft: 64, hard: 64 } } } },
+    { yaml: ['sysctls: [net.core.somaxconn=1024]'], want: { sysctls: { 'net.core.somaxconn': '1024' } } },
+    { yaml: ['shm_size: 64m'], want: { shmSizeBytes: 64 * 1024 * 1024 } },
+    { yaml: ['extra_hosts: ["a=10.0.0.1", "b:10.0.0.2"]'], want: { extraHosts: ['a:10.0.0.1', 'b:10.0.0.2'] } },
+    { yaml: ['extra_hosts: {a: 10.0.0.1}'], want: { extraHosts: ['a:10.0.0.1'] } },
+    { yaml: ['dns: 1.1.1.1'], want: { dns: ['1.1.1.1'] } },
+    { yaml: ['expose: ["80", "90-91/udp"]'], want: { expose: ['80/tcp', '90/udp', '91/udp'] } },
+    { yaml: ['volumes: ["data:/data", "./conf:/etc/app:ro", "/anon", "ext:/x"]'], want: { mounts: [
+      { type: 'volume', source: 'demo_data', target: '/data', readOnly: false },
+      { type: 'bind', source: '/s/demo/conf', target: '/etc/app', readOnly: true },
+      { type: 'volume', source: '', target: '/anon', readOnly: false },
+      { type: 'volume', source: 'ext', target: '/x', readOnly: false, external: true },
+    ] } },
+    { yaml: ['volumes:', '  - {type: volume, source: data, target: /d, read_only: true}', '  - {type: tmpfs, target: /t, tmpfs: {size: 1m}}', '  - {type: bind, source: /h, target: /b, bind: {create_host_path: false}}'], want: { mounts: [
+      { type: 'volume', source: 'demo_data', target: '/d', readOnly: true },
+      { type: 'tmpfs', source: '', target: '/t', readOnly: false, sizeBytes: 1024 * 1024 },
+      { type: 'bind', source: '/h', target: '/b', readOnly: false, createHostPath: false },
+    ] } },
+    { yaml: ['tmpfs: [/run, "/cache:size=2k"]'], want: { mounts: [{ type: 'tmpfs', source: '', target: '/run', readOnly: false }, { type: 'tmpfs', source: '', target: '/cache', readOnly: false, sizeBytes: 2048 }] } },
+    { yaml: ['networks: [front]'], want: { networks: [{ name: 'demo_front', aliases: [] }] } },
+    { yaml: ['networks: {back: {aliases: [api]}, default: null}'], want: { networks: [{ name: 'demo_back', aliases: ['api'] }, { name: 'demo_default', aliases: [] }] } },
+    { yaml: ['depends_on: [db]'], want: { dependsOn: [{ service: 'db', condition: 'service_started', required: true, restart: false }] } },
+    { yaml: ['depends_on: {db: {condition: service_healthy, restart: true}}'], want: { dependsOn: [{ service: 'db', condition: 'service_healthy', required: true, restart: true }] } },
+    { yaml: ['depends_on: {gone: {condition: service_started, required: false}}'], want: { dependsOn: [] } },
+    { yaml: ['secrets: [pw]'], want: { secrets: [{ name: 'pw', target: '/run/secrets/pw', dataBase64: Buffer.from('s3cret').toString('base64'), mode: 0o444 }] } },
+    { yaml: ['secrets: [{source: pw, target: db_password, mode: 0400, uid: "100"}]'], want: { secrets: [{ name: 'pw', target: '/run/secrets/db_password', dataBase64: Buffer.from('s3cret').toString('base64'), mode: 0o400, uid: '100' }] } },
+    { yaml: ['configs: [{source: conf, target: /etc/app.conf}]'], want: { configs: [{ name: 'conf', target: '/etc/app.conf', dataBase64: Buffer.from('a=1').toString('base64'), mode: 0o444 }] } },
+    { yaml: ['env_file: web.env', 'environment: {B: inline}'], want: { env: { A: 'from-file', B: 'inline' } } },
+    { yaml: ['env_file: [{path: none.env, required: false}]'], want: { env: {} } },
+    { yaml: ['deploy: {resources: {limits: {cpus: "0.5", memory: 256M, pids: 100}, reservations: {cpus: 0.25, memory: 128m}}}'], want: {
+      limits: { nanoCpus: 500_000_000, memoryBytes: 256 * 1024 ** 2, pids: 100 }, reservations: { nanoCpus: 250_000_000, memoryBytes: 128 * 1024 ** 2 } } },
+    { yaml: ['deploy: {placement: {preferences: [{spread: node.labels.zone}], max_replicas_per_node: 2}}'], want: { spread: ['node.labels.zone'], maxReplicasPerNode: 2 } },
+    { yaml: ['deploy: {labels: {tier: front}}'], want: { serviceLabels: { tier: 'front' } } },
+    { yaml: ['deploy: {mode: global}'], want: { mode: 'global' } },
+  ];
+  for (const c of cases) {
+    test(`${c.yaml.join(' ')}`, () => {
+      const s = web(c.yaml);
+      const got: Record<string, unknown> = {};
+      for (const k of Object.keys(c.want)) got[k] = s[k as keyof ServiceSpec];
+      assert.deepEqual(got, c.want);
+    });
+  }
+
+  const errors: { yaml: string[]; path: string; message: RegExp }[] = [
+    { yaml: ['volumes: ["nope:/x"]'], path: 'services.web.volumes[0]', message: /^volume "nope" is not declared/ },
+    { yaml: ['volumes: ["data:rel"]'], path: 'services.web.volumes[0]', message: /^invalid volume "data:rel"/ },
+    { yaml: ['networks: [nope]'], path: 'services.web.networks[0]', message: /^network "nope" is not declared/ },
+    { yaml: ['depends_on: [nope]'], path: 'services.web.depends_on[0]', message: /^depends on "nope", which is not a service/ },
+    { yaml: ['depends_on: [web]'], path: 'services.web.depends_on[0]', message: /^a service cannot depend on itself/ },
+    { yaml: ['secrets: [nope]'], path: 'services.web.secrets[0]', message: /^secret "nope" is not declared/ },
+    { yaml: ['env_file: missing.env'], path: 'services.web.env_file', message: /^cannot read env file "\/s\/demo\/missing.env"/ },
+    { yaml: ['shm_size: lots'], path: 'services.web.shm_size', message: /^invalid size "lots"/ },
+    { yaml: ['dns: [not-an-ip]'], path: 'services.web.dns', message: /^invalid dns server "not-an-ip"/ },
+    { yaml: ['cap_add: ["bad cap"]'], path: 'services.web.cap_add', message: /^invalid capability "bad cap"/ },
+    { yaml: ['ulimits: {nofile: {soft: 10, hard: 5}}'], path: 'services.web.ulimits.nofile', message: /^soft 10 is above hard 5/ },
+    { yaml: ['deploy: {resources: {limits: {memory: 1m}, reservations: {memory: 2m}}}'], path: 'services.web.deploy.resources', message: /^reservations.memory is above limits.memory/ },
+    { yaml: ['deploy: {placement: {preferences: [{spread: zone}]}}'], path: 'services.web.deploy.placement.preferences[0].spread', message: /^invalid preference "zone"/ },
+    { yaml: ['depends_on: {db: {condition: service_ready}}'], path: 'services.web.depends_on.db.condition', message: /service_ready/ },
+  ];
+  for (const c of errors) {
+    test(`error: ${c.yaml.join(' ')}`, () => {
+      const r = load(c.yaml);
+      assert.equal(r.spec, undefined);
+      assert.deepEqual(r.errors.map((e) => e.path), [c.path]);
+      assert.match(r.errors[0]?.message ?? '', c.message);
+      assert.ok((r.errors[0]?.line ?? 0) > 0);
+    });
+  }
+
+  test('links and container_name are warnings and become aliases of the service linked to', () => {
+    const r = load(['links: ["db:database"]', 'container_name: my-web']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings.map((w) => w.path), ['services.web.links', 'services.web.container_name']);
+    assert.deepEqual(r.spec?.services['db']?.networks, [{ name: 'demo_default', aliases: ['database'] }]);
+    assert.deepEqual(r.spec?.services['web']?.networks, [{ name: 'demo_default', aliases: ['my-web'] }]);
+  });
+
+  test('services that depend on each other in a circle are an error', () => {
+    const text = ['services:', '  a: {image: x, depends_on: [b]}', '  b: {image: x, depends_on: [a]}'].join('\n');
+    const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined) });
+    assert.deepEqual(r.errors.map((e) => [e.path, e.message]), [['services.a.depends_on', 'services depend on each other in a circle: a -> b -> a']]);
+  });
+});
