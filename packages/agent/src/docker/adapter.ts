@@ -3,6 +3,9 @@
  * Engine outcomes (304, 404, 409) are read from the status code, never from
  * message text. Decisions live in worker.ts; container options in config.ts.
  */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { LABELS } from '@cluster/core';
 import {
@@ -14,6 +17,9 @@ import {
   type ManagedContainer,
 } from '../executor.js';
 import { containerConfig, containerName, stackNetworkName } from './config.js';
+import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
+import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
+import { boundPorts } from './ports.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -35,6 +41,10 @@ export interface DockerExecutorOptions {
    * other's containers as orphans. @default every container with a cluster.task label
    */
   nodeId?: string;
+  /** dns are the resolvers given to containers (the agent's DNS address). @default the engine's choice */
+  dns?: string[];
+  /** filesDir is where the secrets and configs of tasks are written (0700). @default none: a task with secrets fails */
+  filesDir?: string;
 }
 
 /**
@@ -98,6 +108,7 @@ function toManaged(info: Dockerode.ContainerInspectInfo): ManagedContainer | und
     startedAt: !state.StartedAt || state.StartedAt === ZERO_TIME ? '' : state.StartedAt,
     health: healthOf(state.Health?.Status),
     error: state.Error ?? '',
+    ports: boundPorts(info.NetworkSettings?.Ports),
   };
 }
 
@@ -135,18 +146,54 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     return run;
   }
 
-  async function ensureNetwork(stack: string): Promise<void> {
+  /** ensureNetwork makes the stack network if missing and returns its id. */
+  async function ensureNetwork(stack: string): Promise<string> {
     const name = stackNetworkName(stack);
-    try {
-      await docker.getNetwork(name).inspect();
-      return;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw engineError(`inspect network "${name}"`, err);
+    await withHostLock(`network-${name}`, async () => {
+      if ((await networksNamed(name)).length > 0) return;
+      try {
+        await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: stack } });
+      } catch (err) {
+        if (statusOf(err) !== 409) throw engineError(`create network "${name}"`, err);
+      }
+    });
+    // Two agents sharing one engine can both create the network at once; the
+    // engine then holds two of that name and refuses to use either by name.
+    // Every agent uses the oldest one, by id, and removes the others (a
+    // removal fails harmlessly while a container still uses one).
+    const all = await networksNamed(name);
+    const oldest = all[0];
+    if (!oldest) throw new ExecutorError('engine', `docker: network "${name}" vanished right after it was made`);
+    for (const extra of all.slice(1)) {
+      await docker.getNetwork(extra.Id).remove().catch(() => undefined);
     }
+    return oldest.Id;
+  }
+
+  async function networksNamed(name: string): Promise<Dockerode.NetworkInspectInfo[]> {
     try {
-      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: stack } });
+      const found = await docker.listNetworks({ filters: { name: [name] } });
+      return found.filter((n) => n.Name === name).sort((a, b) => createdKey(a.Created).localeCompare(createdKey(b.Created)) || a.Id.localeCompare(b.Id));
     } catch (err) {
-      if (statusOf(err) !== 409) throw engineError(`create network "${name}"`, err);
+      throw engineError(`list networks "${name}"`, err);
+    }
+  }
+
+  /** prepareTask makes the volumes and extra networks of a task and writes its secrets and configs. */
+  async function prepareTask(a: Assignment, primary: string): Promise<TaskFile[]> {
+    try {
+      await ensureVolumes(docker, a);
+      await ensureExtraNetworks(docker, a, primary);
+    } catch (err) {
+      throw engineError('make the volumes and networks of the task', err);
+    }
+    const needsFiles = (a.spec.secrets?.length ?? 0) + (a.spec.configs?.length ?? 0) > 0;
+    if (!needsFiles) return [];
+    if (options.filesDir === undefined) throw new ExecutorError('invalid_spec', 'agent: secrets and configs need a data dir for their files');
+    try {
+      return await writeTaskFiles(options.filesDir, a);
+    } catch (err) {
+      throw new ExecutorError('engine', `agent: cannot write the secrets and configs of the task: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -208,11 +255,18 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
 
     async create(a: Assignment, nodeId: string) {
       return withStackLock(a.task.stack, async () => {
-        await ensureNetwork(a.task.stack);
-        const config = containerConfig(a, nodeId);
+        const networkId = await ensureNetwork(a.task.stack);
+        const primary = stackNetworkName(a.task.stack);
+        const files = await prepareTask(a, primary);
+        const config = onNetwork(applyServiceOptions(containerConfig(a, nodeId, { dns: options.dns }), a.spec, files), primary, networkId);
         try {
-          return (await docker.createContainer(config)).id;
+          const id = (await docker.createContainer(config)).id;
+          await joinExtraNetworks(docker, id, a, primary).catch((err: unknown) => {
+            throw engineError('connect container to its networks', err);
+          });
+          return id;
         } catch (err) {
+          if (err instanceof ExecutorError) throw err;
           const status = statusOf(err);
           if (status === 409) {
             // The name is taken: a container of this very task made before an agent restart is adopted.
@@ -230,11 +284,23 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     },
 
     async start(containerId) {
+      const container = docker.getContainer(containerId);
       try {
-        await docker.getContainer(containerId).start();
+        await container.start();
       } catch (err) {
         if (statusOf(err) === 304) return; // already started
-        throw engineError(`start container ${containerId}`, err);
+        // A second agent on the same engine may have made a duplicate stack
+        // network in the same instant; the engine then cannot resolve the
+        // name. Clear the duplicate and try once more.
+        const stack = (await container.inspect().catch(() => undefined))?.Config.Labels?.[LABELS.stack];
+        if (!stack || (await networksNamed(stackNetworkName(stack))).length < 2) throw engineError(`start container ${containerId}`, err);
+        await withStackLock(stack, () => ensureNetwork(stack));
+        try {
+          await container.start();
+        } catch (again) {
+          if (statusOf(again) === 304) return;
+          throw engineError(`start container ${containerId}`, again);
+        }
       }
     },
 
@@ -269,6 +335,10 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
 
     async remove(containerId) {
       try {
+        if (options.filesDir !== undefined) {
+          const taskId = (await inspect(containerId))?.taskId;
+          if (taskId) await removeTaskFiles(options.filesDir, taskId);
+        }
         await docker.getContainer(containerId).remove({ force: true, v: true });
       } catch (err) {
         const status = statusOf(err);
@@ -348,7 +418,8 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         try {
           const users = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
           if (users.length > 0) return;
-          await docker.getNetwork(name).remove();
+          for (const n of await networksNamed(name)) await docker.getNetwork(n.Id).remove();
+          await removeStackNetworks(docker, stack);
         } catch (err) {
           const status = statusOf(err);
           // 404: already gone; 403/409: still has endpoints (a container outside the cluster uses it).
@@ -358,4 +429,60 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
       });
     },
   };
+}
+
+/** onNetwork points a container's network settings at a network by id instead of by name. */
+function onNetwork(config: Dockerode.ContainerCreateOptions, name: string, id: string): Dockerode.ContainerCreateOptions {
+  const endpoints = config.NetworkingConfig?.EndpointsConfig ?? {};
+  const mine = endpoints[name];
+  const rest = Object.fromEntries(Object.entries(endpoints).filter(([k]) => k !== name));
+  return {
+    ...config,
+    HostConfig: { ...config.HostConfig, NetworkMode: config.HostConfig?.NetworkMode === name ? id : config.HostConfig?.NetworkMode },
+    NetworkingConfig: { EndpointsConfig: mine ? { ...rest, [id]: mine } : rest },
+  };
+}
+
+/** createdKey makes an engine timestamp sortable as text: its fraction of a second padded to nanoseconds. */
+function createdKey(created: string): string {
+  const m = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$/.exec(created);
+  if (!m) return created;
+  return `${new Date(`${m[1]}${m[3] ?? 'Z'}`).toISOString().slice(0, 19)}.${(m[2] ?? '').padEnd(9, '0')}`;
+}
+
+/**
+ * withHostLock runs `fn` while holding a lock shared by every agent process on
+ * this host (an atomic mkdir), so agents that share one engine never create
+ * the same network twice: the engine's own duplicate check races. A lock left
+ * by a dead process is taken over after 10 s.
+ */
+async function withHostLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const dir = join(tmpdir(), `cluster-agent-${key.replace(/[^\w.-]/g, '_')}.lock`);
+  const deadline = Date.now() + 15_000;
+  let held = false;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      held = true;
+      break;
+    } catch {
+      const age = Date.now() - (statSyncSafe(dir) ?? Date.now());
+      if (age > 10_000) rmSync(dir, { recursive: true, force: true });
+      else if (Date.now() > deadline) break; // proceed unlocked rather than never
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    if (held) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function statSyncSafe(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
