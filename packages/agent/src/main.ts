@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
     log(`joined as node ${name} (${creds.nodeId}, ${creds.role})`);
   }
-  const worker = new Worker({ executor: dockerExecutor(docker, { nodeId: state.nodeId }), nodeId: state.nodeId, onStatus: (b) => session.report(b) });
+  const worker = new Worker({ executor: dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files') }), nodeId: state.nodeId, onStatus: (b) => session.report(b) });
   await worker.start();
   const session: Session = new Session({
     manager: state.manager,

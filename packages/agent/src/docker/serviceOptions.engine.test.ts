@@ -1,0 +1,120 @@
+/**
+ * The service options on the real engine: a container made by the adapter
+ * really gets its named volume (labelled with the stack, kept across
+ * containers), a read-only bind, a tmpfs, a secret file it can read but not
+ * write, an extra network with an alias, init, capabilities, ulimits, extra
+ * hosts and a memory limit. Everything made is removed by label in after().
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { LABELS } from '@cluster/core';
+import { makeAssignment } from '../fake-executor.js';
+import { dockerExecutor, dockerFromHost } from './adapter.js';
+import { removeStackVolumes } from './serviceResources.js';
+
+const IMAGE = 'cluster-test/busybox:latest';
+const STACK = `so${randomBytes(3).toString('hex')}`;
+const NODE = `node-${STACK}`;
+let docker: Dockerode;
+let dir: string;
+
+async function logsOf(id: string): Promise<string> {
+  const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  // Strip the 8-byte frame headers of the multiplexed stream.
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + len).toString('utf8'));
+    i += 8 + len;
+  }
+  return out.join('');
+}
+
+describe('service options on the engine', { timeout: 90_000 }, () => {
+  before(() => {
+    docker = dockerFromHost();
+    dir = mkdtempSync(join(tmpdir(), 'cluster-files-'));
+    writeFileSync(join(dir, 'bound.txt'), 'from the host\n');
+  });
+
+  after(async () => {
+    const cs = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${STACK}`] } });
+    for (const c of cs) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    const nets = await docker.listNetworks({ filters: { label: [`${LABELS.stack}=${STACK}`] } });
+    for (const n of nets) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    await removeStackVolumes(docker, STACK).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a task gets its volumes, binds, tmpfs, secret, networks and host options', { timeout: 60_000 }, async () => {
+    const filesDir = join(dir, 'files');
+    const executor = dockerExecutor(docker, { nodeId: NODE, filesDir });
+    const script = [
+      'cat /run/secrets/pw; echo',
+      'echo data-$(cat /data/n 2>/dev/null || echo none); echo written > /data/n',
+      'cat /bound/bound.txt',
+      '(echo x > /bound/new) 2>/dev/null && echo bind-writable || echo bind-readonly',
+      '(echo x > /run/secrets/pw) 2>/dev/null && echo secret-writable || echo secret-readonly',
+      'grep -q " /scratch tmpfs" /proc/mounts && echo tmpfs-ok',
+      'grep -q "10.1.2.3.legacy" /etc/hosts && echo hosts-ok',
+      'echo nofile-$(ulimit -n)',
+      'echo pid1-$(cat /proc/1/comm)',
+    ].join('; ');
+    const spec = {
+      name: 'web',
+      image: IMAGE,
+      command: ['sh', '-c', script],
+      stopGracePeriodMs: 1000,
+      mounts: [
+        { type: 'volume' as const, source: `${STACK}_data`, target: '/data', readOnly: false },
+        { type: 'bind' as const, source: dir, target: '/bound', readOnly: true },
+        { type: 'tmpfs' as const, source: '', target: '/scratch', readOnly: false, sizeBytes: 1 << 20 },
+      ],
+      secrets: [{ name: 'pw', target: '/run/secrets/pw', dataBase64: Buffer.from('s3cret').toString('base64'), mode: 0o400 }],
+      networks: [{ name: `${STACK}_default`, aliases: ['www'] }, { name: `${STACK}_back`, aliases: ['api'] }],
+      init: true,
+      capAdd: ['NET_ADMIN'],
+      ulimits: { nofile: { soft: 512, hard: 1024 } },
+      extraHosts: ['legacy:10.1.2.3'],
+      limits: { nanoCpus: 500_000_000, memoryBytes: 64 * 1024 * 1024 },
+    };
+    const run = async (): Promise<{ logs: string; info: Dockerode.ContainerInspectInfo }> => {
+      const a = makeAssignment({ task: { stack: STACK, nodeId: NODE, id: `task${randomBytes(4).toString('hex')}` }, spec });
+      const id = await executor.create(a, NODE);
+      await executor.start(id);
+      await docker.getContainer(id).wait();
+      return { logs: await logsOf(id), info: await docker.getContainer(id).inspect() };
+    };
+    const first = await run();
+    const lines = first.logs.trim().split('\n');
+    assert.deepEqual(lines, ['s3cret', 'data-none', 'from the host', 'bind-readonly', 'secret-readonly', 'tmpfs-ok', 'hosts-ok', 'nofile-512', 'pid1-docker-init']);
+    const host = first.info.HostConfig;
+    assert.equal(host.Memory, 64 * 1024 * 1024);
+    assert.equal(host.NanoCpus, 500_000_000);
+    assert.deepEqual(host.CapAdd, ['NET_ADMIN']);
+    const nets = first.info.NetworkSettings.Networks;
+    assert.ok(nets[`${STACK}_back`], 'joined the extra network');
+    assert.ok(nets[`${STACK}_back`]?.Aliases?.includes('api'));
+    assert.ok(nets[`${STACK}_default`]?.Aliases?.includes('www'));
+    const volume = await docker.getVolume(`${STACK}_data`).inspect();
+    assert.equal(volume.Labels?.[LABELS.stack], STACK);
+    const [taskDir] = readdirSync(filesDir);
+    assert.ok(taskDir);
+    const [file] = readdirSync(join(filesDir, taskDir));
+    assert.equal(statSync(join(filesDir, taskDir, file ?? '')).mode & 0o777, 0o400);
+
+    // The volume outlives the container: a second task of the stack reads what the first wrote.
+    await executor.remove(first.info.Id);
+    assert.deepEqual(readdirSync(filesDir), [], 'the task files are removed with the container');
+    const second = await run();
+    assert.equal(second.logs.split('\n')[1], 'data-written');
+    assert.deepEqual(await removeStackVolumes(docker, STACK).then(async (r) => (r.length === 0 ? ['in use'] : r)), ['in use']);
+    await executor.remove(second.info.Id);
+    assert.deepEqual(await removeStackVolumes(docker, STACK), [`${STACK}_data`]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Pure translation of the optional service keys (ServiceOptions) into Docker
+ * create options, applied on top of what containerConfig makes: no I/O, so
+ * it is tested with tables (serviceOptionsConfig.test.ts).
+ */
+import type Dockerode from 'dockerode';
+import type { FileMount, MountSpec, ServiceSpec } from '@cluster/core';
+
+/** TaskFile is a secret or config written on the node for one task, at hostPath. */
+export interface TaskFile {
+  mount: FileMount;
+  hostPath: string;
+}
+
+function mountOf(m: MountSpec): Dockerode.MountSettings {
+  if (m.type === 'tmpfs') return { Type: 'tmpfs', Source: '', Target: m.target, ReadOnly: m.readOnly, ...(m.sizeBytes ? { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } } : {}) };
+  if (m.type === 'bind') {
+    // The engine refuses a missing source with Mounts; create_host_path (the default) uses the Binds form, which creates it.
+    return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+  }
+  return { Type: 'volume', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+}
+
+/** stackVolumeNames are the named volumes of the stack a service mounts (not external ones). */
+export function stackVolumeNames(spec: ServiceSpec): string[] {
+  return (spec.mounts ?? []).filter((m) => m.type === 'volume' && m.source !== '' && !m.external).map((m) => m.source);
+}
+
+/**
+ * applyServiceOptions returns the create options with the service's optional
+ * keys applied: mounts (volumes, binds, tmpfs, secrets and configs read-only
+ * from files), resources, capabilities, ulimits, sysctls, hosts and DNS, and
+ * the aliases of its stack networks. The first network stays the primary one.
+ */
+export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec: ServiceSpec, files: TaskFile[] = []): Dockerode.ContainerCreateOptions {
+  const host: Dockerode.HostConfig = { ...opts.HostConfig };
+  const out: Dockerode.ContainerCreateOptions = { ...opts };
+  const mounts: Dockerode.MountSettings[] = [];
+  const binds: string[] = [];
+  for (const m of spec.mounts ?? []) {
+    if (m.type === 'bind' && m.createHostPath !== false) binds.push(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
+    else mounts.push(mountOf(m));
+  }
+  for (const f of files) mounts.push({ Type: 'bind', Source: f.hostPath, Target: f.mount.target, ReadOnly: true });
+  if (mounts.length > 0) host.Mounts = mounts;
+  if (binds.length > 0) host.Binds = binds;
+
+  if (spec.init !== undefined) host.Init = spec.init;
+  if (spec.privileged !== undefined) host.Privileged = spec.privileged;
+  if (spec.capAdd) host.CapAdd = [...spec.capAdd];
+  if (spec.capDrop) host.CapDrop = [...spec.capDrop];
+  if (spec.ulimits) host.Ulimits = Object.entries(spec.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard }));
+  if (spec.sysctls) host.Sysctls = { ...spec.sysctls };
+  if (spec.shmSizeBytes !== undefined) host.ShmSize = spec.shmSizeBytes;
+  if (spec.extraHosts) host.ExtraHosts = [...spec.extraHosts];
+  // The service's own resolvers come first; the agent's (already set) answer the cluster's names.
+  if (spec.dns) host.Dns = [...spec.dns, ...(host.Dns ?? [])];
+  const { limits, reservations } = spec;
+  if (limits?.nanoCpus) host.NanoCpus = limits.nanoCpus;
+  if (limits?.memoryBytes) host.Memory = limits.memoryBytes;
+  if (limits?.pids) host.PidsLimit = limits.pids;
+  if (reservations?.memoryBytes) host.MemoryReservation = reservations.memoryBytes;
+  out.HostConfig = host;
+
+  if (spec.expose && spec.expose.length > 0) {
+    const exposed: Record<string, object> = { ...(opts.ExposedPorts ?? {}) };
+    for (const p of spec.expose) exposed[p] = {};
+    out.ExposedPorts = exposed;
+  }
+
+  // Aliases on the primary network (the stack's default one): those of its attachment, if listed.
+  const primary = String(host.NetworkMode ?? '');
+  const attachment = spec.networks?.find((n) => n.name === primary);
+  const endpoint = out.NetworkingConfig?.EndpointsConfig?.[primary];
+  if (attachment && endpoint && attachment.aliases.length > 0) {
+    out.NetworkingConfig = { EndpointsConfig: { ...out.NetworkingConfig?.EndpointsConfig, [primary]: { ...endpoint, Aliases: [...(endpoint.Aliases ?? []), ...attachment.aliases] } } };
+  }
+  return out;
+}
+
+/** extraNetworks are the networks a container joins after it is made, with its aliases there (the service name first). */
+export function extraNetworks(spec: ServiceSpec, primary: string): { name: string; aliases: string[]; external: boolean }[] {
+  return (spec.networks ?? []).filter((n) => n.name !== primary).map((n) => ({ name: n.name, aliases: [spec.name, ...n.aliases], external: n.external === true }));
+}
