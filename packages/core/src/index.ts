@@ -1,5 +1,6 @@
 export * from './model.js';
 export * from './serviceOptions.js';
+export { redactSpec } from './redactSpec.js';
 export * from './errors.js';
 export * from './schedule.js';
 export * from './reconcile.js';

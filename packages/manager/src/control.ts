@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ClusterError, NAME_RE, fullServiceName, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, NAME_RE, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
 import type { Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import type { ClusterIdentity } from './identity.js';
@@ -125,7 +125,8 @@ export function serviceToApi(s: Service, tasks: Task[]): ApiService {
     running,
     image: s.spec.image,
     specVersion: s.specVersion,
-    specJson: JSON.stringify(s.spec),
+    // Secrets and configs travel only in assignments to the task's node, never in listings.
+    specJson: JSON.stringify(redactSpec(s.spec)),
     desired,
     converged,
     error: converged ? '' : withError?.error ?? '',
