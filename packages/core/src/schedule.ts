@@ -6,7 +6,9 @@
  * with the fewest tasks overall, then the lowest node id.
  */
 import { formatConstraint, matchConstraint, parseConstraints, type Constraint } from './constraints.js';
+import { DependencyIndex } from './dependencies.js';
 import { isTerminal, type Node, type Service, type Task } from './model.js';
+import { chooseNode, needsRules, PlacementState } from './placement.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
 export type { Constraint } from './constraints.js';
@@ -174,11 +176,19 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const allLoads = [...loads.values()];
   // Services with the same constraints share one run of the filters.
   const byConstraints = new Map<string, Eligibility>();
+  const deps = new DependencyIndex(input.tasks, input.services);
+  const withRules = [...pending.keys()].some((n) => { const s = input.services.get(n); return s !== undefined && needsRules(s); });
+  const rules = withRules ? new PlacementState(input.tasks, input.services, new Set(loads.keys())) : undefined;
   for (const name of [...pending.keys()].sort()) {
     const tasks = (pending.get(name) ?? []).sort(compareTasks);
     const service = input.services.get(name);
     if (!service) {
       for (const t of tasks) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
+      continue;
+    }
+    const waiting = deps.waitingFor(service);
+    if (waiting !== undefined) {
+      for (const t of tasks) unplaced.push({ taskId: t.id, reason: waiting });
       continue;
     }
     const key = service.spec.constraints.join('\n');
@@ -188,6 +198,20 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       for (const t of tasks) unplaced.push({ taskId: t.id, reason: found.reason });
       continue;
     }
+    if (rules !== undefined && needsRules(service)) {
+      for (const t of tasks) {
+        const r = chooseNode(t, service, found.nodes, rules);
+        if ('reason' in r) {
+          unplaced.push({ taskId: t.id, reason: r.reason });
+          continue;
+        }
+        placements.push({ taskId: t.id, nodeId: r.nodeId });
+        rules.add(name, r.nodeId, service);
+        const load = loads.get(r.nodeId);
+        if (load) load.total++;
+      }
+      continue;
+    }
     const counts = own.get(name);
     const heap: Candidate[] = found.nodes.map((load) => ({ load, own: counts?.get(load.node.id) ?? 0 }));
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
@@ -195,6 +219,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       // Only the chosen node's counts change, so restoring the heap at its root is enough.
       const best = heap[0] as Candidate;
       placements.push({ taskId: t.id, nodeId: best.load.node.id });
+      rules?.add(name, best.load.node.id, service);
       best.own++;
       best.load.total++;
       siftDown(heap, 0);

@@ -4,6 +4,9 @@ import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } f
 import { CliError, type Io } from '../io.js';
 import { connectControl, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
+import { dependencyProblem } from './dependencyProblem.js';
+
+const WAITING = 'waiting for ';
 
 /** DeployOptions are the flags of `cluster deploy`. */
 export interface DeployOptions extends StackFileOptions {
@@ -14,7 +17,7 @@ export interface DeployOptions extends StackFileOptions {
 }
 
 interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number }
-interface ApiTask { id: string; service: string; slot: number; state: string; error: string; desiredState: string; specVersion: number; updatedAtMs: number }
+interface ApiTask { id: string; service: string; slot: number; state: string; error: string; health: string; desiredState: string; specVersion: number; updatedAtMs: number }
 
 /** StackFileOptions are the flags that change how a stack's files are read. */
 export interface StackFileOptions {
@@ -116,7 +119,10 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
       const failed = mine.filter((t) => t.state === 'failed');
       if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error})`);
       const pending = mine.find((t) => t.state === 'pending' && t.error);
-      if (pending) {
+      // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
+      const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
+      if (stuck !== undefined) throw new CliError(stuck);
+      if (pending && !pending.error.startsWith(WAITING)) {
         const first = unplacedSince.get(s.name) ?? Date.now();
         unplacedSince.set(s.name, first);
         if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${pending.error}`);

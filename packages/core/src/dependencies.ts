@@ -1,0 +1,61 @@
+/**
+ * depends_on across hosts, decided from the manager's whole view: a task of
+ * a service waits (stays pending, unplaced) until every service it depends on
+ * is started, healthy or completed successfully, wherever its tasks run.
+ */
+import { fullServiceName, isTerminal, type Service, type Task } from './model.js';
+import type { Dependency } from './serviceOptions.js';
+
+const WORDS: Record<Dependency['condition'], string> = {
+  service_started: 'started',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'completed successfully',
+};
+
+/** WAITING_PREFIX starts the error of a task held back by a dependency. */
+export const WAITING_PREFIX = 'waiting for ';
+
+/** isReady tells whether the tasks of a dependency meet its condition. */
+function isReady(condition: Dependency['condition'], tasks: Task[], service: Service): boolean {
+  const current = tasks.filter((t) => t.specVersion === service.specVersion);
+  if (condition === 'service_completed_successfully') {
+    return current.some((t) => t.state === 'complete' && t.exitCode === 0) && !current.some((t) => t.desiredState === 'running' && !isTerminal(t.state));
+  }
+  const live = current.filter((t) => t.desiredState === 'running' && !isTerminal(t.state));
+  if (live.length === 0) return false;
+  if (condition === 'service_started') return live.every((t) => t.state === 'running');
+  return live.every((t) => t.state === 'running' && t.health === 'healthy');
+}
+
+/** DependencyIndex answers, per service, what its pending tasks wait for. */
+export class DependencyIndex {
+  private readonly byService = new Map<string, Task[]>();
+
+  constructor(
+    tasks: readonly Task[],
+    private readonly services: ReadonlyMap<string, Service>,
+  ) {
+    for (const t of tasks) {
+      const list = this.byService.get(t.service);
+      if (list) list.push(t);
+      else this.byService.set(t.service, [t]);
+    }
+  }
+
+  /**
+   * waitingFor returns why tasks of a service may not start yet, such as
+   * `waiting for db: healthy`, or undefined when every dependency is ready.
+   */
+  waitingFor(service: Service): string | undefined {
+    const unmet: string[] = [];
+    for (const d of service.spec.dependsOn ?? []) {
+      const dep = this.services.get(fullServiceName(service.stack, d.service));
+      if (dep === undefined) {
+        if (d.required) unmet.push(`${d.service}: ${WORDS[d.condition]} (not deployed)`);
+        continue;
+      }
+      if (!isReady(d.condition, this.byService.get(dep.name) ?? [], dep)) unmet.push(`${d.service}: ${WORDS[d.condition]}`);
+    }
+    return unmet.length === 0 ? undefined : `${WAITING_PREFIX}${unmet.join(', ')}`;
+  }
+}
