@@ -3,7 +3,7 @@
  * needs from a container engine. `docker/` implements it with dockerode; the
  * in-memory fake in fake-executor.ts implements it for unit tests and benchmarks.
  */
-import type { ServiceSpec, Task, TaskState } from '@cluster/core';
+import type { PortMapping, ServiceSpec, Task, TaskState } from '@cluster/core';
 
 /** Health is the health of a task's container as the engine reports it ('' = no healthcheck). */
 export type Health = '' | 'starting' | 'healthy' | 'unhealthy';
@@ -25,6 +25,8 @@ export interface Observation {
   health: Health;
   /** observedAt is the agent's clock (ms since the epoch) when the state was seen. */
   observedAt: number;
+  /** ports are the host ports of the task's target ports while it runs. @default [] */
+  ports?: PortMapping[];
 }
 
 /** ManagedContainer is a container that carries the cluster.task label. */
@@ -43,6 +45,8 @@ export interface ManagedContainer {
   health: Health;
   /** error is the engine's error for the container (for example a failed start), '' if none. */
   error: string;
+  /** ports are the host ports the engine bound for the container's target ports. @default [] */
+  ports?: PortMapping[];
 }
 
 /** ContainerEvent is one engine event of a labelled container. */

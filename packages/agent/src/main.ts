@@ -8,6 +8,10 @@ import { joinCluster } from './join.js';
 import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
 import { Worker } from './worker.js';
+import { DNS_ADDRESS } from '@cluster/core';
+import { stackSubnets } from './docker/networks.js';
+import { Mesh } from './mesh/mesh.js';
+import { RegistryView } from './mesh/view.js';
 
 /** NodeState is what an agent keeps in its data dir besides its key and certificates. */
 interface NodeState {
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       advertise: { type: 'string', default: '' },
       'docker-host': { type: 'string' },
       label: { type: 'string', multiple: true, default: [] },
+      'no-mesh': { type: 'boolean', default: false },
     },
   });
   const dataDir = values['data-dir'];
@@ -70,7 +75,24 @@ async function main(): Promise<void> {
     writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
     log(`joined as node ${name} (${creds.nodeId}, ${creds.role})`);
   }
-  const worker = new Worker({ executor: dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files') }), nodeId: state.nodeId, onStatus: (b) => session.report(b) });
+  // The mesh (DNS, service proxies, routing mesh) needs root in the host's network namespace; --no-mesh turns it off.
+  const view = new RegistryView();
+  const mesh = values['no-mesh']
+    ? undefined
+    : new Mesh({
+        view,
+        stackSubnets: () => stackSubnets(docker),
+        publishAddresses: [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])],
+        log,
+      });
+  await mesh?.start();
+  const worker = new Worker({
+    executor: dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files'), ...(mesh ? { dns: [DNS_ADDRESS] } : {}) }),
+    nodeId: state.nodeId,
+    onStatus: (b) => session.report(b),
+    // Other nodes drop a stopping task from their proxies before it stops taking connections.
+    drainMs: mesh ? 500 : 0,
+  });
   await worker.start();
   const session: Session = new Session({
     manager: state.manager,
@@ -80,6 +102,7 @@ async function main(): Promise<void> {
     worker,
     hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
     log,
+    onRegistry: (u) => view.apply(u),
     onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
   });
   session.start();
@@ -106,7 +129,7 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     renewer.stop();
     session.stop();
-    worker.stop().finally(() => { process.exitCode = 0; });
+    Promise.all([worker.stop(), mesh?.stop()]).finally(() => { process.exitCode = 0; });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

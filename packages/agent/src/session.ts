@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type Task__Output, type TaskStatus } from '@cluster/api';
+import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
 import type { ServiceSpec, Task, TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
 import type { Worker } from './worker.js';
@@ -18,6 +18,8 @@ export interface SessionOptions {
   log: (msg: string) => void;
   /** onState is told when the session opens or ends. */
   onState?: (s: { connected: boolean; nodeId: string; lastError: string }) => void;
+  /** onRegistry receives the service registry: a FULL snapshot per session, then INCREMENTAL changes. */
+  onRegistry?: (update: RegistryUpdate__Output) => void;
   /** maxBackoffMs bounds the wait between reconnects. @default 2000 */
   maxBackoffMs?: number;
 }
@@ -111,6 +113,8 @@ export class Session {
         this.o.log(`session: accepted as node ${m.accepted.nodeId}`);
         this.o.onState?.({ connected: true, nodeId: this.nodeId, lastError: '' });
         if (this.pending.length > 0) this.report(this.pending.splice(0));
+      } else if (m.msg === 'registry' && m.registry) {
+        this.o.onRegistry?.(m.registry);
       } else if (m.msg === 'assignments' && m.assignments) {
         const a = m.assignments;
         const tasks = a.tasks.map(toAssignment);
@@ -157,5 +161,5 @@ function toAssignment(t: Task__Output): Assignment {
 }
 
 function toApiStatus(o: Observation): TaskStatus {
-  return { taskId: o.taskId, state: o.state, containerId: o.containerId, error: o.error, exitCode: o.exitCode, health: o.health, observedAtMs: o.observedAt };
+  return { taskId: o.taskId, state: o.state, containerId: o.containerId, error: o.error, exitCode: o.exitCode, health: o.health, observedAtMs: o.observedAt, ports: o.ports ?? [] };
 }

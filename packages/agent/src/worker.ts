@@ -4,7 +4,7 @@
  * operation of one task runs on that task's own promise chain, so engine events
  * and assignment changes never race; different tasks proceed in parallel.
  */
-import { isTerminal, type TaskState } from '@cluster/core';
+import { isTerminal, type PortMapping, type TaskState } from '@cluster/core';
 import type { Assignment, ContainerEvent, Executor, Health, ManagedContainer, Observation } from './executor.js';
 
 /** WorkerOptions are what a Worker needs. */
@@ -19,6 +19,8 @@ export interface WorkerOptions {
   batchMs?: number;
   /** concurrency bounds how many tasks have an engine operation in flight. @default 8 */
   concurrency?: number;
+  /** drainMs is how long a running task told to shut down keeps running, so proxies stop sending to it first. @default 0 */
+  drainMs?: number;
 }
 
 /** Entry is what the worker knows of one task. */
@@ -70,6 +72,7 @@ export class Worker {
   private readonly now: () => number;
   private readonly batchMs: number;
   private readonly limiter: Limiter;
+  private readonly drainMs: number;
   private readonly entries = new Map<string, Entry>();
   private pending = new Map<string, Observation>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -82,6 +85,7 @@ export class Worker {
     this.now = opts.now ?? Date.now;
     this.batchMs = opts.batchMs ?? 20;
     this.limiter = new Limiter(opts.concurrency ?? 8);
+    this.drainMs = opts.drainMs ?? 0;
   }
 
   /** start subscribes to engine events, then adopts the labelled containers already on the node. */
@@ -192,6 +196,7 @@ export class Worker {
     const a = entry.assignment;
     if (!a) return;
     if (a.task.desiredState === 'shutdown') {
+      if (this.drainMs > 0 && entry.containerId && entry.obs?.state === 'running') await new Promise((r) => setTimeout(r, this.drainMs));
       await this.removeContainer(entry, a);
       // A task that already finished keeps its outcome (failed, complete, rejected).
       const known = entry.obs?.state ?? a.task.state;
@@ -246,7 +251,9 @@ export class Worker {
       this.report(entry, 'failed', { error: errorText(err) });
       return;
     }
-    this.report(entry, 'running', { health: hasHealthcheck(a) ? 'starting' : '' });
+    // The engine chooses the host ports at start: read them back for the registry.
+    const c = await this.executor.inspect(entry.containerId).catch(() => undefined);
+    this.report(entry, 'running', { health: hasHealthcheck(a) ? 'starting' : '', ports: c?.ports ?? [] });
   }
 
   /** refresh re-reads a container after an engine event. */
@@ -262,7 +269,7 @@ export class Worker {
   /** observeContainer reports the state a container shows. */
   private observeContainer(entry: Entry, c: ManagedContainer): void {
     if (c.running) {
-      this.report(entry, 'running', { health: c.health, error: '' });
+      this.report(entry, 'running', { health: c.health, error: '', ports: c.ports ?? [] });
     } else if (c.startedAt === '') {
       this.report(entry, 'starting', { error: c.error });
     } else if (c.exitCode === 0) {
@@ -295,7 +302,7 @@ export class Worker {
   private report(
     entry: Entry,
     state: TaskState,
-    fields: { containerId?: string; error?: string; exitCode?: number; health?: Health },
+    fields: { containerId?: string; error?: string; exitCode?: number; health?: Health; ports?: PortMapping[] },
   ): void {
     const prev = entry.obs;
     const next: Observation = {
@@ -307,13 +314,17 @@ export class Worker {
       health: fields.health ?? (prev?.state === state ? prev.health : ''),
       observedAt: this.now(),
     };
+    // Ports hold only while the task runs.
+    const ports = state === 'running' ? (fields.ports ?? (prev?.state === state ? prev.ports : undefined) ?? []) : [];
+    if (ports.length > 0) next.ports = ports;
     if (
       prev &&
       prev.state === next.state &&
       prev.containerId === next.containerId &&
       prev.error === next.error &&
       prev.exitCode === next.exitCode &&
-      prev.health === next.health
+      prev.health === next.health &&
+      JSON.stringify(prev.ports ?? []) === JSON.stringify(next.ports ?? [])
     ) {
       return;
     }

@@ -13,3 +13,6 @@ export type { ServiceChange, ServiceChange__Output } from './generated/cluster/v
 export type { JoinResponse, JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';
 export type { JoinRequest, JoinRequest__Output } from './generated/cluster/v1/JoinRequest.js';
 export type { SessionHello, SessionHello__Output } from './generated/cluster/v1/SessionHello.js';
+export type { RegistryUpdate, RegistryUpdate__Output } from './generated/cluster/v1/RegistryUpdate.js';
+export type { ServiceEntry, ServiceEntry__Output } from './generated/cluster/v1/ServiceEntry.js';
+export type { PortMapping, PortMapping__Output } from './generated/cluster/v1/PortMapping.js';

@@ -1,5 +1,5 @@
 import type { Node as ApiNode, Task as ApiTask, TaskStatus__Output } from '@cluster/api';
-import type { Node, Service, Task, TaskState } from '@cluster/core';
+import type { Node, PortMapping, Service, Task, TaskState } from '@cluster/core';
 
 /** taskToApi turns a stored task into its wire form; specJson is the service spec. */
 export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
@@ -20,6 +20,7 @@ export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
     exitCode: t.exitCode,
     health: t.health,
     nodeName,
+    ports: t.ports ?? [],
   };
 }
 
@@ -50,10 +51,12 @@ const STATES: ReadonlySet<string> = new Set<TaskState>([
 export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task | undefined {
   if (!STATES.has(s.state)) return undefined;
   const health = (['', 'starting', 'healthy', 'unhealthy'].includes(s.health) ? s.health : '') as Task['health'];
-  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health) {
+  const ports = portsOf(s);
+  const samePorts = JSON.stringify(t.ports ?? []) === JSON.stringify(ports);
+  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && samePorts) {
     return undefined;
   }
-  return { ...t, state: s.state as TaskState, containerId: s.containerId, error: s.error, exitCode: s.exitCode, health, updatedAt: now };
+  return { ...t, state: s.state as TaskState, containerId: s.containerId, error: s.error, exitCode: s.exitCode, health, ports, updatedAt: now };
 }
 
 /** specJsonOf returns the JSON spec an assignment carries for a task. */
@@ -61,4 +64,12 @@ export function specJsonOf(service: Service | undefined, t: Task): string {
   if (service) return JSON.stringify(service.spec);
   // The service is gone: the agent only needs enough to stop the task.
   return JSON.stringify({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 });
+}
+
+/** portsOf reads the host ports of an observation, sorted, dropping malformed ones. */
+function portsOf(s: TaskStatus__Output): PortMapping[] {
+  return (s.ports ?? [])
+    .filter((p) => p.target > 0 && p.target < 65536 && p.hostPort > 0 && p.hostPort < 65536 && (p.protocol === 'tcp' || p.protocol === 'udp'))
+    .map((p) => ({ target: p.target, protocol: p.protocol as PortMapping['protocol'], hostPort: p.hostPort }))
+    .sort((a, b) => a.target - b.target || a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort);
 }

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { isTerminal, ClusterError, type Node, type Task } from '@cluster/core';
-import type { AgentMessage__Output, AssignmentSet, ManagerMessage, TaskStatus__Output } from '@cluster/api';
+import type { AgentMessage__Output, AssignmentSet, ManagerMessage, RegistryUpdate, TaskStatus__Output } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   /** streamGraceMs: a node whose session broke is marked down after this, unless it is back. @default 800 */
   streamGraceMs: number;
   now?: () => number;
+  /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */
+  registry?: () => RegistryUpdate;
 }
 
 type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ManagerMessage>;
@@ -94,6 +96,11 @@ export class Dispatcher {
     if (!s) return;
     this.sessions.delete(nodeId);
     endWithStatus(s.call, Object.assign(new Error(reason), { code: grpc.status.PERMISSION_DENIED, details: reason }));
+  }
+
+  /** publishRegistry sends a registry update to every open session. */
+  publishRegistry(update: RegistryUpdate): void {
+    for (const s of this.sessions.values()) s.call.write({ registry: update });
   }
 
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
@@ -199,6 +206,7 @@ export class Dispatcher {
     call.write({
       assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [] },
     });
+    if (this.o.registry) call.write({ registry: this.o.registry() });
     this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);
     this.o.kick();
     return session;

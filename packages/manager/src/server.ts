@@ -14,6 +14,7 @@ import { controlHandlers } from './control.js';
 import { nodeControlHandlers } from './control-nodes.js';
 import { securityControlHandlers } from './control-security.js';
 import { SecurityLedger } from './ledger.js';
+import { Registry } from './registry.js';
 
 /** ManagerOptions configure a running manager. */
 export interface ManagerOptions {
@@ -42,6 +43,7 @@ export interface Manager {
   advertise: string;
   orchestrator: Orchestrator;
   dispatcher: Dispatcher;
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -59,8 +61,21 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   // The orchestrator tells the dispatcher of task changes; the dispatcher is
   // made after it, so the orchestrator reaches it through this reference.
   const late: { dispatcher?: Dispatcher } = {};
-  const orchestrator = new Orchestrator({ store, log, newId, onTasks: (c, r) => late.dispatcher?.notify(c, r) });
-  const kick = (): void => orchestrator.kick();
+  const registry = new Registry({ store, log, publish: (u) => late.dispatcher?.publishRegistry(u) });
+  const orchestrator = new Orchestrator({
+    store,
+    log,
+    newId,
+    onTasks: (c, r) => {
+      late.dispatcher?.notify(c, r);
+      registry.kick();
+    },
+  });
+  // Whatever asks for an orchestrator pass (status, node, spec change) may change the registry too.
+  const kick = (): void => {
+    orchestrator.kick();
+    registry.kick();
+  };
   const ledger = new SecurityLedger(store);
   const join = new JoinService({ store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
   const dispatcher = new Dispatcher({
@@ -71,6 +86,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     heartbeatMs: o.heartbeatMs ?? 500,
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 800,
+    registry: () => registry.snapshot(),
   });
   late.dispatcher = dispatcher;
   const authenticate: Authenticate = (raw) => {
@@ -107,6 +123,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, dispatcher.handlers(), authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
+  registry.start();
   orchestrator.kick();
   log.info(`manager: serving on ${o.listen.replace(/:0$/, '')}:${bound}, advertised as ${advertise}`);
   const d = dispatcher;
@@ -115,7 +132,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     advertise,
     orchestrator,
     dispatcher: d,
+    registry,
     async stop() {
+      registry.stop();
       orchestrator.stop();
       d.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

@@ -54,7 +54,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'published ports are exposed and bound on all addresses; unpublished ones are not',
+    name: 'every target port is exposed',
     parts: {
       spec: {
         ports: [
@@ -65,7 +65,7 @@ const cases: Case[] = [
       },
     },
     expect: {
-      ExposedPorts: { '80/tcp': {}, '53/udp': {} },
+      ExposedPorts: { '80/tcp': {}, '53/udp': {}, '9000/tcp': {} },
     },
   },
   {
@@ -106,14 +106,31 @@ for (const c of cases) {
   });
 }
 
-test('containerConfig: the engine never restarts a task and ports bind on 0.0.0.0', () => {
+test('containerConfig: the engine never restarts a task; ingress ports bind ephemeral host ports, host-mode ports their own', () => {
   const got = containerConfig(
-    makeAssignment({ spec: { ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }] } }),
+    makeAssignment({
+      spec: {
+        ports: [
+          { target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' },
+          { target: 90, published: 9090, protocol: 'tcp', mode: 'host' },
+          { target: 100, published: 0, protocol: 'udp', mode: 'ingress' },
+        ],
+      },
+    }),
     'node1',
   );
   assert.deepEqual(got.HostConfig?.RestartPolicy, { Name: 'no' });
   assert.equal(got.HostConfig?.NetworkMode, 's_default');
-  assert.deepEqual(got.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
+  assert.deepEqual(got.HostConfig?.PortBindings, {
+    '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '' }],
+    '90/tcp': [{ HostIp: '0.0.0.0', HostPort: '9090' }],
+    '100/udp': [{ HostIp: '0.0.0.0', HostPort: '' }],
+  });
+});
+
+test('containerConfig: the node DNS address becomes the resolver of the container', () => {
+  assert.deepEqual(containerConfig(makeAssignment(), 'node1', { dns: ['10.233.0.1'] }).HostConfig?.Dns, ['10.233.0.1']);
+  assert.equal(containerConfig(makeAssignment(), 'node1').HostConfig?.Dns, undefined);
 });
 
 test('containerConfig: without published ports there are no bindings', () => {

@@ -5,6 +5,7 @@
 import type Dockerode from 'dockerode';
 import { LABELS } from '@cluster/core';
 import type { Assignment } from '../executor.js';
+import { portBindings } from './ports.js';
 
 /** NODE_ID_PREFIX_LENGTH is how much of a node id names a global task's container. */
 const NODE_ID_PREFIX_LENGTH = 12;
@@ -39,8 +40,14 @@ export function containerLabels(a: Assignment, nodeId: string): Record<string, s
   };
 }
 
+/** NetworkOptions are the node's name-service settings for its containers. */
+export interface NetworkOptions {
+  /** dns are the resolvers of the containers (the agent's DNS address). @default the engine's choice */
+  dns?: string[];
+}
+
 /** containerConfig is the Docker create options of an assignment on a node. */
-export function containerConfig(a: Assignment, nodeId: string): Dockerode.ContainerCreateOptions {
+export function containerConfig(a: Assignment, nodeId: string, net: NetworkOptions = {}): Dockerode.ContainerCreateOptions {
   const { task, spec } = a;
   const network = stackNetworkName(task.stack);
   const opts: Dockerode.ContainerCreateOptions = {
@@ -68,19 +75,13 @@ export function containerConfig(a: Assignment, nodeId: string): Dockerode.Contai
   if (spec.hostname) opts.Hostname = spec.hostname;
   if (spec.stopSignal) opts.StopSignal = spec.stopSignal;
 
-  const published = spec.ports.filter((p) => p.published > 0);
-  if (published.length > 0) {
-    const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const p of published) {
-      const key = `${p.target}/${p.protocol}`;
-      exposed[key] = {};
-      // Until the routing mesh exists, a published port binds on the task's own host.
-      (bindings[key] ??= []).push({ HostIp: '0.0.0.0', HostPort: String(p.published) });
-    }
-    opts.ExposedPorts = exposed;
-    opts.HostConfig = { ...opts.HostConfig, PortBindings: bindings };
+  const ports = portBindings(spec);
+  if (ports) {
+    opts.ExposedPorts = ports.exposed;
+    opts.HostConfig = { ...opts.HostConfig, PortBindings: ports.bindings };
   }
+  // The agent's DNS answers service names across hosts; the engine's own resolver asks it for what it does not know.
+  if (net.dns && net.dns.length > 0) opts.HostConfig = { ...opts.HostConfig, Dns: [...net.dns] };
 
   const hc = spec.healthcheck;
   if (hc !== undefined) {

@@ -15,6 +15,7 @@ import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServ
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from './cluster/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from './cluster/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from './cluster/v1/RemoveNodeResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from './cluster/v1/RemoveStackRequest.js';
@@ -58,6 +59,7 @@ export interface ProtoGrpcType {
       ListTasksRequest: MessageTypeDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksRequest__Output>
       ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       RemoveNodeRequest: MessageTypeDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeRequest__Output>
       RemoveNodeResponse: MessageTypeDefinition<_cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeResponse__Output>
       RemoveStackRequest: MessageTypeDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackRequest__Output>

@@ -4,14 +4,19 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as _cluster_v1_AgentMessage__Output } from './cluster/v1/AgentMessage.js';
 import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from './cluster/v1/AssignmentSet.js';
 import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
+import type { Endpoint as _cluster_v1_Endpoint, Endpoint__Output as _cluster_v1_Endpoint__Output } from './cluster/v1/Endpoint.js';
 import type { Heartbeat as _cluster_v1_Heartbeat, Heartbeat__Output as _cluster_v1_Heartbeat__Output } from './cluster/v1/Heartbeat.js';
 import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from './cluster/v1/JoinRequest.js';
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from './cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from './cluster/v1/ManagerMessage.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
+import type { RegistryUpdate as _cluster_v1_RegistryUpdate, RegistryUpdate__Output as _cluster_v1_RegistryUpdate__Output } from './cluster/v1/RegistryUpdate.js';
 import type { RenewCertificateRequest as _cluster_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _cluster_v1_RenewCertificateRequest__Output } from './cluster/v1/RenewCertificateRequest.js';
 import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, RenewCertificateResponse__Output as _cluster_v1_RenewCertificateResponse__Output } from './cluster/v1/RenewCertificateResponse.js';
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
+import type { ServiceEntry as _cluster_v1_ServiceEntry, ServiceEntry__Output as _cluster_v1_ServiceEntry__Output } from './cluster/v1/ServiceEntry.js';
+import type { ServicePort as _cluster_v1_ServicePort, ServicePort__Output as _cluster_v1_ServicePort__Output } from './cluster/v1/ServicePort.js';
 import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__Output as _cluster_v1_SessionAccepted__Output } from './cluster/v1/SessionAccepted.js';
 import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from './cluster/v1/SessionHello.js';
 import type { StatusBatch as _cluster_v1_StatusBatch, StatusBatch__Output as _cluster_v1_StatusBatch__Output } from './cluster/v1/StatusBatch.js';
@@ -31,14 +36,19 @@ export interface ProtoGrpcType {
        * Dispatcher is the API agents call. The manager never dials an agent.
        */
       Dispatcher: SubtypeConstructor<typeof grpc.Client, _cluster_v1_DispatcherClient> & { service: _cluster_v1_DispatcherDefinition }
+      Endpoint: MessageTypeDefinition<_cluster_v1_Endpoint, _cluster_v1_Endpoint__Output>
       Heartbeat: MessageTypeDefinition<_cluster_v1_Heartbeat, _cluster_v1_Heartbeat__Output>
       JoinRequest: MessageTypeDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinRequest__Output>
       JoinResponse: MessageTypeDefinition<_cluster_v1_JoinResponse, _cluster_v1_JoinResponse__Output>
       ManagerMessage: MessageTypeDefinition<_cluster_v1_ManagerMessage, _cluster_v1_ManagerMessage__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
+      RegistryUpdate: MessageTypeDefinition<_cluster_v1_RegistryUpdate, _cluster_v1_RegistryUpdate__Output>
       RenewCertificateRequest: MessageTypeDefinition<_cluster_v1_RenewCertificateRequest, _cluster_v1_RenewCertificateRequest__Output>
       RenewCertificateResponse: MessageTypeDefinition<_cluster_v1_RenewCertificateResponse, _cluster_v1_RenewCertificateResponse__Output>
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
+      ServiceEntry: MessageTypeDefinition<_cluster_v1_ServiceEntry, _cluster_v1_ServiceEntry__Output>
+      ServicePort: MessageTypeDefinition<_cluster_v1_ServicePort, _cluster_v1_ServicePort__Output>
       SessionAccepted: MessageTypeDefinition<_cluster_v1_SessionAccepted, _cluster_v1_SessionAccepted__Output>
       SessionHello: MessageTypeDefinition<_cluster_v1_SessionHello, _cluster_v1_SessionHello__Output>
       StatusBatch: MessageTypeDefinition<_cluster_v1_StatusBatch, _cluster_v1_StatusBatch__Output>

@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
 import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
 import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
@@ -14,6 +15,7 @@ export interface ProtoGrpcType {
   cluster: {
     v1: {
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
       Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
       TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>

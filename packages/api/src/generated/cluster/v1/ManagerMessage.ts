@@ -2,15 +2,28 @@
 
 import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__Output as _cluster_v1_SessionAccepted__Output } from '../../cluster/v1/SessionAccepted.js';
 import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from '../../cluster/v1/AssignmentSet.js';
+import type { RegistryUpdate as _cluster_v1_RegistryUpdate, RegistryUpdate__Output as _cluster_v1_RegistryUpdate__Output } from '../../cluster/v1/RegistryUpdate.js';
 
 export interface ManagerMessage {
   'accepted'?: (_cluster_v1_SessionAccepted | null);
   'assignments'?: (_cluster_v1_AssignmentSet | null);
-  'msg'?: "accepted"|"assignments";
+  /**
+   * registry carries the service registry: a FULL snapshot right after the
+   * first assignment set, then INCREMENTAL changes within a second of a
+   * change of any service's endpoints.
+   */
+  'registry'?: (_cluster_v1_RegistryUpdate | null);
+  'msg'?: "accepted"|"assignments"|"registry";
 }
 
 export interface ManagerMessage__Output {
   'accepted'?: (_cluster_v1_SessionAccepted__Output | null);
   'assignments'?: (_cluster_v1_AssignmentSet__Output | null);
-  'msg'?: "accepted"|"assignments";
+  /**
+   * registry carries the service registry: a FULL snapshot right after the
+   * first assignment set, then INCREMENTAL changes within a second of a
+   * change of any service's endpoints.
+   */
+  'registry'?: (_cluster_v1_RegistryUpdate__Output | null);
+  'msg'?: "accepted"|"assignments"|"registry";
 }

@@ -1,5 +1,6 @@
 // Original file: proto/cluster/v1/types.proto
 
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -52,6 +53,10 @@ export interface Task {
    * node_name is filled in listings for people; the manager ignores it.
    */
   'nodeName'?: (string);
+  /**
+   * ports are the host ports the task's target ports answer on.
+   */
+  'ports'?: (_cluster_v1_PortMapping)[];
 }
 
 /**
@@ -104,4 +109,8 @@ export interface Task__Output {
    * node_name is filled in listings for people; the manager ignores it.
    */
   'nodeName': (string);
+  /**
+   * ports are the host ports the task's target ports answer on.
+   */
+  'ports': (_cluster_v1_PortMapping__Output)[];
 }

@@ -1,5 +1,6 @@
 // Original file: proto/cluster/v1/types.proto
 
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -13,6 +14,10 @@ export interface TaskStatus {
   'exitCode'?: (number);
   'health'?: (string);
   'observedAtMs'?: (number | string | Long);
+  /**
+   * ports are the host ports the engine bound for the task's target ports.
+   */
+  'ports'?: (_cluster_v1_PortMapping)[];
 }
 
 /**
@@ -26,4 +31,8 @@ export interface TaskStatus__Output {
   'exitCode': (number);
   'health': (string);
   'observedAtMs': (number);
+  /**
+   * ports are the host ports the engine bound for the task's target ports.
+   */
+  'ports': (_cluster_v1_PortMapping__Output)[];
 }

@@ -1,0 +1,24 @@
+/**
+ * The subnets of the stack networks of this node's engine: the agent's DNS
+ * and proxies tell a container's stack by its source address.
+ */
+import type Dockerode from 'dockerode';
+import { LABELS } from '@cluster/core';
+
+/** StackSubnet is one IPv4 subnet of a stack's network. */
+export interface StackSubnet {
+  stack: string;
+  subnet: string;
+}
+
+/** stackSubnets lists the IPv4 subnets of the networks labelled with a stack. */
+export async function stackSubnets(docker: Dockerode): Promise<StackSubnet[]> {
+  const nets = await docker.listNetworks({ filters: { label: [LABELS.stack] } });
+  const out: StackSubnet[] = [];
+  for (const n of nets) {
+    const stack = n.Labels?.[LABELS.stack];
+    if (!stack) continue;
+    for (const c of n.IPAM?.Config ?? []) if (c.Subnet && !c.Subnet.includes(':')) out.push({ stack, subnet: c.Subnet });
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Mesh is the agent's part of names across hosts: it serves DNS for the
+ * containers of this host, a proxy on VIP:port for every TCP port of every
+ * service, and the routing mesh on every ingress-published port. Listeners
+ * follow the registry view; endpoints are read on each connection.
+ */
+import { DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
+import { DnsServer, type Upstream } from './dns.js';
+import { LocalAddresses } from './netif.js';
+import { TcpListener, type ProxyTarget } from './proxy.js';
+import { StackOfAddress } from './subnets.js';
+import type { RegistryView } from './view.js';
+
+/** MeshOptions configure a node's mesh. */
+export interface MeshOptions {
+  view: RegistryView;
+  /** stackSubnets lists the subnets of the stack networks of this node. */
+  stackSubnets: () => Promise<{ stack: string; subnet: string }[]>;
+  /** publishAddresses are where published ports listen (the node's address). @default ['0.0.0.0'] */
+  publishAddresses?: string[];
+  /** dnsAddress is where DNS is served. @default DNS_ADDRESS (10.233.0.1) */
+  dnsAddress?: string;
+  /** dnsPort @default 53 */
+  dnsPort?: number;
+  /** upstreams of DNS. @default the host's resolv.conf */
+  upstreams?: Upstream[];
+  /** addresses manages the local addresses (DNS and VIPs). @default /32s on lo */
+  addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void> };
+  log: (msg: string) => void;
+}
+
+/** Mesh runs DNS, the service proxies and the routing mesh of one node. */
+export class Mesh {
+  private readonly o: MeshOptions;
+  private readonly addresses: NonNullable<MeshOptions['addresses']>;
+  private readonly stacks: StackOfAddress;
+  private readonly listeners = new Map<string, TcpListener>();
+  private readonly failed = new Set<string>();
+  private vips = new Set<string>();
+  private dns: DnsServer | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(o: MeshOptions) {
+    this.o = o;
+    this.addresses = o.addresses ?? new LocalAddresses();
+    this.stacks = new StackOfAddress(o.stackSubnets);
+  }
+
+  /** start serves DNS and follows the registry view. */
+  async start(): Promise<void> {
+    const address = this.o.dnsAddress ?? DNS_ADDRESS;
+    try {
+      await this.addresses.add(address);
+      this.dns = new DnsServer({
+        address,
+        port: this.o.dnsPort ?? 53,
+        entries: () => this.o.view.all(),
+        stackOf: (ip) => this.stacks.lookup(ip),
+        ...(this.o.upstreams ? { upstreams: this.o.upstreams } : {}),
+      });
+      await this.dns.start();
+      this.o.log(`mesh: DNS on ${address}`);
+    } catch (err) {
+      this.dns = undefined;
+      this.o.log(`mesh: DNS not served on ${address}: ${(err as Error).message}`);
+    }
+    this.o.view.onChange(() => this.sync());
+    this.sync();
+    await this.syncing;
+  }
+
+  /** stackOf returns the stack of a container address on this node, '' if none. */
+  stackOf(ip: string): Promise<string> {
+    return this.stacks.lookup(ip);
+  }
+
+  /** listener returns a listener by key (`vip:ADDR:PORT` or `publish:ADDR:PORT`), for tests. */
+  listener(key: string): TcpListener | undefined {
+    return this.listeners.get(key);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.syncing;
+    await Promise.all([...this.listeners.values()].map((l) => l.stop()));
+    this.listeners.clear();
+    await this.dns?.stop();
+    await this.addresses.clear();
+  }
+
+  /** sync makes the listeners match the view; runs are serialized. */
+  sync(): void {
+    this.syncing = this.syncing.then(() => this.syncOnce()).catch((err: unknown) => this.o.log(`mesh: sync failed: ${String(err)}`));
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (this.stopped) return;
+    const entries = this.o.view.all();
+    const want = new Map<string, { host: string; port: number; entry: string; target: number; stack?: string }>();
+    const vips = new Set<string>();
+    for (const e of entries) {
+      for (const p of e.ports) {
+        if (p.protocol !== 'tcp') continue;
+        if (e.vip) {
+          vips.add(e.vip);
+          want.set(`vip:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, stack: e.stack });
+        }
+        if (p.published > 0 && p.mode === 'ingress') {
+          for (const host of this.o.publishAddresses ?? ['0.0.0.0']) {
+            want.set(`publish:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target });
+          }
+        }
+      }
+    }
+    for (const [k, l] of this.listeners) {
+      if (want.has(k)) continue;
+      this.listeners.delete(k);
+      await l.stop();
+    }
+    for (const v of this.vips) if (!vips.has(v)) await this.addresses.remove(v);
+    for (const v of vips) if (!this.vips.has(v)) await this.addresses.add(v).catch((err: Error) => this.o.log(`mesh: ${err.message}`));
+    this.vips = vips;
+    for (const [k, w] of want) {
+      if (this.listeners.has(k)) continue;
+      const stack = w.stack;
+      const l = new TcpListener({
+        host: w.host,
+        port: w.port,
+        targets: () => targetsOf(this.o.view.get(w.entry), w.target),
+        // A VIP answers only the containers of its own stack.
+        ...(stack !== undefined ? { allow: async (ip: string) => (await this.stacks.lookup(ip)) === stack } : {}),
+      });
+      try {
+        await l.start();
+        this.listeners.set(k, l);
+        this.failed.delete(k);
+      } catch (err) {
+        if (!this.failed.has(k)) this.o.log(`mesh: cannot listen on ${w.host}:${w.port} for ${w.entry}: ${(err as Error).message}`);
+        this.failed.add(k);
+      }
+    }
+  }
+}
+
+/** targetsOf lists where a service's target port answers, one per serving task. */
+export function targetsOf(e: RegistryEntry | undefined, target: number): ProxyTarget[] {
+  if (!e) return [];
+  const out: ProxyTarget[] = [];
+  for (const ep of e.endpoints) {
+    const m = ep.ports.find((p) => p.target === target && p.protocol === 'tcp');
+    if (m) out.push({ address: ep.nodeAddress, port: m.hostPort });
+  }
+  return out;
+}

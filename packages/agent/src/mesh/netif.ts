@@ -1,0 +1,44 @@
+/**
+ * Addresses of this host's network namespace that the agent serves on: the
+ * DNS address and the VIPs of services, as /32 addresses on the loopback
+ * device, so that traffic a container sends to them (through its bridge
+ * gateway) is delivered to the agent's own sockets.
+ */
+import { execFile } from 'node:child_process';
+
+/** LocalAddresses adds and removes /32 addresses on one device with `ip`. */
+export class LocalAddresses {
+  private readonly device: string;
+  private readonly added = new Set<string>();
+
+  /** @param device the device to put addresses on. @default "lo" */
+  constructor(device = 'lo') {
+    this.device = device;
+  }
+
+  /** add puts an address on the device; one already there is fine. */
+  async add(address: string): Promise<void> {
+    if (this.added.has(address)) return;
+    await ip(['addr', 'add', `${address}/32`, 'dev', this.device]).catch((err: Error) => {
+      if (!/File exists/.test(err.message)) throw err;
+    });
+    this.added.add(address);
+  }
+
+  /** remove takes an address this object added off the device. */
+  async remove(address: string): Promise<void> {
+    if (!this.added.delete(address)) return;
+    await ip(['addr', 'del', `${address}/32`, 'dev', this.device]).catch(() => undefined);
+  }
+
+  /** clear removes every address this object added. */
+  async clear(): Promise<void> {
+    for (const a of [...this.added]) await this.remove(a);
+  }
+}
+
+function ip(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { timeout: 5000 }, (err, _out, stderr) => (err ? reject(new Error(`ip ${args.join(' ')}: ${stderr.trim() || err.message}`)) : resolve()));
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * TcpListener is one listening socket of the service proxy or the routing
+ * mesh: each accepted connection goes to the next serving endpoint (round
+ * robin); an endpoint that refuses or does not answer in time is skipped for
+ * a while and the connection tries the next one.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/** ProxyTarget is one place a connection may go. */
+export interface ProxyTarget {
+  address: string;
+  port: number;
+}
+
+/** TcpListenerOptions configure a TcpListener. */
+export interface TcpListenerOptions {
+  host: string;
+  port: number;
+  /** targets returns the serving endpoints, read on every connection. */
+  targets: () => ProxyTarget[];
+  /** allow tells whether a client address may use this listener. @default every client */
+  allow?: (source: string) => boolean | Promise<boolean>;
+  /** connectTimeoutMs bounds a connection attempt to one endpoint. @default 1000 */
+  connectTimeoutMs?: number;
+  /** skipMs is how long an endpoint that failed is passed over (unless nothing else is left). @default 2000 */
+  skipMs?: number;
+  now?: () => number;
+}
+
+/** TcpListener proxies the connections of one address and port. */
+export class TcpListener {
+  private readonly o: TcpListenerOptions;
+  private readonly now: () => number;
+  private server: Server | undefined;
+  private next = 0;
+  private readonly failedAt = new Map<string, number>();
+  private readonly open = new Set<Socket>();
+  /** stats count what happened, for tests and metrics. */
+  readonly stats = { accepted: 0, refused: 0, failed: 0, retried: 0 };
+
+  constructor(o: TcpListenerOptions) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+  }
+
+  async start(): Promise<number> {
+    const server = createServer({ pauseOnConnect: true }, (sock) => void this.handle(sock));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.o.port, this.o.host, () => resolve());
+    });
+    server.on('error', () => undefined);
+    return (server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.open) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** order returns the targets to try, starting at the round-robin position, skipping recently failed ones. */
+  order(): ProxyTarget[] {
+    const all = this.o.targets();
+    if (all.length === 0) return [];
+    const start = this.next++ % all.length;
+    const rotated = [...all.slice(start), ...all.slice(0, start)];
+    const now = this.now();
+    const skipMs = this.o.skipMs ?? 2000;
+    const fresh = rotated.filter((t) => now - (this.failedAt.get(key(t)) ?? -Infinity) >= skipMs);
+    const stale = rotated.filter((t) => !fresh.includes(t));
+    return [...fresh, ...stale];
+  }
+
+  private async handle(client: Socket): Promise<void> {
+    this.open.add(client);
+    client.on('close', () => this.open.delete(client));
+    client.on('error', () => undefined);
+    const source = (client.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (this.o.allow && !(await this.o.allow(source))) {
+      this.stats.refused++;
+      client.destroy();
+      return;
+    }
+    const targets = this.order();
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      if (client.destroyed) return;
+      const upstream = await this.dial(t);
+      if (!upstream) {
+        this.failedAt.set(key(t), this.now());
+        if (i + 1 < targets.length) this.stats.retried++;
+        continue;
+      }
+      this.failedAt.delete(key(t));
+      this.stats.accepted++;
+      this.open.add(upstream);
+      upstream.on('close', () => this.open.delete(upstream));
+      splice(client, upstream);
+      return;
+    }
+    this.stats.failed++;
+    client.destroy();
+  }
+
+  private dial(t: ProxyTarget): Promise<Socket | undefined> {
+    return new Promise((resolve) => {
+      const s = connect({ host: t.address, port: t.port, noDelay: true });
+      const timer = setTimeout(() => fail(), this.o.connectTimeoutMs ?? 1000);
+      const fail = (): void => {
+        clearTimeout(timer);
+        s.destroy();
+        resolve(undefined);
+      };
+      s.once('error', fail);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        s.removeListener('error', fail);
+        resolve(s);
+      });
+    });
+  }
+}
+
+function key(t: ProxyTarget): string {
+  return `${t.address}:${t.port}`;
+}
+
+/** splice pipes two sockets both ways, half-closing as each side ends. */
+function splice(a: Socket, b: Socket): void {
+  a.setNoDelay(true);
+  a.on('error', () => b.destroy());
+  b.on('error', () => a.destroy());
+  a.on('close', () => b.destroy());
+  b.on('close', () => a.destroy());
+  a.pipe(b);
+  b.pipe(a);
+  a.resume();
+}

@@ -1,0 +1,37 @@
+// Original file: proto/cluster/v1/dispatcher.proto
+
+import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
+
+/**
+ * Endpoint is one healthy task of a service and where its ports are reachable.
+ */
+export interface Endpoint {
+  'taskId'?: (string);
+  'nodeId'?: (string);
+  /**
+   * node_address is the node's address (no port).
+   */
+  'nodeAddress'?: (string);
+  'slot'?: (number);
+  /**
+   * ports map each target port to the host port of the task's node.
+   */
+  'ports'?: (_cluster_v1_PortMapping)[];
+}
+
+/**
+ * Endpoint is one healthy task of a service and where its ports are reachable.
+ */
+export interface Endpoint__Output {
+  'taskId': (string);
+  'nodeId': (string);
+  /**
+   * node_address is the node's address (no port).
+   */
+  'nodeAddress': (string);
+  'slot': (number);
+  /**
+   * ports map each target port to the host port of the task's node.
+   */
+  'ports': (_cluster_v1_PortMapping__Output)[];
+}

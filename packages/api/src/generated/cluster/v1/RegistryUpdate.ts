@@ -1,0 +1,50 @@
+// Original file: proto/cluster/v1/dispatcher.proto
+
+import type { ServiceEntry as _cluster_v1_ServiceEntry, ServiceEntry__Output as _cluster_v1_ServiceEntry__Output } from '../../cluster/v1/ServiceEntry.js';
+
+// Original file: proto/cluster/v1/dispatcher.proto
+
+export const _cluster_v1_RegistryUpdate_Type = {
+  FULL: 'FULL',
+  INCREMENTAL: 'INCREMENTAL',
+} as const;
+
+export type _cluster_v1_RegistryUpdate_Type =
+  | 'FULL'
+  | 0
+  | 'INCREMENTAL'
+  | 1
+
+export type _cluster_v1_RegistryUpdate_Type__Output = typeof _cluster_v1_RegistryUpdate_Type[keyof typeof _cluster_v1_RegistryUpdate_Type]
+
+/**
+ * RegistryUpdate is the service registry, or a change of it. Every node gets
+ * every service: the agent itself keeps the stacks apart.
+ */
+export interface RegistryUpdate {
+  'type'?: (_cluster_v1_RegistryUpdate_Type);
+  /**
+   * services are added or changed services, whole (all of them, for FULL).
+   */
+  'services'?: (_cluster_v1_ServiceEntry)[];
+  /**
+   * removed are full names of services that are gone.
+   */
+  'removed'?: (string)[];
+}
+
+/**
+ * RegistryUpdate is the service registry, or a change of it. Every node gets
+ * every service: the agent itself keeps the stacks apart.
+ */
+export interface RegistryUpdate__Output {
+  'type': (_cluster_v1_RegistryUpdate_Type__Output);
+  /**
+   * services are added or changed services, whole (all of them, for FULL).
+   */
+  'services': (_cluster_v1_ServiceEntry__Output)[];
+  /**
+   * removed are full names of services that are gone.
+   */
+  'removed': (string)[];
+}

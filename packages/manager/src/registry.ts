@@ -1,0 +1,95 @@
+import { allocateVips, buildRegistry, diffRegistry, type RegistryEntry } from '@cluster/core';
+import type { RegistryUpdate, ServiceEntry } from '@cluster/api';
+import type { Store } from './store.js';
+import type { Logger } from './log.js';
+
+/** RegistryOptions configure the service registry. */
+export interface RegistryOptions {
+  store: Store;
+  log: Logger;
+  /** publish sends an INCREMENTAL update to every session. */
+  publish: (update: RegistryUpdate) => void;
+  /** sweepMs is how often the registry recomputes even when nobody kicked it. @default 1000 */
+  sweepMs?: number;
+}
+
+/**
+ * Registry keeps, per service, its VIP and its serving endpoints, and tells
+ * every agent when they change. It recomputes on kick() (a task, service or
+ * node changed), coalesced to one pass per turn of the event loop, and on a
+ * slow sweep as a safety net. VIPs are allocated here and stored with the
+ * service, so they survive manager restarts.
+ */
+export class Registry {
+  private readonly o: RegistryOptions;
+  private keys = new Map<string, string>();
+  private entries: RegistryEntry[] = [];
+  private scheduled = false;
+  private sweep: NodeJS.Timeout | undefined;
+  /** updates counts INCREMENTAL updates published (for tests and metrics). */
+  updates = 0;
+
+  constructor(o: RegistryOptions) {
+    this.o = o;
+  }
+
+  start(): void {
+    this.pass();
+    this.sweep = setInterval(() => this.kick(), this.o.sweepMs ?? 1000);
+    this.sweep.unref();
+  }
+
+  stop(): void {
+    if (this.sweep) clearInterval(this.sweep);
+  }
+
+  /** kick asks for a recomputation soon. */
+  kick(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      try {
+        this.pass();
+      } catch (err) {
+        this.o.log.error('registry: pass failed', err);
+      }
+    });
+  }
+
+  /** snapshot is the FULL registry, sent to a node when its session opens. */
+  snapshot(): RegistryUpdate {
+    return { type: 'FULL', services: this.entries.map(entryToApi), removed: [] };
+  }
+
+  /** current returns the registry as last computed. */
+  current(): RegistryEntry[] {
+    return this.entries;
+  }
+
+  private pass(): void {
+    const { store } = this.o;
+    const fresh = allocateVips(store.allServices());
+    if (fresh.length > 0) store.update({ putServices: fresh });
+    const entries = buildRegistry(store.allServices(), store.allTasks(), store.allNodes());
+    const { diff, keys } = diffRegistry(this.keys, entries);
+    this.keys = keys;
+    this.entries = entries;
+    if (diff.changed.length === 0 && diff.removed.length === 0) return;
+    this.updates++;
+    this.o.publish({ type: 'INCREMENTAL', services: diff.changed.map(entryToApi), removed: diff.removed });
+  }
+}
+
+/** entryToApi turns a registry entry into its wire form. */
+export function entryToApi(e: RegistryEntry): ServiceEntry {
+  return {
+    name: e.name,
+    stack: e.stack,
+    shortName: e.shortName,
+    vip: e.vip,
+    ports: e.ports.map((p) => ({ target: p.target, published: p.published, protocol: p.protocol, mode: p.mode })),
+    endpoints: e.endpoints.map((ep) => ({ taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports })),
+    aliases: e.aliases,
+  };
+}
