@@ -85,7 +85,7 @@ container_pids() {
 shim_pids() {
   local p
   for p in /proc/[0-9]*; do
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $(exec_root "$1")/containerd/" && echo "${p#/proc/}"
+    { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "-address $(exec_root "$1")/containerd/" && echo "${p#/proc/}"
   done
   return 0
 }

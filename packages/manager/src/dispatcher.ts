@@ -19,7 +19,12 @@ export interface DispatcherOptions {
   heartbeatMs: number;
   /** downAfterMs: a node silent this long is marked down. @default 2500 */
   downAfterMs: number;
-  /** streamGraceMs: a node whose session broke is marked down after this, unless it is back. @default 800 */
+  /**
+   * streamGraceMs: a node whose session broke is marked down after this,
+   * unless it is back. Longer than an agent restart (about 1 s: the node
+   * keeps its tasks), short enough that a dead host's tasks run elsewhere
+   * within 3 s. @default 1500
+   */
   streamGraceMs: number;
   now?: () => number;
   /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       advertise: { type: 'string', default: '' },
       'heartbeat-ms': { type: 'string', default: '500' },
       'down-after-ms': { type: 'string', default: '2500' },
-      'stream-grace-ms': { type: 'string', default: '800' },
+      'stream-grace-ms': { type: 'string', default: '1500' },
       'node-cert-ttl': { type: 'string', default: String(24 * 3600 * 1000) },
     },
   });

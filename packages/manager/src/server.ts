@@ -29,7 +29,7 @@ export interface ManagerOptions {
   heartbeatMs?: number;
   /** downAfterMs: silence after which a node is down. @default 2500 */
   downAfterMs?: number;
-  /** streamGraceMs: a broken session marks its node down after this. @default 800 */
+  /** streamGraceMs: a broken session marks its node down after this (longer than an agent restart). @default 1500 */
   streamGraceMs?: number;
   /** nodeCertTtlMs: lifetime of node certificates. @default 24 h */
   nodeCertTtlMs?: number;
@@ -85,7 +85,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     kick,
     heartbeatMs: o.heartbeatMs ?? 500,
     downAfterMs: o.downAfterMs ?? 2500,
-    streamGraceMs: o.streamGraceMs ?? 800,
+    streamGraceMs: o.streamGraceMs ?? 1500,
     registry: () => registry.snapshot(),
   });
   late.dispatcher = dispatcher;
