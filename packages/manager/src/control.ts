@@ -177,7 +177,8 @@ function checkPublishedPorts(all: Service[], stack: StackSpec): void {
       if (p.published <= 0) continue;
       const key = `${p.published}/${p.protocol}`;
       const owner = taken.get(key) ?? mine.get(key);
-      if (owner) throw new ClusterError('failed_precondition', `deploy: services.${s.name}.ports: port ${key} is already published by ${owner}`);
+      // The routing mesh listens on every node, so a published port belongs to one service of the whole cluster.
+      if (owner) throw new ClusterError('failed_precondition', `deploy: services.${s.name}.ports: published port ${key} is already used by service ${owner}${taken.has(key) ? ` of stack ${owner.split('_')[0]}` : ''}; two stacks cannot publish the same port`);
       mine.set(key, fullServiceName(stack.name, s.name));
     }
   }
