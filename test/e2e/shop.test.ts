@@ -92,4 +92,11 @@ describe('the shop example on a real engine', { timeout: 300_000 }, () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(await visits(port), before + 1);
   });
+
+  test('cluster rm --volumes deletes the data on the node', { timeout: 90_000 }, async () => {
+    const rm = c.cli(['rm', STACK, '--volumes']);
+    assert.equal(rm.code, 0, rm.err);
+    await until('the volume is deleted', 30_000, async () => (await docker.getVolume(VOLUME).inspect().then(() => undefined, () => true)));
+    assert.deepEqual(await containersOf(STACK), []);
+  });
 });

@@ -80,6 +80,8 @@ export interface Executor {
   events(onEvent: (e: ContainerEvent) => void): Promise<() => void>;
   /** removeStackResources removes what create made for a stack (its network) once no container uses it. */
   removeStackResources?(stack: string): Promise<void>;
+  /** removeStackVolumes deletes the named volumes of a stack not in use and returns how many are left. */
+  removeStackVolumes?(stack: string): Promise<number>;
 }
 
 /** ExecutorErrorCode names the failures an executor reports. */

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { dockerExecutor, dockerFromHost } from './docker/adapter.js';
 import { engineInfo } from './docker/info.js';
 import { joinCluster } from './join.js';
+import { VolumePurger } from './volumePurger.js';
 import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
 import { Worker } from './worker.js';
@@ -86,8 +87,10 @@ async function main(): Promise<void> {
         log,
       });
   await mesh?.start();
+  const executor = dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files'), ...(mesh ? { dns: [DNS_ADDRESS] } : {}) });
+  const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({
-    executor: dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files'), ...(mesh ? { dns: [DNS_ADDRESS] } : {}) }),
+    executor,
     nodeId: state.nodeId,
     onStatus: (b) => session.report(b),
     // Other nodes drop a stopping task from their proxies before it stops taking connections.
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
     log,
     onRegistry: (u) => view.apply(u),
+    volumes,
     onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
   });
   session.start();

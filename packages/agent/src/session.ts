@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
 import type { ServiceSpec, Task, TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
+import type { VolumePurger } from './volumePurger.js';
 import type { Worker } from './worker.js';
 import { checkManagerIdentity } from './join.js';
 
@@ -20,6 +21,8 @@ export interface SessionOptions {
   onState?: (s: { connected: boolean; nodeId: string; lastError: string }) => void;
   /** onRegistry receives the service registry: a FULL snapshot per session, then INCREMENTAL changes. */
   onRegistry?: (update: RegistryUpdate__Output) => void;
+  /** volumes deletes the volumes of stacks removed with `--volumes`. @default volumes are never deleted */
+  volumes?: VolumePurger;
   /** maxBackoffMs bounds the wait between reconnects. @default 2000 */
   maxBackoffMs?: number;
 }
@@ -118,6 +121,9 @@ export class Session {
       } else if (m.msg === 'assignments' && m.assignments) {
         const a = m.assignments;
         const tasks = a.tasks.map(toAssignment);
+        // A stack deployed again keeps its volumes; one removed with --volumes loses them once its containers are gone.
+        this.o.volumes?.keep(tasks.filter((t) => t.task.desiredState === 'running').map((t) => t.task.stack));
+        if (a.purgeVolumes.length > 0) this.o.volumes?.purge(a.purgeVolumes);
         const done = a.type === 'FULL' ? this.o.worker.setAssignments(tasks) : this.o.worker.applyChanges(tasks, a.removed);
         done.catch((err: unknown) => this.o.log(`session: applying assignments failed: ${String(err)}`));
       }

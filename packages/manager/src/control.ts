@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ClusterError, NAME_RE, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
 import type { Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
+import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
 import type { ClusterIdentity } from './identity.js';
 import { nodeToApi, taskToApi } from './convert.js';
 import { toServiceError } from './status.js';
@@ -16,6 +17,8 @@ export interface ControlOptions {
   /** tokenTtlMs is the default lifetime of join tokens. @default 24 h */
   tokenTtlMs: number;
   now?: () => number;
+  /** onPurgeVolumes tells the connected nodes to delete a removed stack's volumes. @default nothing */
+  onPurgeVolumes?: (stack: string) => void;
 }
 
 type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
@@ -54,14 +57,19 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       }
       for (const old of existing.values()) changes.push({ service: old.name, action: 'remove', specVersion: old.specVersion });
       if (!req.dryRun) {
+        clearVolumePurge(store, stack.name);
         store.update({ putServices: put, deleteServices: [...existing.keys()] });
         o.kick();
       }
       return { changes };
     }),
-    RemoveStack: unary((req: { name: string }) => {
+    RemoveStack: unary((req: { name: string; volumes: boolean }) => {
       const names = store.allServices().filter((s) => s.stack === req.name).map((s) => s.name);
-      if (names.length === 0) throw new ClusterError('not_found', `rm: stack "${req.name}" not found (see: cluster services)`);
+      if (names.length === 0 && !req.volumes) throw new ClusterError('not_found', `rm: stack "${req.name}" not found (see: cluster services)`);
+      if (req.volumes) {
+        addVolumePurge(store, req.name);
+        o.onPurgeVolumes?.(req.name);
+      }
       store.update({ deleteServices: names });
       o.kick();
       return { services: names };

@@ -5,6 +5,7 @@ import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
 import { applyStatus, specJsonOf, taskToApi } from './convert.js';
+import { volumePurges } from './volumePurges.js';
 import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
 
@@ -108,6 +109,11 @@ export class Dispatcher {
     for (const s of this.sessions.values()) s.call.write({ registry: update });
   }
 
+  /** purgeVolumes tells every connected node to delete the volumes of a removed stack. */
+  purgeVolumes(stack: string): void {
+    for (const s of this.sessions.values()) s.call.write({ assignments: { type: 'INCREMENTAL', tasks: [], removed: [], purgeVolumes: [stack] } });
+  }
+
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
   notify(changed: Task[], removed: string[]): void {
     const perNode = new Map<string, AssignmentSet>();
@@ -209,7 +215,7 @@ export class Dispatcher {
     const tasks = store.allTasks().filter((t) => t.nodeId === nodeId && belongsInSet(t));
     for (const t of tasks) session.sent.set(t.id, sentKey(t));
     call.write({
-      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [] },
+      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [], purgeVolumes: volumePurges(store) },
     });
     if (this.o.registry) call.write({ registry: this.o.registry() });
     this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);

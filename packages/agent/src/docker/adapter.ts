@@ -18,7 +18,7 @@ import {
 } from '../executor.js';
 import { containerConfig, containerName, stackNetworkName } from './config.js';
 import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
-import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
+import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
 import { boundPorts } from './ports.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
@@ -410,6 +410,16 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         if (timer) clearTimeout(timer);
         abort.abort();
       };
+    },
+
+    async removeStackVolumes(stack) {
+      try {
+        await removeStackVolumes(docker, stack);
+        const { Volumes } = await docker.listVolumes({ filters: { label: [`${LABELS.stack}=${stack}`] } });
+        return (Volumes ?? []).length;
+      } catch (err) {
+        throw engineError(`remove the volumes of stack "${stack}"`, err);
+      }
     },
 
     async removeStackResources(stack) {

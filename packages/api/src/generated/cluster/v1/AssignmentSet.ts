@@ -27,6 +27,12 @@ export interface AssignmentSet {
    * removed are task ids the node must forget (stop and remove if running).
    */
   'removed'?: (string)[];
+  /**
+   * purge_volumes are stacks removed with `cluster rm --volumes`: the node
+   * deletes the named volumes labelled with them once no container uses them.
+   * Every FULL set repeats them until the stack is deployed again.
+   */
+  'purgeVolumes'?: (string)[];
 }
 
 export interface AssignmentSet__Output {
@@ -39,4 +45,10 @@ export interface AssignmentSet__Output {
    * removed are task ids the node must forget (stop and remove if running).
    */
   'removed': (string)[];
+  /**
+   * purge_volumes are stacks removed with `cluster rm --volumes`: the node
+   * deletes the named volumes labelled with them once no container uses them.
+   * Every FULL set repeats them until the stack is deployed again.
+   */
+  'purgeVolumes': (string)[];
 }
