@@ -7,7 +7,7 @@
  * proxy in its way. Every connection is new (busybox httpd speaks HTTP/1.0),
  * which is the case the proxies pay most for.
  *
- *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 16] [--bulk-mb 16]
+ *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 8] [--bulk-mb 16]
  */
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
@@ -77,7 +77,7 @@ async function bulk(port, k) {
  * path, median and p99 latency (ms), requests/s and MB/s, plus the ratios to
  * direct.
  */
-export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 16, bulkMb = 16, log = () => undefined } = {}) {
+export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, log = () => undefined } = {}) {
   const port = await freePort();
   const cmd = `mkdir -p /tmp/www && echo hello > /tmp/www/small && dd if=/dev/zero of=/tmp/www/large bs=1M count=${bulkMb} 2>/dev/null && exec httpd -f -p 127.0.0.1:${port} -h /tmp/www`;
   const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: { [LABEL]: '1' }, HostConfig: { NetworkMode: 'host' } });
@@ -165,7 +165,7 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--se
   const r = await runMeshBenchmark({
     rounds: Number(values.rounds ?? 3),
     requests: Number(values.requests ?? 1000),
-    concurrency: Number(values.concurrency ?? 16),
+    concurrency: Number(values.concurrency ?? 8),
     bulkMb: Number(values['bulk-mb'] ?? 16),
     log: (m) => process.stderr.write(`${m}\n`),
   });

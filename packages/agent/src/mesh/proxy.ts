@@ -20,7 +20,7 @@ export interface TcpListenerOptions {
   targets: () => ProxyTarget[];
   /** allow tells whether a client address may use this listener. @default every client */
   allow?: (source: string) => boolean | Promise<boolean>;
-  /** connectTimeoutMs bounds a connection attempt to one endpoint. @default 1000 */
+  /** connectTimeoutMs bounds a connection attempt to one endpoint (above the 1 s SYN retransmit). @default 2000 */
   connectTimeoutMs?: number;
   /** skipMs is how long an endpoint that failed is passed over (unless nothing else is left). @default 2000 */
   skipMs?: number;
@@ -44,7 +44,7 @@ export class TcpListener {
   }
 
   async start(): Promise<number> {
-    const server = createServer({ pauseOnConnect: true }, (sock) => void this.handle(sock));
+    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (sock) => void this.handle(sock));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -105,8 +105,8 @@ export class TcpListener {
 
   private dial(t: ProxyTarget): Promise<Socket | undefined> {
     return new Promise((resolve) => {
-      const s = connect({ host: t.address, port: t.port, noDelay: true });
-      const timer = setTimeout(() => fail(), this.o.connectTimeoutMs ?? 1000);
+      const s = connect({ host: t.address, port: t.port, noDelay: true, allowHalfOpen: true });
+      const timer = setTimeout(() => fail(), this.o.connectTimeoutMs ?? 2000);
       const fail = (): void => {
         clearTimeout(timer);
         s.destroy();
@@ -126,13 +126,17 @@ function key(t: ProxyTarget): string {
   return `${t.address}:${t.port}`;
 }
 
-/** splice pipes two sockets both ways, half-closing as each side ends. */
+/**
+ * splice pipes two sockets both ways. An end on one side ends the other once
+ * its data is flushed (pipe); only a failure tears the other side down, so a
+ * reply is never cut short by the replier's close.
+ */
 function splice(a: Socket, b: Socket): void {
   a.setNoDelay(true);
   a.on('error', () => b.destroy());
   b.on('error', () => a.destroy());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
+  a.on('close', (hadError) => { if (hadError) b.destroy(); });
+  b.on('close', (hadError) => { if (hadError) a.destroy(); });
   a.pipe(b);
   b.pipe(a);
   a.resume();
