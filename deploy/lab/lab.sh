@@ -140,17 +140,27 @@ start_dockerd() {
   die "dockerd of lab$k did not answer on $(sock "$k") within 30s (log: $log)"
 }
 
+# in_host K CMD…: run CMD in the host's network namespace, with its own host
+# name (a UTS namespace: the agent reports labK as its hostname).
+in_host() {
+  local k=$1
+  shift
+  nsenter --net="/var/run/netns/$(ns "$k")" unshare --uts sh -c 'hostname "$0" && exec "$@"' "lab$k" "$@"
+}
+
 start_agent() {
   local k=$1 dir pid i
   dir=$(agent_dir "$k")
   [ -f "$dir/node.json" ] || die "lab$k has no agent data in $dir (was it joined?)"
   rm -f "$dir/status.json"
-  nsenter --net="/var/run/netns/$(ns "$k")" setsid node "$AGENT_MAIN" --data-dir "$dir" \
+  in_host "$k" setsid node "$AGENT_MAIN" --data-dir "$dir" \
     --docker-host "unix://$(sock "$k")" --advertise "$(addr "$k")" >>"$dir/agent.log" 2>&1 </dev/null &
-  pid=$!
-  record "pid agent$k $pid"
+  pid=$! # the subshell that waits for the agent
   for i in $(seq 1 120); do
-    if grep -q "\"connected\":true.*\"pid\":$pid\b" "$dir/status.json" 2>/dev/null; then return 0; fi
+    if grep -q '"connected":true' "$dir/status.json" 2>/dev/null; then
+      record "pid agent$k $(pid_of "$dir/status.json")"
+      return 0
+    fi
     kill -0 "$pid" 2>/dev/null || { tail -5 "$dir/agent.log" >&2; die "agent of lab$k exited (log: $dir/agent.log)"; }
     sleep 0.25
   done
@@ -208,7 +218,7 @@ up() {
   local token
   token=$(node "$CLI" token worker -q)
   for k in $(seq 1 "$n"); do
-    nsenter --net="/var/run/netns/$(ns "$k")" node "$CLI" join --token "$token" "$MANAGER_ADDR" \
+    in_host "$k" node "$CLI" join --token "$token" "$MANAGER_ADDR" \
       --name "lab$k" --advertise "$(addr "$k")" --data-dir "$(host_dir "$k")" --docker-host "unix://$(sock "$k")" >/dev/null
     record "pid agent$k $(pid_of "$(agent_dir "$k")/agent.pid")"
   done

@@ -173,10 +173,16 @@ describe('lab: failure handling across 3 hosts', { skip, timeout: 900000 }, () =
     restartManager();
     const end = await settled('big_app', 30, 120000);
     log(`manager restarted: 30 replicas settled after ${Date.now() - t0} ms`);
-    const tasks = json<TaskRow>('ps', 'big');
+    // The manager's view agrees with the engines: 30 tasks, all running.
+    let tasks: TaskRow[] = [];
+    const agreed = await waitFor('the manager to see 30 running tasks', 15000, () => {
+      tasks = json<TaskRow>('ps', 'big');
+      const l = tasks.filter((t) => t.desiredState === 'running');
+      return l.length === 30 && l.every((t) => t.state === 'running');
+    }).catch(() => false);
     const live = tasks.filter((t) => t.desiredState === 'running');
-    assert.equal(live.length, 30);
-    assert.ok(live.every((t) => t.state === 'running'));
+    const off = live.filter((t) => t.state !== 'running').map((t) => `${t.service}.${t.slot} on ${t.node}: ${t.state} ${t.error}`);
+    assert.ok(agreed, `manager view: ${live.length} tasks desired running; not running: ${off.join('; ')}`);
     // No orphans: every container belongs to a task the manager wants running.
     const wanted = new Set(live.map((t) => t.id));
     assert.deepEqual(end.filter((c) => !wanted.has(c.task)), []);
