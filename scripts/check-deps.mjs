@@ -1,8 +1,9 @@
 // check-deps enforces the direction of dependencies of ARCHITECTURE.md:
 // cli -> api, core; manager -> api, core; agent -> api, core; core imports
 // nothing of ours; cli, manager and agent never import each other; dockerode
-// only under agent/src/docker/; every bare import is declared in the
-// importing package's package.json.
+// only under agent/src/docker/ (the node's engine) and cli/src/docker/ (the
+// engine where the CLI runs, which builds the images of `build:` services);
+// every bare import is declared in the importing package's package.json.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -33,7 +34,8 @@ for (const pkg of Object.keys(allowed)) {
         if (spec !== name) problems.push(`${rel}: deep import "${spec}"; import from "${name}"`);
         continue;
       }
-      if (name === 'dockerode' && !rel.startsWith('packages/agent/src/docker/')) problems.push(`${rel}: dockerode is imported only under packages/agent/src/docker/`);
+      const dockerOk = rel.startsWith('packages/agent/src/docker/') || rel.startsWith('packages/cli/src/docker/');
+      if (name === 'dockerode' && !dockerOk) problems.push(`${rel}: dockerode is imported only under packages/agent/src/docker/ and packages/cli/src/docker/`);
       if (!deps.includes(name) && !(isTest && devOk.includes(name))) problems.push(`${rel}: "${name}" is not a dependency of @cluster/${pkg}`);
     }
   }

@@ -87,7 +87,13 @@ async function main(): Promise<void> {
         log,
       });
   await mesh?.start();
-  const executor = dockerExecutor(docker, { nodeId: state.nodeId, filesDir: join(dataDir, 'files'), ...(mesh ? { dns: [DNS_ADDRESS] } : {}) });
+  const executor = dockerExecutor(docker, {
+    nodeId: state.nodeId,
+    filesDir: join(dataDir, 'files'),
+    // Images built by `cluster deploy` come from the manager over the node's authenticated channel.
+    imageSource: (name) => session.fetchImage(name),
+    ...(mesh ? { dns: [DNS_ADDRESS] } : {}),
+  });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({
     executor,

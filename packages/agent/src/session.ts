@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
 import type { ServiceSpec, Task, TaskState } from '@cluster/core';
@@ -88,6 +89,25 @@ export class Session {
   report(batch: Observation[]): void {
     if (this.call && this.connected) this.call.write({ status: { statuses: batch.map(toApiStatus) } });
     else this.pending.push(...batch);
+  }
+
+  /**
+   * fetchImage opens a stream of an image the manager holds (built by `cluster
+   * deploy`), as the bytes of a `docker save` archive; it errors with NOT_FOUND
+   * when the manager has none of that name.
+   */
+  fetchImage(name: string): NodeJS.ReadableStream {
+    const call = this.client.FetchImage({ name });
+    const out = new PassThrough();
+    call.on('data', (chunk: { data: Buffer }) => {
+      if (!out.write(chunk.data)) {
+        call.pause();
+        out.once('drain', () => call.resume());
+      }
+    });
+    call.on('end', () => out.end());
+    call.on('error', (err: Error) => out.destroy(err));
+    return out;
   }
 
   stop(): void {

@@ -16,3 +16,4 @@ export type { SessionHello, SessionHello__Output } from './generated/cluster/v1/
 export type { RegistryUpdate, RegistryUpdate__Output } from './generated/cluster/v1/RegistryUpdate.js';
 export type { ServiceEntry, ServiceEntry__Output } from './generated/cluster/v1/ServiceEntry.js';
 export type { PortMapping, PortMapping__Output } from './generated/cluster/v1/PortMapping.js';
+export type { ImageChunk, ImageChunk__Output } from './generated/cluster/v1/ImageChunk.js';

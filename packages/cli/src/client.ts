@@ -13,6 +13,8 @@ const TARGET_NAME = { 'grpc.ssl_target_name_override': 'manager' };
 export interface Control {
   address: string;
   call<Res>(method: keyof ControlClient & string, req: object, timeoutMs?: number): Promise<Res>;
+  /** upload sends a client stream of messages and resolves to the one response. */
+  upload<Res>(method: keyof ControlClient & string, messages: AsyncIterable<object>): Promise<Res>;
   close(): void;
 }
 
@@ -46,6 +48,26 @@ export function connectControl(io: Io, managerOverride?: string): Control {
           else resolve(res);
         });
       });
+    },
+    async upload<Res>(method: string, messages: AsyncIterable<object>): Promise<Res> {
+      let call: grpc.ClientWritableStream<object> | undefined;
+      const done = new Promise<Res>((resolve, reject) => {
+        call = (client[method] as Function).call(client, (err: grpc.ServiceError | null, res: Res) => {
+          if (err) reject(explain(err, address));
+          else resolve(res);
+        }) as grpc.ClientWritableStream<object>;
+      });
+      const stream = call as unknown as grpc.ClientWritableStream<object>;
+      try {
+        for await (const m of messages) {
+          if (!stream.write(m)) await new Promise((resolve) => stream.once('drain', resolve));
+        }
+        stream.end();
+      } catch (err) {
+        stream.cancel();
+        throw err;
+      }
+      return done;
     },
     close: () => client.close(),
   };

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     identity,
     log,
     listen,
+    imagesDir: join(dataDir, 'images'),
     advertiseHost,
     heartbeatMs: Number(values['heartbeat-ms']),
     downAfterMs: Number(values['down-after-ms']),

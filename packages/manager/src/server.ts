@@ -9,6 +9,7 @@ import { guardService, type Authenticate } from './auth/guard.js';
 import { identityFromCertificate } from './pki/index.js';
 import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
+import { ImageStore } from './imageStore.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
 import { nodeControlHandlers } from './control-nodes.js';
@@ -35,6 +36,8 @@ export interface ManagerOptions {
   nodeCertTtlMs?: number;
   /** tokenTtlMs: lifetime of join tokens. @default 24 h */
   tokenTtlMs?: number;
+  /** imagesDir holds the images built by `cluster deploy` for nodes to fetch. @default none: PushImage and FetchImage are not served */
+  imagesDir?: string;
 }
 
 /** Manager is a started manager: its servers, loops and bound port. */
@@ -119,8 +122,11 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     get advertise() { return advertise; },
     tokenTtlMs: o.tokenTtlMs ?? DAY,
   });
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security }, authenticate));
-  server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, dispatcher.handlers(), authenticate));
+  const images = o.imagesDir === undefined ? undefined : new ImageStore(o.imagesDir, store, (line) => log.info(line));
+  const imageControl = images?.controlHandlers() ?? {};
+  const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call)) as grpc.UntypedHandleCall } : {};
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl }, authenticate));
+  server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, { ...dispatcher.handlers(), ...imageFetch }, authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
   registry.start();

@@ -17,6 +17,7 @@ import {
   type ManagedContainer,
 } from '../executor.js';
 import { containerConfig, containerName, stackNetworkName } from './config.js';
+import { ImageLoader, type ImageSource } from './imageLoader.js';
 import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
 import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
 import { boundPorts } from './ports.js';
@@ -45,6 +46,8 @@ export interface DockerExecutorOptions {
   dns?: string[];
   /** filesDir is where the secrets and configs of tasks are written (0700). @default none: a task with secrets fails */
   filesDir?: string;
+  /** imageSource fetches images the manager holds (built by `cluster deploy`) before a pull is tried. @default none */
+  imageSource?: ImageSource;
 }
 
 /**
@@ -132,6 +135,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
   const reconnectMs = options.reconnectMs ?? 1_000;
   const inspectConcurrency = options.inspectConcurrency ?? 8;
   const labelFilter = options.nodeId === undefined ? [LABELS.task] : [LABELS.task, `${LABELS.node}=${options.nodeId}`];
+  const loader = options.imageSource === undefined ? undefined : new ImageLoader(docker, options.imageSource);
   // Network changes of one stack are serialized so a removal never races a create.
   const stackLocks = new Map<string, Promise<unknown>>();
 
@@ -243,6 +247,11 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         return;
       } catch (err) {
         if (statusOf(err) !== 404) throw engineError(`inspect image "${image}"`, err);
+      }
+      try {
+        if (loader !== undefined && (await loader.load(image))) return;
+      } catch (err) {
+        throw new ExecutorError('image_missing', `image "${image}" could not be loaded from the manager: ${reasonOf(err)}`, { cause: err });
       }
       try {
         await pull(image);

@@ -8,6 +8,9 @@ import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackR
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from './cluster/v1/GetJoinTokenRequest.js';
 import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from './cluster/v1/GetJoinTokenResponse.js';
+import type { HasImageRequest as _cluster_v1_HasImageRequest, HasImageRequest__Output as _cluster_v1_HasImageRequest__Output } from './cluster/v1/HasImageRequest.js';
+import type { HasImageResponse as _cluster_v1_HasImageResponse, HasImageResponse__Output as _cluster_v1_HasImageResponse__Output } from './cluster/v1/HasImageResponse.js';
+import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from './cluster/v1/ImageChunk.js';
 import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from './cluster/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from './cluster/v1/ListNodesResponse.js';
 import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from './cluster/v1/ListServicesRequest.js';
@@ -16,6 +19,7 @@ import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
+import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from './cluster/v1/PushImageResponse.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from './cluster/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from './cluster/v1/RemoveNodeResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from './cluster/v1/RemoveStackRequest.js';
@@ -52,6 +56,9 @@ export interface ProtoGrpcType {
       DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
       GetJoinTokenRequest: MessageTypeDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenRequest__Output>
       GetJoinTokenResponse: MessageTypeDefinition<_cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenResponse__Output>
+      HasImageRequest: MessageTypeDefinition<_cluster_v1_HasImageRequest, _cluster_v1_HasImageRequest__Output>
+      HasImageResponse: MessageTypeDefinition<_cluster_v1_HasImageResponse, _cluster_v1_HasImageResponse__Output>
+      ImageChunk: MessageTypeDefinition<_cluster_v1_ImageChunk, _cluster_v1_ImageChunk__Output>
       ListNodesRequest: MessageTypeDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesRequest__Output>
       ListNodesResponse: MessageTypeDefinition<_cluster_v1_ListNodesResponse, _cluster_v1_ListNodesResponse__Output>
       ListServicesRequest: MessageTypeDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesRequest__Output>
@@ -60,6 +67,7 @@ export interface ProtoGrpcType {
       ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
+      PushImageResponse: MessageTypeDefinition<_cluster_v1_PushImageResponse, _cluster_v1_PushImageResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeRequest__Output>
       RemoveNodeResponse: MessageTypeDefinition<_cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeResponse__Output>
       RemoveStackRequest: MessageTypeDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackRequest__Output>

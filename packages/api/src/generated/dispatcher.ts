@@ -5,7 +5,9 @@ import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as 
 import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from './cluster/v1/AssignmentSet.js';
 import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
 import type { Endpoint as _cluster_v1_Endpoint, Endpoint__Output as _cluster_v1_Endpoint__Output } from './cluster/v1/Endpoint.js';
+import type { FetchImageRequest as _cluster_v1_FetchImageRequest, FetchImageRequest__Output as _cluster_v1_FetchImageRequest__Output } from './cluster/v1/FetchImageRequest.js';
 import type { Heartbeat as _cluster_v1_Heartbeat, Heartbeat__Output as _cluster_v1_Heartbeat__Output } from './cluster/v1/Heartbeat.js';
+import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from './cluster/v1/ImageChunk.js';
 import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from './cluster/v1/JoinRequest.js';
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from './cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from './cluster/v1/ManagerMessage.js';
@@ -37,7 +39,9 @@ export interface ProtoGrpcType {
        */
       Dispatcher: SubtypeConstructor<typeof grpc.Client, _cluster_v1_DispatcherClient> & { service: _cluster_v1_DispatcherDefinition }
       Endpoint: MessageTypeDefinition<_cluster_v1_Endpoint, _cluster_v1_Endpoint__Output>
+      FetchImageRequest: MessageTypeDefinition<_cluster_v1_FetchImageRequest, _cluster_v1_FetchImageRequest__Output>
       Heartbeat: MessageTypeDefinition<_cluster_v1_Heartbeat, _cluster_v1_Heartbeat__Output>
+      ImageChunk: MessageTypeDefinition<_cluster_v1_ImageChunk, _cluster_v1_ImageChunk__Output>
       JoinRequest: MessageTypeDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinRequest__Output>
       JoinResponse: MessageTypeDefinition<_cluster_v1_JoinResponse, _cluster_v1_JoinResponse__Output>
       ManagerMessage: MessageTypeDefinition<_cluster_v1_ManagerMessage, _cluster_v1_ManagerMessage__Output>

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from './cluster/v1/ImageChunk.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
@@ -14,6 +15,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   cluster: {
     v1: {
+      ImageChunk: MessageTypeDefinition<_cluster_v1_ImageChunk, _cluster_v1_ImageChunk__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>

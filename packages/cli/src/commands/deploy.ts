@@ -4,6 +4,7 @@ import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } f
 import { CliError, type Io } from '../io.js';
 import { connectControl, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
+import { buildImages } from '../docker/buildImages.js';
 import { dependencyProblem } from './dependencyProblem.js';
 
 const WAITING = 'waiting for ';
@@ -80,6 +81,8 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
   const timeoutMs = parseTimeout(o.timeout);
   const control = connectControl(io, o.manager);
   try {
+    // Images of `build:` services are made here and handed to the manager before the stack refers to them.
+    if (!o.dryRun) await buildImages(io, spec, control);
     const started = Date.now();
     const r = await control.call<{ changes: { service: string; action: string }[] }>('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
     for (const c of r.changes) io.out(`${c.action.padEnd(9)} ${c.service}\n`);

@@ -8,12 +8,16 @@ import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackR
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from '../../cluster/v1/DeployStackResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from '../../cluster/v1/GetJoinTokenRequest.js';
 import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from '../../cluster/v1/GetJoinTokenResponse.js';
+import type { HasImageRequest as _cluster_v1_HasImageRequest, HasImageRequest__Output as _cluster_v1_HasImageRequest__Output } from '../../cluster/v1/HasImageRequest.js';
+import type { HasImageResponse as _cluster_v1_HasImageResponse, HasImageResponse__Output as _cluster_v1_HasImageResponse__Output } from '../../cluster/v1/HasImageResponse.js';
+import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from '../../cluster/v1/ImageChunk.js';
 import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from '../../cluster/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from '../../cluster/v1/ListNodesResponse.js';
 import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from '../../cluster/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from '../../cluster/v1/ListServicesResponse.js';
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from '../../cluster/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from '../../cluster/v1/ListTasksResponse.js';
+import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from '../../cluster/v1/PushImageResponse.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from '../../cluster/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from '../../cluster/v1/RemoveNodeResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from '../../cluster/v1/RemoveStackRequest.js';
@@ -83,6 +87,25 @@ export interface ControlClient extends grpc.Client {
   getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   getJoinToken(argument: _cluster_v1_GetJoinTokenRequest, callback: grpc.requestCallback<_cluster_v1_GetJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * HasImage tells whether the manager holds an image id already (then it
+   * also answers to the given name), so that an unchanged build is not sent
+   * again. Requires an admin certificate.
+   */
+  HasImage(argument: _cluster_v1_HasImageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  HasImage(argument: _cluster_v1_HasImageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  HasImage(argument: _cluster_v1_HasImageRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  HasImage(argument: _cluster_v1_HasImageRequest, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * HasImage tells whether the manager holds an image id already (then it
+   * also answers to the given name), so that an unchanged build is not sent
+   * again. Requires an admin certificate.
+   */
+  hasImage(argument: _cluster_v1_HasImageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  hasImage(argument: _cluster_v1_HasImageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  hasImage(argument: _cluster_v1_HasImageRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  hasImage(argument: _cluster_v1_HasImageRequest, callback: grpc.requestCallback<_cluster_v1_HasImageResponse__Output>): grpc.ClientUnaryCall;
+  
   ListNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   ListNodes(argument: _cluster_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   ListNodes(argument: _cluster_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
@@ -109,6 +132,29 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _cluster_v1_ListTasksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   listTasks(argument: _cluster_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   listTasks(argument: _cluster_v1_ListTasksRequest, callback: grpc.requestCallback<_cluster_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * PushImage stores an image `cluster deploy` built for a `build:` service:
+   * a `docker save` archive in chunks, the first naming the image and its
+   * engine id. The manager keeps it content-addressed (sha256 of the archive)
+   * and sends it to the nodes that need it. Ends with one response once the
+   * archive is stored. Requires an admin certificate.
+   */
+  PushImage(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  PushImage(metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  PushImage(options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  PushImage(callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  /**
+   * PushImage stores an image `cluster deploy` built for a `build:` service:
+   * a `docker save` archive in chunks, the first naming the image and its
+   * engine id. The manager keeps it content-addressed (sha256 of the archive)
+   * and sends it to the nodes that need it. Ends with one response once the
+   * archive is stored. Requires an admin certificate.
+   */
+  pushImage(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  pushImage(metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  pushImage(options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
+  pushImage(callback: grpc.requestCallback<_cluster_v1_PushImageResponse__Output>): grpc.ClientWritableStream<_cluster_v1_ImageChunk>;
   
   /**
    * RemoveNode revokes a node: its certificate is refused from then on, its
@@ -227,11 +273,27 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   GetJoinToken: grpc.handleUnaryCall<_cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse>;
   
+  /**
+   * HasImage tells whether the manager holds an image id already (then it
+   * also answers to the given name), so that an unchanged build is not sent
+   * again. Requires an admin certificate.
+   */
+  HasImage: grpc.handleUnaryCall<_cluster_v1_HasImageRequest__Output, _cluster_v1_HasImageResponse>;
+  
   ListNodes: grpc.handleUnaryCall<_cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse>;
   
   ListServices: grpc.handleUnaryCall<_cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse>;
   
   ListTasks: grpc.handleUnaryCall<_cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse>;
+  
+  /**
+   * PushImage stores an image `cluster deploy` built for a `build:` service:
+   * a `docker save` archive in chunks, the first naming the image and its
+   * engine id. The manager keeps it content-addressed (sha256 of the archive)
+   * and sends it to the nodes that need it. Ends with one response once the
+   * archive is stored. Requires an admin certificate.
+   */
+  PushImage: grpc.handleClientStreamingCall<_cluster_v1_ImageChunk__Output, _cluster_v1_PushImageResponse>;
   
   /**
    * RemoveNode revokes a node: its certificate is refused from then on, its
@@ -270,9 +332,11 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   CreateCredentials: MethodDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse__Output>
   DeployStack: MethodDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackResponse, _cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse__Output>
   GetJoinToken: MethodDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse__Output>
+  HasImage: MethodDefinition<_cluster_v1_HasImageRequest, _cluster_v1_HasImageResponse, _cluster_v1_HasImageRequest__Output, _cluster_v1_HasImageResponse__Output>
   ListNodes: MethodDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesResponse, _cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse__Output>
   ListServices: MethodDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesResponse, _cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse__Output>
   ListTasks: MethodDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksResponse, _cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse__Output>
+  PushImage: MethodDefinition<_cluster_v1_ImageChunk, _cluster_v1_PushImageResponse, _cluster_v1_ImageChunk__Output, _cluster_v1_PushImageResponse__Output>
   RemoveNode: MethodDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse__Output>
   RemoveStack: MethodDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse__Output>
   RevokeCredentials: MethodDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse__Output>

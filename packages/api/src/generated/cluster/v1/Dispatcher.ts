@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as _cluster_v1_AgentMessage__Output } from '../../cluster/v1/AgentMessage.js';
+import type { FetchImageRequest as _cluster_v1_FetchImageRequest, FetchImageRequest__Output as _cluster_v1_FetchImageRequest__Output } from '../../cluster/v1/FetchImageRequest.js';
+import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from '../../cluster/v1/ImageChunk.js';
 import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from '../../cluster/v1/JoinRequest.js';
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from '../../cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from '../../cluster/v1/ManagerMessage.js';
@@ -13,6 +15,23 @@ import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, 
  * Dispatcher is the API agents call. The manager never dials an agent.
  */
 export interface DispatcherClient extends grpc.Client {
+  /**
+   * FetchImage streams an image the manager holds (pushed by `cluster deploy`
+   * for a `build:` service) to a node that lacks it, in chunks, then ends;
+   * NOT_FOUND when the manager has no image of that name. Requires a node
+   * certificate.
+   */
+  FetchImage(argument: _cluster_v1_FetchImageRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
+  FetchImage(argument: _cluster_v1_FetchImageRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
+  /**
+   * FetchImage streams an image the manager holds (pushed by `cluster deploy`
+   * for a `build:` service) to a node that lacks it, in chunks, then ends;
+   * NOT_FOUND when the manager has no image of that name. Requires a node
+   * certificate.
+   */
+  fetchImage(argument: _cluster_v1_FetchImageRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
+  fetchImage(argument: _cluster_v1_FetchImageRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
+  
   /**
    * Join exchanges a join token and a CSR for a node certificate. It is the
    * only RPC callable without a client certificate; the caller has already
@@ -77,6 +96,14 @@ export interface DispatcherClient extends grpc.Client {
  */
 export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * FetchImage streams an image the manager holds (pushed by `cluster deploy`
+   * for a `build:` service) to a node that lacks it, in chunks, then ends;
+   * NOT_FOUND when the manager has no image of that name. Requires a node
+   * certificate.
+   */
+  FetchImage: grpc.handleServerStreamingCall<_cluster_v1_FetchImageRequest__Output, _cluster_v1_ImageChunk>;
+  
+  /**
    * Join exchanges a join token and a CSR for a node certificate. It is the
    * only RPC callable without a client certificate; the caller has already
    * checked the server certificate against the CA digest in the token.
@@ -102,6 +129,7 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface DispatcherDefinition extends grpc.ServiceDefinition {
+  FetchImage: MethodDefinition<_cluster_v1_FetchImageRequest, _cluster_v1_ImageChunk, _cluster_v1_FetchImageRequest__Output, _cluster_v1_ImageChunk__Output>
   Join: MethodDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinResponse, _cluster_v1_JoinRequest__Output, _cluster_v1_JoinResponse__Output>
   RenewCertificate: MethodDefinition<_cluster_v1_RenewCertificateRequest, _cluster_v1_RenewCertificateResponse, _cluster_v1_RenewCertificateRequest__Output, _cluster_v1_RenewCertificateResponse__Output>
   Session: MethodDefinition<_cluster_v1_AgentMessage, _cluster_v1_ManagerMessage, _cluster_v1_AgentMessage__Output, _cluster_v1_ManagerMessage__Output>

@@ -1,0 +1,59 @@
+/**
+ * ImageLoader loads into the engine an image the manager holds (one built by
+ * `cluster deploy` for a `build:` service), at most once at a time per image:
+ * concurrent tasks of the same image wait for the same transfer, and once
+ * loaded the image is on the node, so it is never fetched again.
+ */
+import type Dockerode from 'dockerode';
+
+/** ImageSource opens the archive of an image at the manager; the stream errors when the manager has none. */
+export type ImageSource = (name: string) => NodeJS.ReadableStream;
+
+/** ImageLoader shares in-flight transfers by image name. */
+export class ImageLoader {
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly source: ImageSource,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** load resolves true once the image is loaded, false when the manager has no such image. */
+  load(name: string): Promise<boolean> {
+    let running = this.inFlight.get(name);
+    if (running === undefined) {
+      running = this.transfer(name).finally(() => this.inFlight.delete(name));
+      this.inFlight.set(name, running);
+    }
+    return running;
+  }
+
+  private async transfer(name: string): Promise<boolean> {
+    const archive = this.source(name);
+    const started = Date.now();
+    let notFound = false;
+    archive.on('error', (err: Error & { code?: number }) => {
+      // grpc status 5 is NOT_FOUND: the manager holds no image of that name.
+      if (err.code === 5) notFound = true;
+    });
+    try {
+      const stream = await this.docker.loadImage(archive as unknown as NodeJS.ReadableStream);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+      });
+    } catch (err) {
+      if (notFound) return false;
+      throw err;
+    }
+    if (notFound) return false;
+    // The engine answers 200 to an empty archive: make sure the image is really there.
+    try {
+      await this.docker.getImage(name).inspect();
+    } catch {
+      return false;
+    }
+    this.log(`images: loaded ${name} from the manager in ${Date.now() - started}ms`);
+    return true;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * buildImages builds the images of a stack's `build:` services with the
+ * Docker engine where the CLI runs (context, dockerfile, args, target), then
+ * sends each to the manager unless it holds that very image already; the
+ * manager hands it to the nodes that need it. No registry is involved.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Dockerode from 'dockerode';
+import type { StackSpec } from '@cluster/core';
+import { CliError, type Io } from '../io.js';
+import type { Control } from '../client.js';
+
+/** CHUNK_BYTES is the size of the chunks sent to the manager. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** localDocker is a client of the engine named by DOCKER_HOST (unix:// or tcp://), else the local socket. */
+export function localDocker(io: Io): Dockerode {
+  const host = io.env['DOCKER_HOST'];
+  if (host === undefined || host === '') return new Dockerode({ socketPath: '/var/run/docker.sock' });
+  const url = new URL(host);
+  if (url.protocol === 'unix:') return new Dockerode({ socketPath: url.pathname });
+  return new Dockerode({ host: url.hostname, port: url.port || '2375', protocol: 'http' });
+}
+
+/** contextFiles lists the files of a build context, relative to it, without .git. */
+function contextFiles(dir: string, root = dir): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    if (f === '.git') return [];
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? contextFiles(p, root) : [relative(root, p)];
+  });
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** buildImage builds one service's image, printing the engine's progress lines. */
+async function buildImage(io: Io, docker: Dockerode, service: string, image: string, build: NonNullable<StackSpec['services'][string]['build']>): Promise<void> {
+  let files: string[];
+  try {
+    files = contextFiles(build.context);
+  } catch (err) {
+    throw new CliError(`build: ${service}: cannot read the context ${build.context}: ${(err as Error).message}`);
+  }
+  io.err(`build: ${service}: ${image} from ${build.context} (${files.length} files)\n`);
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.buildImage({ context: build.context, src: files }, {
+      t: image,
+      dockerfile: build.dockerfile ?? 'Dockerfile',
+      buildargs: build.args,
+      ...(build.target === undefined ? {} : { target: build.target }),
+    });
+  } catch (err) {
+    throw new CliError(`build: ${service}: the local engine refused: ${(err as Error).message}`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, out: { error?: string }[]) => {
+        const failed = err?.message ?? out.find((o) => o.error)?.error;
+        if (failed) reject(new CliError(`build: ${service}: ${failed.trim()}`));
+        else resolve();
+      },
+      (e: { stream?: string }) => {
+        const line = e.stream?.trim();
+        if (line && line.startsWith('Step ')) io.err(`build: ${service}: ${line}\n`);
+      },
+    );
+  });
+}
+
+/** pushImage sends an image to the manager as a `docker save` archive, with progress. */
+async function pushImage(io: Io, docker: Dockerode, control: Control, service: string, image: string): Promise<void> {
+  const info = await docker.getImage(image).inspect();
+  const { present } = await control.call<{ present: boolean }>('HasImage', { name: image, imageId: info.Id });
+  if (present) {
+    io.err(`push: ${service}: the manager has ${image} already\n`);
+    return;
+  }
+  const archive = await docker.getImage(image).get();
+  let sent = 0;
+  let shown = 0;
+  const started = Date.now();
+  async function* chunks(): AsyncGenerator<object> {
+    let first = true;
+    let pending: Buffer = Buffer.alloc(0);
+    for await (const data of archive as AsyncIterable<Buffer>) {
+      pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+      while (pending.length >= CHUNK_BYTES) {
+        const part = pending.subarray(0, CHUNK_BYTES);
+        pending = pending.subarray(CHUNK_BYTES);
+        yield first ? { name: image, imageId: info.Id, data: part } : { data: part };
+        first = false;
+        sent += part.length;
+        if (sent - shown >= 8 * 1024 * 1024) {
+          shown = sent;
+          io.err(`push: ${service}: ${mib(sent)} sent\n`);
+        }
+      }
+    }
+    yield first ? { name: image, imageId: info.Id, data: pending } : { data: pending };
+    sent += pending.length;
+  }
+  const r = await control.upload<{ digest: string; bytes: number }>('PushImage', chunks());
+  io.err(`push: ${service}: ${image} stored as ${r.digest.slice(0, 19)} (${mib(r.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+}
+
+/** buildImages builds and sends the images of every `build:` service of a stack. */
+export async function buildImages(io: Io, spec: StackSpec, control: Control): Promise<void> {
+  const built = Object.values(spec.services).filter((s) => s.build !== undefined);
+  if (built.length === 0) return;
+  const docker = localDocker(io);
+  for (const s of built) {
+    await buildImage(io, docker, s.name, s.image, s.build!);
+    await pushImage(io, docker, control, s.name, s.image);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * ImageStore keeps the images `cluster deploy` built for `build:` services,
+ * so that nodes get them without a registry: each `docker save` archive is
+ * stored once under its sha256 in the manager's data dir, and names map to
+ * digests in the store. It serves Control.PushImage and HasImage to the CLI
+ * and Dispatcher.FetchImage to nodes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { ImageChunk, ImageChunk__Output } from '@cluster/api';
+import type { Store } from './store.js';
+
+/** CHUNK_BYTES is the size of the chunks sent to nodes. */
+const CHUNK_BYTES = 256 * 1024;
+const NAME_KEY = (name: string): string => `image:${name}`;
+
+/** StoredImage is what a name maps to. */
+interface StoredImage {
+  digest: string;
+  imageId: string;
+  bytes: number;
+}
+
+function grpcError(code: grpc.status, details: string): Error {
+  return Object.assign(new Error(details), { code, details });
+}
+
+/** ImageStore holds built images under dir, indexed in the store. */
+export class ImageStore {
+  constructor(
+    private readonly dir: string,
+    private readonly store: Store,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  private fileOf(digest: string): string {
+    return join(this.dir, `${digest.replace(/^sha256:/, '')}.tar`);
+  }
+
+  /** lookup gives the stored image of a name, if its archive is still there. */
+  lookup(name: string): StoredImage | undefined {
+    const raw = this.store.getMeta(NAME_KEY(name));
+    if (raw === undefined) return undefined;
+    const image = JSON.parse(raw) as StoredImage;
+    return existsSync(this.fileOf(image.digest)) ? image : undefined;
+  }
+
+  /** byImageId finds a stored image by its engine id among the names known. */
+  private byImageId(imageId: string, name: string): StoredImage | undefined {
+    const same = this.lookup(name);
+    return same?.imageId === imageId ? same : undefined;
+  }
+
+  /** handlers are the Control RPCs PushImage and HasImage. */
+  controlHandlers(): Record<string, grpc.UntypedHandleCall> {
+    return {
+      HasImage: ((call: grpc.ServerUnaryCall<{ name: string; imageId: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        cb(null, { present: this.byImageId(call.request.imageId, call.request.name) !== undefined });
+      }) as grpc.UntypedHandleCall,
+      PushImage: ((call: grpc.ServerReadableStream<ImageChunk__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => this.receive(call, cb)) as grpc.UntypedHandleCall,
+    };
+  }
+
+  private receive(call: grpc.ServerReadableStream<ImageChunk__Output, unknown>, cb: grpc.sendUnaryData<unknown>): void {
+    const tmp = join(this.dir, `.upload-${randomBytes(6).toString('hex')}`);
+    const out = createWriteStream(tmp, { mode: 0o600 });
+    const hash = createHash('sha256');
+    let name = '';
+    let imageId = '';
+    let bytes = 0;
+    let failed = false;
+    const fail = (err: Error): void => {
+      if (failed) return;
+      failed = true;
+      out.destroy();
+      rmSync(tmp, { force: true });
+      cb(err);
+    };
+    call.on('data', (chunk: ImageChunk__Output) => {
+      if (name === '' && chunk.name) {
+        name = chunk.name;
+        imageId = chunk.imageId;
+      }
+      const data = chunk.data;
+      hash.update(data);
+      bytes += data.length;
+      if (!out.write(data)) {
+        call.pause();
+        out.once('drain', () => call.resume());
+      }
+    });
+    call.on('error', (err) => fail(err));
+    call.on('end', () => {
+      if (failed) return;
+      if (name === '') return fail(grpcError(grpc.status.INVALID_ARGUMENT, 'push image: the first chunk must name the image'));
+      out.end(() => {
+        const digest = `sha256:${hash.digest('hex')}`;
+        const file = this.fileOf(digest);
+        if (existsSync(file)) rmSync(tmp, { force: true });
+        else renameSync(tmp, file);
+        this.store.setMeta(NAME_KEY(name), JSON.stringify({ digest, imageId, bytes } satisfies StoredImage));
+        this.log(`images: stored ${name} as ${digest.slice(0, 19)} (${bytes} bytes)`);
+        cb(null, { digest, bytes });
+      });
+    });
+  }
+
+  /** fetch serves Dispatcher.FetchImage: the archive of a name, in chunks. */
+  fetch(call: grpc.ServerWritableStream<{ name: string }, ImageChunk>): void {
+    const image = this.lookup(call.request.name);
+    if (image === undefined) {
+      call.destroy(grpcError(grpc.status.NOT_FOUND, `fetch image: the manager has no image "${call.request.name}"`));
+      return;
+    }
+    const file = this.fileOf(image.digest);
+    const total = statSync(file).size;
+    let first = true;
+    const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    input.on('data', (data) => {
+      const chunk: ImageChunk = first ? { name: call.request.name, imageId: image.imageId, data: data as Buffer, totalBytes: total } : { data: data as Buffer };
+      first = false;
+      if (!call.write(chunk)) {
+        input.pause();
+        call.once('drain', () => input.resume());
+      }
+    });
+    input.on('end', () => call.end());
+    input.on('error', (err) => call.destroy(grpcError(grpc.status.INTERNAL, `fetch image: ${err.message}`)));
+    call.on('cancelled', () => input.destroy());
+  }
+}
