@@ -22,6 +22,8 @@ export interface TcpListenerOptions {
   allow?: (source: string) => boolean | Promise<boolean>;
   /** connectTimeoutMs bounds a connection attempt to one endpoint (above the 1 s SYN retransmit). @default 2000 */
   connectTimeoutMs?: number;
+  /** staggerMs is how long a connection attempt may stay unanswered before the next endpoint is dialled too. @default 250 */
+  staggerMs?: number;
   /** skipMs is how long an endpoint that failed is passed over (unless nothing else is left). @default 2000 */
   skipMs?: number;
   now?: () => number;
@@ -82,25 +84,62 @@ export class TcpListener {
       client.destroy();
       return;
     }
-    const targets = this.order();
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[i]!;
-      if (client.destroyed) return;
-      const upstream = await this.dial(t);
-      if (!upstream) {
-        this.failedAt.set(key(t), this.now());
-        if (i + 1 < targets.length) this.stats.retried++;
-        continue;
-      }
-      this.failedAt.delete(key(t));
-      this.stats.accepted++;
-      this.open.add(upstream);
-      upstream.on('close', () => this.open.delete(upstream));
-      splice(client, upstream);
+    const upstream = await this.connectFirst(this.order());
+    if (!upstream) {
+      this.stats.failed++;
+      client.destroy();
       return;
     }
-    this.stats.failed++;
-    client.destroy();
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    this.stats.accepted++;
+    this.open.add(upstream);
+    upstream.on('close', () => this.open.delete(upstream));
+    splice(client, upstream);
+  }
+
+  /**
+   * connectFirst dials the targets in order; when one has not answered within
+   * staggerMs (a host that went silent), the next is dialled alongside it,
+   * and the first to connect wins. One that fails is skipped for skipMs.
+   */
+  private connectFirst(targets: ProxyTarget[]): Promise<Socket | undefined> {
+    return new Promise((resolve) => {
+      let next = 0;
+      let pending = 0;
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      const launch = (): void => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        if (done || next >= targets.length) return;
+        const t = targets[next++]!;
+        pending++;
+        if (next > 1) this.stats.retried++;
+        void this.dial(t).then((s) => {
+          pending--;
+          if (s && done) s.destroy();
+          else if (s) {
+            done = true;
+            if (timer) clearTimeout(timer);
+            this.failedAt.delete(key(t));
+            resolve(s);
+          } else {
+            this.failedAt.set(key(t), this.now());
+            if (next < targets.length) launch();
+            else if (pending === 0 && !done) {
+              done = true;
+              resolve(undefined);
+            }
+          }
+        });
+        if (next < targets.length) timer = setTimeout(launch, this.o.staggerMs ?? 250);
+      };
+      if (targets.length === 0) resolve(undefined);
+      else launch();
+    });
   }
 
   private dial(t: ProxyTarget): Promise<Socket | undefined> {

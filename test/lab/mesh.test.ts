@@ -1,0 +1,175 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { hostOf, json, lab, labSkip, ok, engine, stackFile, waitFor } from './lab.js';
+
+// Names across hosts in the lab (deploy/lab/lab.sh, 3 hosts): DNS, the VIP
+// proxy, the routing mesh, failover and stack isolation, with real engines.
+// Traffic goes only to lab addresses (10.231.0.x) and inside containers.
+
+const skip = labSkip();
+const HOSTS = [1, 2, 3];
+const addr = (k: number): string => `10.231.0.${10 + k}`;
+
+interface TaskRow { service: string; node: string; state: string; desiredState: string; containerId: string }
+
+function log(msg: string): void {
+  process.stderr.write(`lab mesh: ${msg}\n`);
+}
+
+const MESH = `services:
+  web:
+    image: cluster-test/busybox:latest
+    command: ["sh", "-c", "hostname > /tmp/index.html && exec httpd -f -p 80 -h /tmp"]
+    ports: ["8080:80"]
+    stop_grace_period: 2s
+    deploy:
+      replicas: 2
+      placement:
+        constraints: ["node.hostname!=lab2"]
+  pinned:
+    image: cluster-test/busybox:latest
+    command: ["sh", "-c", "echo pinned > /tmp/index.html && exec httpd -f -p 80 -h /tmp"]
+    ports: ["80"]
+    deploy:
+      placement:
+        constraints: ["node.hostname==lab1"]
+  client:
+    image: cluster-test/busybox:latest
+    command: ["sleep", "86400"]
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname==lab2"]
+`;
+
+const OTHER = `services:
+  client:
+    image: cluster-test/busybox:latest
+    command: ["sleep", "86400"]
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname==lab2"]
+`;
+
+/** get fetches http://ADDR:PORT/ once; resolves to the body, or throws (2 s bound). */
+function get(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`status ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** execIn runs a shell command in a task's container on its host, bounded inside (timeout 5) and outside (8 s). */
+async function execIn(service: string, cmd: string): Promise<{ code: number; out: string }> {
+  const t = json<TaskRow>('ps', service).find((r) => r.state === 'running' && r.desiredState === 'running');
+  if (!t) throw new Error(`no running task of ${service}`);
+  const c = engine(hostOf(t.node)).getContainer(t.containerId);
+  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await e.start({ Detach: false, Tty: true });
+  let out = '';
+  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 8000);
+    stream.on('end', () => { clearTimeout(timer); resolve(); });
+  });
+  return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+}
+
+function running(service: string): TaskRow[] {
+  return json<TaskRow>('ps', service).filter((r) => r.state === 'running' && r.desiredState === 'running');
+}
+
+describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
+  before(async () => {
+    const t0 = Date.now();
+    lab('up', '3');
+    ok('deploy', stackFile('mesh', MESH), '--name', 'mesh', '--timeout', '90s');
+    ok('deploy', stackFile('other', OTHER), '--name', 'other', '--timeout', '60s');
+    // Every host's mesh listens once the registry reached it.
+    for (const k of HOSTS) await waitFor(`published port on lab${k}`, 20000, () => get(addr(k), 8080).then(() => true, () => false));
+    log(`lab up and stacks deployed in ${Date.now() - t0} ms`);
+  }, { timeout: 240000 });
+
+  after(() => {
+    lab('down');
+  }, { timeout: 120000 });
+
+  test('a client on lab2 reaches a service pinned to lab1 by name', async () => {
+    assert.equal(running('mesh_pinned')[0]?.node, 'lab1');
+    assert.equal(running('mesh_client')[0]?.node, 'lab2');
+    for (const name of ['pinned', 'pinned.mesh']) {
+      const r = await execIn('mesh_client', `wget -q -O - http://${name}/`);
+      assert.equal(r.out, 'pinned', `${name}: ${r.out}`);
+    }
+    const ns = await execIn('mesh_client', 'nslookup tasks.pinned');
+    assert.match(ns.out, /10\.231\.0\.11/, ns.out);
+  });
+
+  test('a published port answers on all 3 hosts, from replicas on lab1 and lab3', async () => {
+    const seen = new Set<string>();
+    for (const k of HOSTS) for (let i = 0; i < 4; i++) seen.add(await get(addr(k), 8080));
+    assert.equal(seen.size, 2, `answers from ${[...seen].join(', ')}`);
+  });
+
+  test('a service of another stack neither resolves nor reaches mesh services', async () => {
+    const ns = await execIn('mesh_client', 'nslookup pinned');
+    const vip = /Address(?: \d+)?:\s*(10\.233\.\d+\.\d+)/.exec(ns.out)?.[1];
+    assert.ok(vip, `no VIP in: ${ns.out}`);
+    const name = await execIn('other_client', 'nslookup pinned; nslookup pinned.mesh');
+    assert.doesNotMatch(name.out, /10\.233\./, name.out);
+    const reach = await execIn('other_client', `wget -q -O - http://${vip}/`);
+    assert.notEqual(reach.out, 'pinned');
+    assert.notEqual(reach.code, 0);
+  });
+
+  test('1,000 requests through the mesh while one of two replicas stops gracefully lose none', { timeout: 120000 }, async () => {
+    let failed = 0;
+    const errors = new Map<string, number>();
+    const t0 = Date.now();
+    for (let i = 0; i < 1000 && Date.now() - t0 < 90000; i++) {
+      if (i === 300) ok('scale', 'mesh_web=1');
+      try {
+        await get(addr((i % 3) + 1), 8080);
+      } catch (err) {
+        failed++;
+        const m = (err as Error).message;
+        errors.set(m, (errors.get(m) ?? 0) + 1);
+      }
+    }
+    log(`1000 requests in ${Date.now() - t0} ms with a replica stopping: ${failed} failed ${JSON.stringify([...errors])}`);
+    assert.equal(failed, 0);
+    ok('scale', 'mesh_web=2');
+    await waitFor('2 web endpoints', 20000, async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) seen.add(await get(addr(2), 8080));
+      return seen.size === 2;
+    });
+  });
+
+  test('killing the host of one replica: traffic continues through the other', { timeout: 120000 }, async () => {
+    const victim = hostOf(running('mesh_web').find((t) => t.node !== 'lab1')?.node ?? 'lab3');
+    const survivor = HOSTS.find((k) => k !== victim && k !== 1) ?? 2;
+    lab('kill', String(victim));
+    const t0 = Date.now();
+    let failed = 0;
+    const errors = new Map<string, number>();
+    for (let i = 0; i < 200; i++) {
+      await get(addr(survivor), 8080).catch((err: Error) => {
+        failed++;
+        errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
+      });
+    }
+    log(`kill lab${victim}: 200 requests through lab${survivor} in ${Date.now() - t0} ms, ${failed} failed ${JSON.stringify([...errors])}`);
+    assert.equal(failed, 0);
+    lab('start', String(victim));
+  });
+});
