@@ -18,6 +18,9 @@
 # .lab in the repository), LAB_PORT (manager port; default 7790),
 # LAB_HEARTBEAT_MS / LAB_DOWN_AFTER_MS (passed to the manager when set).
 # One lab per machine: namespaces, the bridge and /var/lib/clab are global.
+# /run/clab.owner names the LAB_DIR of the lab that is up; `up` from another
+# LAB_DIR waits for it to come down (LAB_WAIT_S, default 900 s), `down` from
+# another LAB_DIR refuses to touch it.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,6 +33,8 @@ BRIDGE=clab0
 NET=10.231.0
 MANAGER_ADDR="$NET.1:$LAB_PORT"
 export CLUSTER_HOME="$LAB_DIR/home"
+
+OWNER=/run/clab.owner
 
 say() { echo "lab: $*" >&2; }
 die() { echo "lab: $*" >&2; exit 1; }
@@ -94,6 +99,30 @@ umount_under() {
   local m
   # dockerd bind-mounts its data root onto itself: the folder counts too.
   for m in $(awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null || true; done
+}
+
+# other_owner prints the LAB_DIR of a live lab that is not ours, if any.
+other_owner() {
+  local o
+  o=$(cat "$OWNER" 2>/dev/null || true)
+  [ -n "$o" ] && [ "$o" != "$LAB_DIR" ] || return 0
+  [ -f "$o/state" ] && kill -0 "$(pid_of "$o/manager/manager/manager.json")" 2>/dev/null && echo "$o"
+  return 0
+}
+
+# claim waits until no other live lab owns the machine, then takes it.
+claim() {
+  local waited=0 o limit=${LAB_WAIT_S:-900}
+  exec 9>/run/clab.lock
+  for (( ; ; )); do
+    flock 9
+    o=$(other_owner)
+    if [ -z "$o" ]; then echo "$LAB_DIR" >"$OWNER"; flock -u 9; return 0; fi
+    flock -u 9
+    [ "$waited" -eq 0 ] && say "up: the lab of $o is up; waiting for it to come down (at most ${limit}s)"
+    [ "$waited" -ge "$limit" ] && die "up: the lab of $o is still up after ${limit}s (LAB_DIR=$o $0 down removes it)"
+    sleep 2; waited=$((waited + 2))
+  done
 }
 
 # kill_host K: the host dies with everything on it; its data stays.
@@ -192,7 +221,9 @@ up() {
   [ "$(id -u)" = 0 ] || die "up: needs root (network namespaces, dockerd)"
   [ -f "$CLI" ] && [ -f "$AGENT_MAIN" ] || die "up: build first (npx tsc -b at the repository root)"
   for c in ip nsenter dockerd docker curl iptables; do command -v "$c" >/dev/null || die "up: $c is missing"; done
+  claim
   down quiet
+  echo "$LAB_DIR" >"$OWNER"
   mkdir -p "$LAB_DIR" /run/clab /var/lib/clab
   : >"$STATE"
   local t0=$SECONDS k
@@ -226,7 +257,9 @@ up() {
 }
 
 down() {
-  local quiet=${1:-} k n
+  local quiet=${1:-} k n o
+  o=$(other_owner)
+  [ -z "$o" ] || die "down: the lab that is up belongs to $o (LAB_DIR=$o $0 down)"
   # Best effort, every step: a half-made lab must come down too.
   set +e
   local hosts=()
@@ -256,6 +289,7 @@ down() {
   while iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT; done
   rm -rf "$LAB_DIR"
   rmdir /run/clab /var/lib/clab 2>/dev/null
+  [ -n "$quiet" ] || rm -f "$OWNER"
   set -e
   [ -n "$quiet" ] || say "down: removed the lab"
 }
