@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     filesDir: join(dataDir, 'files'),
     // Images built by `cluster deploy` come from the manager over the node's authenticated channel.
     imageSource: (name) => session.fetchImage(name),
-    ...(mesh ? { dns: [DNS_ADDRESS] } : {}),
+    ...(mesh ? { dns: [DNS_ADDRESS] } : { routingMesh: false }),
   });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({

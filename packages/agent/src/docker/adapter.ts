@@ -44,6 +44,8 @@ export interface DockerExecutorOptions {
   nodeId?: string;
   /** dns are the resolvers given to containers (the agent's DNS address). @default the engine's choice */
   dns?: string[];
+  /** routingMesh: the agent's routing mesh serves published ports; false lets the engine bind them. @default true */
+  routingMesh?: boolean;
   /** filesDir is where the secrets and configs of tasks are written (0700). @default none: a task with secrets fails */
   filesDir?: string;
   /** imageSource fetches images the manager holds (built by `cluster deploy`) before a pull is tried. @default none */
@@ -267,7 +269,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         const networkId = await ensureNetwork(a.task.stack);
         const primary = stackNetworkName(a.task.stack);
         const files = await prepareTask(a, primary);
-        const config = onNetwork(applyServiceOptions(containerConfig(a, nodeId, { dns: options.dns }), a.spec, files), primary, networkId);
+        const config = onNetwork(applyServiceOptions(containerConfig(a, nodeId, { dns: options.dns, routingMesh: options.routingMesh ?? true }), a.spec, files), primary, networkId);
         try {
           const id = (await docker.createContainer(config)).id;
           await joinExtraNetworks(docker, id, a, primary).catch((err: unknown) => {

@@ -128,6 +128,11 @@ test('containerConfig: the engine never restarts a task; ingress ports bind ephe
   });
 });
 
+test('containerConfig: without the routing mesh a published port binds its own number', () => {
+  const got = containerConfig(makeAssignment({ spec: { ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }] } }), 'node1', { routingMesh: false });
+  assert.deepEqual(got.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
+});
+
 test('containerConfig: the node DNS address becomes the resolver of the container', () => {
   assert.deepEqual(containerConfig(makeAssignment(), 'node1', { dns: ['10.233.0.1'] }).HostConfig?.Dns, ['10.233.0.1']);
   assert.equal(containerConfig(makeAssignment(), 'node1').HostConfig?.Dns, undefined);

@@ -44,6 +44,8 @@ export function containerLabels(a: Assignment, nodeId: string): Record<string, s
 export interface NetworkOptions {
   /** dns are the resolvers of the containers (the agent's DNS address). @default the engine's choice */
   dns?: string[];
+  /** routingMesh: the agent listens on published ports of every node; false binds them on the task's node. @default true */
+  routingMesh?: boolean;
 }
 
 /** containerConfig is the Docker create options of an assignment on a node. */
@@ -75,7 +77,7 @@ export function containerConfig(a: Assignment, nodeId: string, net: NetworkOptio
   if (spec.hostname) opts.Hostname = spec.hostname;
   if (spec.stopSignal) opts.StopSignal = spec.stopSignal;
 
-  const ports = portBindings(spec);
+  const ports = portBindings(spec, net.routingMesh ?? true);
   if (ports) {
     opts.ExposedPorts = ports.exposed;
     opts.HostConfig = { ...opts.HostConfig, PortBindings: ports.bindings };

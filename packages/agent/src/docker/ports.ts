@@ -15,15 +15,19 @@ export interface PortBinding {
   HostPort: string;
 }
 
-/** portBindings returns ExposedPorts and PortBindings for a spec, or undefined without ports. */
-export function portBindings(spec: ServiceSpec): { exposed: Record<string, object>; bindings: Record<string, PortBinding[]> } | undefined {
+/**
+ * portBindings returns ExposedPorts and PortBindings for a spec, or undefined
+ * without ports. Without the routing mesh (routingMesh false) a published
+ * port binds its own number on the task's node, whatever its mode.
+ */
+export function portBindings(spec: ServiceSpec, routingMesh = true): { exposed: Record<string, object>; bindings: Record<string, PortBinding[]> } | undefined {
   if (spec.ports.length === 0) return undefined;
   const exposed: Record<string, object> = {};
   const bindings: Record<string, PortBinding[]> = {};
   for (const p of spec.ports) {
     const key = `${p.target}/${p.protocol}`;
     exposed[key] = {};
-    const hostPort = p.mode === 'host' && p.published > 0 ? String(p.published) : '';
+    const hostPort = (p.mode === 'host' || !routingMesh) && p.published > 0 ? String(p.published) : '';
     const list = (bindings[key] ??= []);
     if (!list.some((b) => b.HostPort === hostPort)) list.push({ HostIp: '0.0.0.0', HostPort: hostPort });
   }
