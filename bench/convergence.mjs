@@ -1,0 +1,170 @@
+/**
+ * Convergence, scale and rm on one engine, three ways: `cluster` (a
+ * one-node cluster on the root engine), a single-node Docker Swarm of the
+ * same engine, and the engine alone (the floor). Every time runs from the
+ * command to the engine's own event (the N-th container start or removal),
+ * so one observer times all three.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchCluster } from './cluster.mjs';
+import {
+  EngineEvents, FLOOR_LABEL, SWARM_SERVICE_LABEL, dockerCli, floorRemove, floorStart, removeAllFloor,
+  removeBenchServices, removeStacksByPrefix, swarmCreate, swarmRunning, swarmState,
+} from './engine.mjs';
+
+const WAIT_MS = 120000;
+
+/** pollUntil calls check every `everyMs` until it returns true; resolves with the time or throws after timeoutMs. */
+async function pollUntil(check, everyMs, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return Date.now();
+    await sleep(everyMs);
+  }
+  throw new Error(`bench: ${what} not seen within ${timeoutMs} ms`);
+}
+
+/** Ours drives `cluster`. */
+function ours(c, ev) {
+  return {
+    async converge(tag, n) {
+      const stack = `bench-${tag}`;
+      const file = c.writeStack(stack, n);
+      const started = ev.wait('start', ['cluster.service', `${stack}_app`], n, WAIT_MS);
+      const t0 = Date.now();
+      await c.must(['deploy', '-c', file, '--name', stack]);
+      const returned = Date.now();
+      const at = await started;
+      return { ms: at - t0, secondaryMs: returned - t0, cleanup: () => this.rm(tag, n) };
+    },
+    async scale(tag, from, to) {
+      const stack = `bench-${tag}`;
+      const started = ev.wait('start', ['cluster.service', `${stack}_app`], to - from, WAIT_MS);
+      const t0 = Date.now();
+      await c.must(['scale', `${stack}_app=${to}`]);
+      return (await started) - t0;
+    },
+    async rm(tag, n) {
+      const stack = `bench-${tag}`;
+      const gone = ev.wait('destroy', ['cluster.stack', stack], n, WAIT_MS);
+      const t0 = Date.now();
+      await c.must(['rm', stack]);
+      return (await gone) - t0;
+    },
+  };
+}
+
+/** Swarm drives `docker service` on a single-node swarm of the root engine. */
+function swarm(ev) {
+  return {
+    async converge(tag, n) {
+      const name = `bench-${tag}`;
+      const started = ev.wait('start', [SWARM_SERVICE_LABEL, name], n, WAIT_MS);
+      const t0 = Date.now();
+      await swarmCreate(name, n);
+      const at = await started;
+      // The control plane's own view: `docker service ps` shows n running.
+      const seen = await pollUntil(async () => (await swarmRunning(name)) >= n, 20, WAIT_MS, `${n} running tasks of ${name}`);
+      return { ms: at - t0, secondaryMs: seen - t0, cleanup: () => this.rm(tag, n) };
+    },
+    async scale(tag, from, to) {
+      const name = `bench-${tag}`;
+      const started = ev.wait('start', [SWARM_SERVICE_LABEL, name], to - from, WAIT_MS);
+      const t0 = Date.now();
+      await dockerCli(['service', 'scale', '--detach', `${name}=${to}`]);
+      return (await started) - t0;
+    },
+    async rm(tag, n) {
+      const name = `bench-${tag}`;
+      const gone = ev.wait('destroy', [SWARM_SERVICE_LABEL, name], n, WAIT_MS);
+      const t0 = Date.now();
+      await dockerCli(['service', 'rm', name]);
+      return (await gone) - t0;
+    },
+  };
+}
+
+/** Floor makes the containers itself, in parallel, through the engine API. */
+function floor(ev) {
+  return {
+    async converge(tag, n) {
+      const started = ev.wait('start', [FLOOR_LABEL, tag], n, WAIT_MS);
+      const t0 = Date.now();
+      await floorStart(tag, n);
+      return { ms: (await started) - t0, secondaryMs: NaN, cleanup: () => this.rm(tag, n) };
+    },
+    async scale(tag, from, to) {
+      const started = ev.wait('start', [FLOOR_LABEL, tag], to - from, WAIT_MS);
+      const t0 = Date.now();
+      await floorStart(tag, to - from, from);
+      return (await started) - t0;
+    },
+    async rm(tag, n) {
+      const gone = ev.wait('destroy', [FLOOR_LABEL, tag], n, WAIT_MS);
+      const t0 = Date.now();
+      await floorRemove(tag);
+      return (await gone) - t0;
+    },
+  };
+}
+
+/**
+ * runEngineBenchmarks measures convergence for each size and scale from → to
+ * and rm, `runs` times each, interleaving the three systems so that drift of
+ * the machine touches them alike. Returns raw samples in ms.
+ */
+export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], log }) {
+  const systems = ['ours', 'swarm', 'floor'];
+  const res = { convergence: {}, convergenceSecondary: {}, scale: {}, rm: {} };
+  for (const n of sizes) {
+    res.convergence[n] = Object.fromEntries(systems.map((s) => [s, []]));
+    res.convergenceSecondary[n] = Object.fromEntries(systems.map((s) => [s, []]));
+  }
+  for (const s of systems) { res.scale[s] = []; res.rm[s] = []; }
+
+  if ((await swarmState()) !== 'inactive') throw new Error('bench: the root engine is already part of a swarm; leave it first (docker swarm leave --force)');
+  const ev = new EngineEvents();
+  await ev.open();
+  let c;
+  try {
+    await dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    c = await BenchCluster.start();
+    const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev) };
+    // One unmeasured round warms caches (image layers, the CLI's modules, the swarm's first network).
+    for (const s of systems) {
+      const r = await impl[s].converge(`warm-${s}`, 2);
+      await r.cleanup();
+    }
+    for (let run = 1; run <= runs; run++) {
+      for (const n of sizes) {
+        for (const s of systems) {
+          const r = await impl[s].converge(`c${n}-${s}-${run}`, n);
+          res.convergence[n][s].push(r.ms);
+          res.convergenceSecondary[n][s].push(r.secondaryMs);
+          log(`convergence N=${n} ${s} run ${run}: ${Math.round(r.ms)} ms${Number.isFinite(r.secondaryMs) ? ` (control plane saw it at ${Math.round(r.secondaryMs)} ms)` : ''}`);
+          await r.cleanup();
+          await sleep(300);
+        }
+      }
+      for (const s of systems) {
+        const tag = `s-${s}-${run}`;
+        await impl[s].converge(tag, from);
+        const ms = await impl[s].scale(tag, from, to);
+        res.scale[s].push(ms);
+        await sleep(300);
+        const rmMs = await impl[s].rm(tag, to);
+        res.rm[s].push(rmMs);
+        log(`scale ${from}->${to} ${s} run ${run}: ${Math.round(ms)} ms; rm of ${to}: ${Math.round(rmMs)} ms`);
+        await sleep(300);
+      }
+    }
+  } finally {
+    ev.close();
+    await c?.stop();
+    await removeBenchServices().catch(() => undefined);
+    await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);
+    await removeAllFloor().catch(() => undefined);
+    await removeStacksByPrefix('bench-').catch(() => undefined);
+  }
+  return res;
+}

@@ -1,0 +1,78 @@
+/**
+ * The results section of BENCHMARKS.md: medians, ratios and targets from the
+ * raw samples of one `npm run bench`, written between two marker comments so
+ * the hand-written parts of the file stay as they are.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fmtBytes, fmtMs, fmtRatio, median, ratio, summarize, table, verdict } from './stats.mjs';
+
+export const BEGIN = '<!-- bench:results:begin (written by npm run bench) -->';
+export const END = '<!-- bench:results:end -->';
+
+function cell(samples) {
+  const s = summarize(samples);
+  return s.n === 0 ? 'n/a' : `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
+}
+
+/** renderResults turns one run's results into Markdown. */
+export function renderResults(r) {
+  const out = [];
+  out.push(`Run of ${r.date} on ${r.machine}; \`${r.command}\`; ${r.engine ? `${r.engine.runs} runs each` : ''}.`, '');
+  if (r.engine) {
+    const e = r.engine;
+    out.push('### Convergence: one service, N replicas, command → N-th container start (engine event)', '');
+    const rows = Object.keys(e.convergence).map((n) => {
+      const c = e.convergence[n];
+      const [o, s, f] = [median(c.ours), median(c.swarm), median(c.floor)];
+      return [`N=${n}`, cell(c.ours), cell(c.swarm), cell(c.floor), fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f)),
+        fmtMs(median(e.convergenceSecondary[n].ours)), fmtMs(median(e.convergenceSecondary[n].swarm))];
+    });
+    out.push(table(['', 'cluster', 'Swarm', 'engine floor', 'ours/Swarm', 'ours/floor', '`cluster deploy` returned', '`service ps` shows N running'], rows), '');
+    out.push('Median (min–max). The last two columns are when each control plane itself reported convergence.', '');
+    out.push('### Scale 10 → 30 and rm of 30', '');
+    const sr = (what, key) => {
+      const m = e[key];
+      const [o, s, f] = [median(m.ours), median(m.swarm), median(m.floor)];
+      return [what, cell(m.ours), cell(m.swarm), cell(m.floor), fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f))];
+    };
+    out.push(table(['', 'cluster', 'Swarm', 'engine floor', 'ours/Swarm', 'ours/floor'], [sr('scale 10 → 30 (20 starts)', 'scale'), sr('rm (30 removals)', 'rm')]), '');
+  }
+  if (r.failover) out.push('### Failover', '', r.failover, '');
+  if (r.control?.length) {
+    out.push('### Control plane at scale (simulated nodes, real sessions)', '');
+    const rows = r.control.map((c) => [`${c.nodes} nodes, ${c.tasks} tasks`, fmtMs(c.joinMs), fmtMs(c.deployMs), fmtMs(c.dispatchMs), fmtMs(c.ackMs),
+      `${Math.round(c.tasksPerSec)}`, `${fmtMs(c.managerCpuMs)} (${c.managerCpuCores.toFixed(2)} cores)`, `${fmtBytes(c.rssAfter)} (peak ${fmtBytes(c.peakRss)})`, fmtBytes(c.bytesPerTask)]);
+    out.push(table(['run', 'join + connect', 'deploy call', 'all assigned at nodes', 'all running at manager', 'tasks/s', 'manager CPU', 'manager RSS', 'RSS per task'], rows), '');
+  }
+  if (r.mesh) out.push('### Names across hosts: direct, proxy, mesh (bench/mesh.mjs)', '', r.mesh, '');
+  out.push('### Targets (issue 7)', '');
+  const t = [];
+  if (r.engine) {
+    for (const n of Object.keys(r.engine.convergence)) {
+      const c = r.engine.convergence[n];
+      const rf = ratio(median(c.ours), median(c.floor));
+      const rs = ratio(median(c.ours), median(c.swarm));
+      t.push([`convergence N=${n} within 1.2× the floor`, fmtRatio(rf), verdict(rf, 1.2)]);
+      t.push([`convergence N=${n} under half of Swarm`, fmtRatio(rs), verdict(rs, 0.5)]);
+    }
+  }
+  t.push(['failover under 3 s', r.failoverMs !== undefined ? fmtMs(r.failoverMs) : 'not measured', verdict(r.failoverMs, 3000)]);
+  if (r.control?.length) {
+    const tps = median(r.control.map((c) => c.tasksPerSec));
+    const bpt = median(r.control.map((c) => c.bytesPerTask));
+    t.push(['control plane ≥ 10,000 tasks/s end to end', `${Math.round(tps)} tasks/s`, verdict(tps, 10000, false)]);
+    t.push(['under 2 KiB of manager memory per task', fmtBytes(bpt), verdict(bpt, 2048)]);
+  }
+  out.push(table(['target', 'measured (median)', ''], t), '');
+  return out.join('\n');
+}
+
+/** writeResults replaces the results section of the file (adding it at the end if missing). */
+export function writeResults(file, markdown) {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const block = `${BEGIN}\n${markdown}\n${END}`;
+  const i = text.indexOf(BEGIN);
+  const j = text.indexOf(END);
+  const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}

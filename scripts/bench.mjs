@@ -1,0 +1,65 @@
+// bench runs the benchmarks of issue 7 and writes their results into
+// BENCHMARKS.md: convergence, scale and rm against Docker Swarm and the
+// bare engine on the root engine, and the control plane with simulated
+// nodes. Not part of `npm test`.
+// The names-across-hosts module (bench/mesh.mjs, issue 6) runs too when present.
+//   npm run bench [-- --quick] [--only engine|control|mesh] [--runs N]
+//                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem, release } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const root = new URL('..', import.meta.url).pathname;
+const { values: o } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    nodes: { type: 'string' },
+    tasks: { type: 'string' },
+    'control-runs': { type: 'string' },
+    profile: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(o.runs ?? (o.quick ? 2 : 5));
+const controlRuns = Number(o['control-runs'] ?? (o.quick ? 1 : 3));
+const nodes = Number(o.nodes ?? 1000);
+const tasks = Number(o.tasks ?? 100000);
+const log = (m) => console.log(`${new Date().toISOString().slice(11, 19)} bench: ${m}`);
+
+const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const { runEngineBenchmarks } = await import('../bench/convergence.mjs');
+const { runControlPlane } = await import('../bench/control-plane.mjs');
+const { renderResults, writeResults } = await import('../bench/report.mjs');
+const { dockerCli } = await import('../bench/engine.mjs');
+
+const started = Date.now();
+const engineVersion = await dockerCli(['version', '--format', '{{.Server.Version}}']).catch(() => '?');
+const result = {
+  date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+  machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.versions.node}, Docker ${engineVersion}`,
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+};
+if (!o.only || o.only === 'engine') {
+  spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
+  result.engine = { runs, ...(await runEngineBenchmarks({ runs, sizes: [1, 10, 30], scale: [10, 30], log })) };
+}
+result.failover = 'Not measured: the multi-host lab (deploy/lab, issue 4) was not in the repository when this ran.';
+if (!o.only || o.only === 'control') {
+  result.control = [];
+  for (let i = 0; i < controlRuns; i++) result.control.push(await runControlPlane({ nodes, tasks, log, profileDir: o.profile }));
+}
+const meshModule = new URL('../bench/mesh.mjs', import.meta.url);
+if ((!o.only || o.only === 'mesh') && existsSync(meshModule)) {
+  const { runMeshBenchmark, meshMarkdown } = await import(meshModule.href);
+  const mesh = await runMeshBenchmark({ rounds: o.quick ? 1 : 3, log });
+  result.mesh = meshMarkdown(mesh);
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+writeFileSync(new URL('../bench/last-results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+const md = renderResults(result);
+console.log(md);
+if (!o['no-write']) writeResults(new URL('../BENCHMARKS.md', import.meta.url).pathname, md);
