@@ -117,6 +117,14 @@ export class Dispatcher {
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
   notify(changed: Task[], removed: string[]): void {
     const perNode = new Map<string, AssignmentSet>();
+    // One JSON text per service and spec version, not one per task.
+    const specs = new Map<string, string>();
+    const specJson = (t: Task): string => {
+      const key = `${t.service}|${t.specVersion}`;
+      let text = specs.get(key);
+      if (text === undefined) specs.set(key, (text = specJsonOf(this.o.store.service(t.service), t)));
+      return text;
+    };
     const set = (nodeId: string): AssignmentSet => {
       let a = perNode.get(nodeId);
       if (!a) perNode.set(nodeId, (a = { type: 'INCREMENTAL', tasks: [], removed: [] }));
@@ -131,7 +139,7 @@ export class Dispatcher {
       const key = sentKey(t);
       if (s.sent.get(t.id) === key) continue;
       s.sent.set(t.id, key);
-      set(t.nodeId).tasks!.push(taskToApi(t, specJsonOf(this.o.store.service(t.service), t)));
+      set(t.nodeId).tasks!.push(taskToApi(t, specJson(t)));
     }
     if (removed.length > 0) {
       for (const s of this.sessions.values()) {
@@ -212,7 +220,7 @@ export class Dispatcher {
     const session: Session = { nodeId, call, sent: new Map() };
     this.sessions.set(nodeId, session);
     call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
-    const tasks = store.allTasks().filter((t) => t.nodeId === nodeId && belongsInSet(t));
+    const tasks = store.tasksOfNode(nodeId).filter(belongsInSet);
     for (const t of tasks) session.sent.set(t.id, sentKey(t));
     call.write({
       assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [], purgeVolumes: volumePurges(store) },
@@ -240,8 +248,10 @@ export class Dispatcher {
       if (next) put.push(next);
     }
     if (put.length === 0) return;
-    store.update({ putTasks: put });
-    this.o.kick();
+    store.putTasksSoon(put);
+    // The orchestrator decides only on finished tasks (to replace them); a
+    // task on its way to running needs no pass over the whole store.
+    if (put.some((t) => isTerminal(t.state))) this.o.kick();
   }
 
   private scheduleDown(nodeId: string, why: string): void {

@@ -12,6 +12,11 @@ export class Store {
   private readonly nodes = new Map<string, Node>();
   private readonly services = new Map<string, Service>();
   private readonly tasks = new Map<string, Task>();
+  /** byNode indexes tasks by the node they are assigned to ('' for none). */
+  private readonly byNode = new Map<string, Map<string, Task>>();
+  /** deferred holds tasks written to memory whose disk write waits for the next flush. */
+  private deferred = new Map<string, Task>();
+  private flushQueued = false;
   private readonly stmts: {
     put: Record<Table, Database.Statement>;
     del: Record<Table, Database.Statement>;
@@ -43,7 +48,7 @@ export class Store {
     }
     for (const row of db.prepare('SELECT body FROM tasks').all() as Row[]) {
       const t = JSON.parse(row.body) as Task;
-      this.tasks.set(t.id, t);
+      this.setTask(t);
     }
   }
 
@@ -88,13 +93,49 @@ export class Store {
   taskCount(): number {
     return this.tasks.size;
   }
+  /** tasksOfNode returns the tasks assigned to a node, from an index (no scan of all tasks). */
+  tasksOfNode(nodeId: string): Task[] {
+    const m = this.byNode.get(nodeId);
+    return m ? [...m.values()] : [];
+  }
+
+  /**
+   * putTasksSoon stores tasks in memory now and on disk with the next write:
+   * many small updates (agents' observations) become one transaction per
+   * turn of the event loop instead of one fsync each. A crash may lose the
+   * last turn's observations; agents report them again when they reconnect.
+   */
+  putTasksSoon(tasks: Task[]): void {
+    for (const t of tasks) {
+      this.deferred.set(t.id, t);
+      this.setTask(t);
+    }
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** flush writes the deferred tasks to disk. */
+  flush(): void {
+    this.flushQueued = false;
+    if (this.deferred.size === 0) return;
+    const tasks = [...this.deferred.values()];
+    this.deferred = new Map();
+    this.db.transaction(() => {
+      for (const t of tasks) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
+    })();
+  }
 
   /**
    * update applies a batch of changes in one transaction: either all of it is
    * on disk and in memory, or none of it.
    */
   update(batch: Batch): void {
+    // Deferred writes go first, so that the disk sees changes in their order.
+    const deferred = this.deferred;
+    if (deferred.size > 0) this.deferred = new Map();
     const tx = this.db.transaction(() => {
+      for (const t of deferred.values()) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
       for (const n of batch.putNodes ?? []) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
       for (const id of batch.deleteNodes ?? []) this.stmts.del.nodes.run(id);
       for (const s of batch.putServices ?? []) this.stmts.put.services.run(s.name, JSON.stringify(s));
@@ -102,17 +143,42 @@ export class Store {
       for (const t of batch.putTasks ?? []) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
       for (const id of batch.deleteTasks ?? []) this.stmts.del.tasks.run(id);
     });
-    tx();
+    try {
+      tx();
+    } catch (err) {
+      for (const [id, t] of deferred) if (!this.deferred.has(id)) this.deferred.set(id, t);
+      throw err;
+    }
     for (const n of batch.putNodes ?? []) this.nodes.set(n.id, n);
     for (const id of batch.deleteNodes ?? []) this.nodes.delete(id);
     for (const s of batch.putServices ?? []) this.services.set(s.name, s);
     for (const name of batch.deleteServices ?? []) this.services.delete(name);
-    for (const t of batch.putTasks ?? []) this.tasks.set(t.id, t);
-    for (const id of batch.deleteTasks ?? []) this.tasks.delete(id);
+    for (const t of batch.putTasks ?? []) this.setTask(t);
+    for (const id of batch.deleteTasks ?? []) this.deleteTask(id);
   }
 
   close(): void {
+    this.flush();
     this.db.close();
+  }
+
+  private setTask(t: Task): void {
+    const old = this.tasks.get(t.id);
+    if (old && old.nodeId !== t.nodeId) this.byNode.get(old.nodeId)?.delete(t.id);
+    this.tasks.set(t.id, t);
+    let m = this.byNode.get(t.nodeId);
+    if (!m) this.byNode.set(t.nodeId, (m = new Map()));
+    m.set(t.id, t);
+  }
+
+  private deleteTask(id: string): void {
+    const old = this.tasks.get(id);
+    if (!old) return;
+    this.tasks.delete(id);
+    this.deferred.delete(id);
+    const m = this.byNode.get(old.nodeId);
+    m?.delete(id);
+    if (m && m.size === 0) this.byNode.delete(old.nodeId);
   }
 }
 
