@@ -10,6 +10,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ImageChunk, ImageChunk__Output } from '@cluster/api';
+import { endWithStatus } from './status.js';
 import type { Store } from './store.js';
 
 /** CHUNK_BYTES is the size of the chunks sent to nodes. */
@@ -23,7 +24,7 @@ interface StoredImage {
   bytes: number;
 }
 
-function grpcError(code: grpc.status, details: string): Error {
+function grpcError(code: grpc.status, details: string): Error & { code: grpc.status; details: string } {
   return Object.assign(new Error(details), { code, details });
 }
 
@@ -113,7 +114,7 @@ export class ImageStore {
   fetch(call: grpc.ServerWritableStream<{ name: string }, ImageChunk>): void {
     const image = this.lookup(call.request.name);
     if (image === undefined) {
-      call.destroy(grpcError(grpc.status.NOT_FOUND, `fetch image: the manager has no image "${call.request.name}"`));
+      endWithStatus(call, grpcError(grpc.status.NOT_FOUND, `fetch image: the manager has no image "${call.request.name}"`));
       return;
     }
     const file = this.fileOf(image.digest);
@@ -129,7 +130,7 @@ export class ImageStore {
       }
     });
     input.on('end', () => call.end());
-    input.on('error', (err) => call.destroy(grpcError(grpc.status.INTERNAL, `fetch image: ${err.message}`)));
+    input.on('error', (err) => endWithStatus(call, grpcError(grpc.status.INTERNAL, `fetch image: ${err.message}`)));
     call.on('cancelled', () => input.destroy());
   }
 }

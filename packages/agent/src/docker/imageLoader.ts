@@ -32,22 +32,34 @@ export class ImageLoader {
   private async transfer(name: string): Promise<boolean> {
     const archive = this.source(name);
     const started = Date.now();
-    let notFound = false;
-    archive.on('error', (err: Error & { code?: number }) => {
+    // Wait for the first bytes: the manager answers NOT_FOUND before any when it has no such image.
+    const failed = new Promise<never>((_, reject) => archive.once('error', reject));
+    failed.catch(() => undefined);
+    const first = await new Promise<boolean>((resolve, reject) => {
+      const done = (v: boolean | Error): void => {
+        archive.off('readable', onReadable);
+        archive.off('end', onEnd);
+        archive.off('error', onError);
+        if (v instanceof Error) reject(v);
+        else resolve(v);
+      };
+      const onReadable = (): void => done(true);
+      const onEnd = (): void => done(false);
       // grpc status 5 is NOT_FOUND: the manager holds no image of that name.
-      if (err.code === 5) notFound = true;
+      const onError = (err: Error & { code?: number }): void => done(err.code === 5 ? false : err);
+      archive.once('readable', onReadable);
+      archive.once('end', onEnd);
+      archive.once('error', onError);
     });
-    try {
+    if (!first) return false;
+    const loaded = (async () => {
       const stream = await this.docker.loadImage(archive as unknown as NodeJS.ReadableStream);
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
       });
-    } catch (err) {
-      if (notFound) return false;
-      throw err;
-    }
-    if (notFound) return false;
-    // The engine answers 200 to an empty archive: make sure the image is really there.
+    })();
+    // A transfer broken half-way fails the load instead of leaving it waiting.
+    await Promise.race([loaded, failed]);
     try {
       await this.docker.getImage(name).inspect();
     } catch {

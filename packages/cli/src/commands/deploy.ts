@@ -41,6 +41,14 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
   if (name !== undefined && !NAME_RE.test(name)) {
     throw new CliError(`deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
   }
+  for (const f of list) {
+    try {
+      readFileSync(resolve(io.cwd, f));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CliError(`deploy: cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
   const texts = new Map<string, string>();
   const readFile = (path: string): string | undefined => {
     try {
