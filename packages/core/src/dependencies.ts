@@ -59,3 +59,26 @@ export class DependencyIndex {
     return unmet.length === 0 ? undefined : `${WAITING_PREFIX}${unmet.join(', ')}`;
   }
 }
+
+/**
+ * dependentsToRestart lists the services of a stack to restart because a
+ * service they depend on with `restart: true` is updated: short names, those
+ * already updated left out, following chains (a restarted service restarts
+ * its own such dependents).
+ */
+export function dependentsToRestart(specs: Readonly<Record<string, { dependsOn?: readonly { service: string; restart: boolean }[] }>>, updated: readonly string[]): string[] {
+  const done = new Set(updated);
+  const out: string[] = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, spec] of Object.entries(specs)) {
+      if (done.has(name)) continue;
+      if ((spec.dependsOn ?? []).some((d) => d.restart && done.has(d.service))) {
+        done.add(name);
+        out.push(name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Node, Service, ServiceSpec, Task } from './model.js';
+import { dependentsToRestart } from './dependencies.js';
 import { schedule, type Placement } from './schedule.js';
 
 const MiB = 1024 * 1024;
@@ -119,4 +120,12 @@ test('a replica with a local named volume stays on the node that holds its data'
   assert.match(down.unplaced[0]?.reason ?? '', /^waiting for node b, which holds the data of its volumes/);
   const gone = run([history, task('new', 'db', 1, { createdAt: 2 })], [node('a')], db);
   assert.deepEqual(gone.placements, [{ taskId: 'new', nodeId: 'a' }], 'a removed node pins nothing');
+});
+
+test('dependents with restart: true are restarted when their dependency is updated, along chains', () => {
+  const dep = (service: string, restart: boolean) => ({ service, restart });
+  const specs = { db: {}, web: { dependsOn: [dep('db', true)] }, proxy: { dependsOn: [dep('web', true)] }, worker: { dependsOn: [dep('db', false)] } };
+  assert.deepEqual(dependentsToRestart(specs, ['db']), ['web', 'proxy']);
+  assert.deepEqual(dependentsToRestart(specs, ['db', 'web']), ['proxy']);
+  assert.deepEqual(dependentsToRestart(specs, ['worker']), []);
 });

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ClusterError, NAME_RE, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, NAME_RE, dependentsToRestart, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
 import type { Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
@@ -54,6 +54,18 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
           put.push({ ...old, spec, specVersion: old.specVersion + 1, updatedAt: t });
           changes.push({ service: name, action: 'update', specVersion: old.specVersion + 1 });
         }
+      }
+      // depends_on with restart: true restarts the dependents of an updated service (a new spec version replaces their tasks).
+      const updated = changes.filter((c) => c.action === 'update' || c.action === 'create').map((c) => c.service.slice(stack.name.length + 1));
+      for (const name of dependentsToRestart(stack.services, updated)) {
+        const i = put.findIndex((p) => p.name === fullServiceName(stack.name, name));
+        const old = store.service(fullServiceName(stack.name, name));
+        if (!old) continue;
+        const restarted: Service = { ...(i >= 0 ? put[i]! : old), specVersion: old.specVersion + 1, updatedAt: t };
+        if (i >= 0) put[i] = restarted;
+        else put.push(restarted);
+        const change = changes.find((c) => c.service === restarted.name);
+        if (change) Object.assign(change, { action: 'restart', specVersion: restarted.specVersion });
       }
       for (const old of existing.values()) changes.push({ service: old.name, action: 'remove', specVersion: old.specVersion });
       if (!req.dryRun) {
