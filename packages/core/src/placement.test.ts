@@ -80,7 +80,7 @@ test('reservations are honoured against node memory and CPUs and explained', () 
   const big = service('big', { replicas: 3, reservations: { nanoCpus: 0, memoryBytes: 512 * MiB } });
   const r = run([1, 2, 3].map((i) => task(`t${i}`, 'big', i)), [node('a', { memoryBytes: 1024 * MiB }), node('b', { memoryBytes: 256 * MiB })], big);
   assert.deepEqual(r.placements.map((p) => p.nodeId), ['a', 'a']);
-  assert.deepEqual(r.unplaced, [{ taskId: 't3', reason: 'no suitable node (2 nodes lacks 512MiB memory)' }]);
+  assert.deepEqual(r.unplaced, [{ taskId: 't3', reason: 'no suitable node (2 nodes lack 512MiB memory)' }]);
   const cpu = service('cpu', { reservations: { nanoCpus: 3e9, memoryBytes: 0 } });
   assert.deepEqual(run([task('c1', 'cpu', 1)], [node('a')], cpu).unplaced, [{ taskId: 'c1', reason: 'no suitable node (1 node lacks 3 CPUs)' }]);
 });

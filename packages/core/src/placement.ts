@@ -116,7 +116,7 @@ export function chooseNode(
   }
   if (fits.length === 0) {
     if (pinned !== undefined && refusals.size === 0) return { reason: `waiting for node ${pinned}, which holds the data of its volumes (see README: moving a volume)` };
-    const parts = [...refusals].map(([why, n]) => `${n === 1 ? '1 node' : `${n} nodes`} ${why}`);
+    const parts = [...refusals].map(([why, n]) => `${n === 1 ? '1 node' : `${n} nodes`} ${n === 1 ? why : why.replace(/^lacks /, 'lack ')}`);
     return { reason: `no suitable node (${parts.join(', ') || 'no nodes'})` };
   }
   const spread = s.spec.spread ?? [];

@@ -108,7 +108,7 @@ function eligibility(loads: readonly NodeLoad[], texts: readonly string[]): Elig
   }
   if (nodes.length > 0) return { nodes };
   if (loads.length === 0) return { reason: 'no suitable node (no nodes)' };
-  const parts = refusals.flatMap((counts) => [...counts].map(([phrase, n]) => `${plural(n)} ${phrase}`));
+  const parts = refusals.flatMap((counts) => [...counts].map(([phrase, n]) => `${plural(n)} ${n === 1 ? phrase : phrase.replace(/^lacks /, 'lack ')}`));
   return { reason: `no suitable node (${parts.join(', ')})` };
 }
 
