@@ -268,7 +268,8 @@ export class Dispatcher {
     const now = this.now();
     for (const n of this.o.store.allNodes()) {
       if (n.status === 'down') continue;
-      const seen = this.lastSeen.get(n.id) ?? 0;
+      // A node that joined but has not opened its session yet counts from its join.
+      const seen = this.lastSeen.get(n.id) ?? n.createdAt;
       if (now - seen > this.o.downAfterMs) {
         this.markDown(n.id, `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s`);
         this.disconnect(n.id, 'session: heartbeats stopped');

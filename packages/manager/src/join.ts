@@ -66,7 +66,6 @@ export class JoinService {
       ledger.release(claim);
       throw err;
     }
-    ledger.commit(claim, `node ${id}`, now.getTime());
     const node: Node = {
       id,
       name,
@@ -83,7 +82,11 @@ export class JoinService {
       memoryBytes: 0,
       createdAt: now.getTime(),
     };
-    store.update({ putNodes: [node], deleteNodes: existing ? [existing.id] : [] });
+    // The spent token, the certified key and the node: one transaction.
+    store.transaction(() => {
+      ledger.commit(claim, `node ${id}`, now.getTime());
+      store.update({ putNodes: [node], deleteNodes: existing ? [existing.id] : [] });
+    });
     this.o.log.info(`join: node ${name} joined as ${claims.role} with id ${id}${existing ? ` (replacing down node ${existing.id})` : ''}`);
     this.o.onJoined?.(node);
     return { nodeId: id, certificatePem: cert.certPem, caPem: identity.ca.certPem, role: claims.role };

@@ -68,6 +68,14 @@ export class Store {
     return row?.value;
   }
 
+  /**
+   * transaction runs fn so that every write it makes (update, setMeta) is one
+   * SQLite transaction: one fsync instead of one per write.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   setMeta(key: string, value: string): void {
     this.stmts.putMeta.run(key, value);
   }
