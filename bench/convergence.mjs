@@ -113,21 +113,21 @@ function floor(ev) {
  * and rm, `runs` times each, interleaving the three systems so that drift of
  * the machine touches them alike. Returns raw samples in ms.
  */
-export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], log }) {
-  const systems = ['ours', 'swarm', 'floor'];
+export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], systems = ['ours', 'swarm', 'floor'], log }) {
+  const all = ['ours', 'swarm', 'floor'];
   const res = { convergence: {}, convergenceSecondary: {}, scale: {}, rm: {} };
   for (const n of sizes) {
-    res.convergence[n] = Object.fromEntries(systems.map((s) => [s, []]));
-    res.convergenceSecondary[n] = Object.fromEntries(systems.map((s) => [s, []]));
+    res.convergence[n] = Object.fromEntries(all.map((s) => [s, []]));
+    res.convergenceSecondary[n] = Object.fromEntries(all.map((s) => [s, []]));
   }
-  for (const s of systems) { res.scale[s] = []; res.rm[s] = []; }
+  for (const s of all) { res.scale[s] = []; res.rm[s] = []; }
 
   if ((await swarmState()) !== 'inactive') throw new Error('bench: the root engine is already part of a swarm; leave it first (docker swarm leave --force)');
   const ev = new EngineEvents();
   await ev.open();
   let c;
   try {
-    await dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    if (systems.includes('swarm')) await dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
     c = await BenchCluster.start();
     const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev) };
     // One unmeasured round warms caches (image layers, the CLI's modules, the swarm's first network).
@@ -161,8 +161,10 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], log 
   } finally {
     ev.close();
     await c?.stop();
-    await removeBenchServices().catch(() => undefined);
-    await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);
+    if (systems.includes('swarm')) {
+      await removeBenchServices().catch(() => undefined);
+      await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);
+    }
     await removeAllFloor().catch(() => undefined);
     await removeStacksByPrefix('bench-').catch(() => undefined);
   }

@@ -4,6 +4,7 @@
 // nodes. Not part of `npm test`.
 // The names-across-hosts module (bench/mesh.mjs, issue 6) runs too when present.
 //   npm run bench [-- --quick] [--only engine|control|mesh] [--runs N]
+//                 [--systems ours,swarm,floor] [--sizes 1,10,30]
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, release } from 'node:os';
@@ -16,6 +17,8 @@ const { values: o } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     runs: { type: 'string' },
+    systems: { type: 'string' },
+    sizes: { type: 'string' },
     nodes: { type: 'string' },
     tasks: { type: 'string' },
     'control-runs': { type: 'string' },
@@ -45,7 +48,9 @@ const result = {
 };
 if (!o.only || o.only === 'engine') {
   spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
-  result.engine = { runs, ...(await runEngineBenchmarks({ runs, sizes: [1, 10, 30], scale: [10, 30], log })) };
+  result.engine = { runs, ...(await runEngineBenchmarks({
+    runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), log,
+  })) };
 }
 result.failover = 'Not measured: the multi-host lab (deploy/lab, issue 4) was not in the repository when this ran.';
 if (!o.only || o.only === 'control') {
