@@ -112,20 +112,7 @@ export function exact(cs: Container[], n: number): boolean {
 }
 
 /** waitFor polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until as waitFor } from '../support/cluster.js';
 
 /** hostOf maps lab node names to host numbers: lab2 -> 2. */
 export function hostOf(node: string): number {

@@ -119,13 +119,13 @@ export async function removeStackContainers(stack: string): Promise<void> {
 }
 
 /** until polls `check` every 100 ms until it returns a value, or fails after `timeoutMs`. */
-export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== false) return v as T;
     } catch (err) {
       last = err;
     }
