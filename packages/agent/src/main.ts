@@ -10,7 +10,7 @@ import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
 import { Worker } from './worker.js';
 import { DNS_ADDRESS } from '@cluster/core';
-import { stackSubnets } from './docker/networks.js';
+import { addressOwners, stackSubnets } from './docker/networks.js';
 import { Mesh } from './mesh/mesh.js';
 import { RegistryView } from './mesh/view.js';
 
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     : new Mesh({
         view,
         stackSubnets: () => stackSubnets(docker),
+        owners: () => addressOwners(docker),
         publishAddresses: [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])],
         log,
       });

@@ -7,3 +7,4 @@ export * from './schedule.js';
 export * from './reconcile.js';
 export * from './compose/index.js';
 export * from './registry.js';
+export * from './registryScope.js';

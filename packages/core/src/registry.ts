@@ -32,6 +32,12 @@ export interface RegistryEntry {
   ports: PortSpec[];
   endpoints: RegistryEndpoint[];
   aliases: string[];
+  /**
+   * networks are the engine names of the external networks the service
+   * joins: containers of other stacks on one of them see the service too.
+   * @default none
+   */
+  networks?: string[];
 }
 
 /**
@@ -65,7 +71,13 @@ export function buildRegistry(services: Service[], tasks: Task[], nodes: Node[])
       ports: s.spec.ports,
       endpoints: (byService.get(s.name) ?? []).sort((a, b) => a.taskId.localeCompare(b.taskId)),
       aliases: [],
+      networks: externalNetworks(s),
     }));
+}
+
+/** externalNetworks are the engine names of the external networks a service joins, sorted. */
+export function externalNetworks(s: Service): string[] {
+  return [...new Set((s.spec.networks ?? []).filter((n) => n.external === true).map((n) => n.name))].sort();
 }
 
 /** vipToNumber returns the host part of a VIP in VIP_NETWORK, or -1 if it is not one. */

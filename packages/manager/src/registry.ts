@@ -91,5 +91,6 @@ export function entryToApi(e: RegistryEntry): ServiceEntry {
     ports: e.ports.map((p) => ({ target: p.target, published: p.published, protocol: p.protocol, mode: p.mode })),
     endpoints: e.endpoints.map((ep) => ({ taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports })),
     aliases: e.aliases,
+    networks: e.networks ?? [],
   };
 }

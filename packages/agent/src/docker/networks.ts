@@ -22,3 +22,17 @@ export async function stackSubnets(docker: Dockerode): Promise<StackSubnet[]> {
   }
   return out;
 }
+
+/** addressOwners lists every IPv4 address of the containers labelled with a stack, with the networks each is on. */
+export async function addressOwners(docker: Dockerode): Promise<{ address: string; stack: string; networks: string[] }[]> {
+  const list = await docker.listContainers({ filters: { label: [LABELS.stack] } });
+  const out: { address: string; stack: string; networks: string[] }[] = [];
+  for (const c of list) {
+    const stack = c.Labels?.[LABELS.stack];
+    const nets = c.NetworkSettings?.Networks ?? {};
+    if (!stack) continue;
+    const networks = Object.keys(nets).sort();
+    for (const n of Object.values(nets)) if (n.IPAddress) out.push({ address: n.IPAddress, stack, networks });
+  }
+  return out;
+}

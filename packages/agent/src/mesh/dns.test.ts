@@ -45,7 +45,7 @@ test('cluster names are answered over UDP and TCP, for the asker\'s stack only; 
   });
   await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', () => r()));
   let stack = 'a';
-  const dns = new DnsServer({ address: '127.0.0.1', port: 0, entries: () => entries, stackOf: () => stack, upstreams: [{ address: '127.0.0.1', port: upstream.address().port }] });
+  const dns = new DnsServer({ address: '127.0.0.1', port: 0, entries: () => entries, askerOf: () => ({ stack, networks: [] }), upstreams: [{ address: '127.0.0.1', port: upstream.address().port }] });
   const { udpPort, tcpPort } = await dns.start();
   try {
     const a = await udpQuery(udpPort, 'web');

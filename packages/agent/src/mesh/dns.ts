@@ -1,13 +1,13 @@
 /**
  * DnsServer answers the containers of this host over UDP and TCP: cluster
  * names from the registry (names.ts), everything else by asking the host's
- * resolvers. The asker's stack is found from its source address.
+ * resolvers. The asker (stack, networks) is found from its source address.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket as TcpSocket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import * as packet from 'dns-packet';
-import type { RegistryEntry } from '@cluster/core';
+import type { Asker, RegistryEntry } from '@cluster/core';
 import { lookupName } from './names.js';
 
 /** Upstream is a resolver other names are forwarded to. */
@@ -25,8 +25,8 @@ export interface DnsServerOptions {
   port?: number;
   /** entries returns the current registry. */
   entries: () => Iterable<RegistryEntry>;
-  /** stackOf returns the stack of a container address, '' when unknown. */
-  stackOf: (address: string) => string | Promise<string>;
+  /** askerOf tells who a container address is (its stack and networks). */
+  askerOf: (address: string) => Asker | Promise<Asker>;
   /** upstreams are the host's resolvers. @default the nameservers of /etc/resolv.conf */
   upstreams?: Upstream[];
   /** forwardTimeoutMs bounds a forwarded query. @default 2000 */
@@ -128,8 +128,8 @@ export class DnsServer {
     const question = q.questions?.[0];
     if (!question || q.type !== 'query') return undefined;
     this.queries++;
-    const stack = await this.o.stackOf(source.replace(/^::ffff:/, ''));
-    const found = lookupName(this.o.entries(), stack, question.name);
+    const asker = await this.o.askerOf(source.replace(/^::ffff:/, ''));
+    const found = lookupName(this.o.entries(), asker, question.name);
     const base = { id: q.id, type: 'response' as const, questions: q.questions, flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE };
     if (found.kind === 'forward') return this.forward(msg, proto, q.id ?? 0);
     if (found.kind === 'nxdomain') return packet.encode({ ...base, flags: base.flags | packet.AUTHORITATIVE_ANSWER | 3 });

@@ -4,11 +4,11 @@
  * service, and the routing mesh on every ingress-published port. Listeners
  * follow the registry view; endpoints are read on each connection.
  */
-import { DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
+import { canSee, DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
+import { AskerOfAddress, type AddressOwner } from './askers.js';
 import { DnsServer, type Upstream } from './dns.js';
 import { LocalAddresses } from './netif.js';
 import { TcpListener, type ProxyTarget } from './proxy.js';
-import { StackOfAddress } from './subnets.js';
 import type { RegistryView } from './view.js';
 
 /** MeshOptions configure a node's mesh. */
@@ -16,6 +16,8 @@ export interface MeshOptions {
   view: RegistryView;
   /** stackSubnets lists the subnets of the stack networks of this node. */
   stackSubnets: () => Promise<{ stack: string; subnet: string }[]>;
+  /** owners lists the addresses of this node's containers and their networks (external networks). @default none */
+  owners?: () => Promise<AddressOwner[]>;
   /** publishAddresses are where published ports listen (the node's address). @default ['0.0.0.0'] */
   publishAddresses?: string[];
   /** dnsAddress is where DNS is served. @default DNS_ADDRESS (10.233.0.1) */
@@ -33,7 +35,7 @@ export interface MeshOptions {
 export class Mesh {
   private readonly o: MeshOptions;
   private readonly addresses: NonNullable<MeshOptions['addresses']>;
-  private readonly stacks: StackOfAddress;
+  private readonly askers: AskerOfAddress;
   private readonly listeners = new Map<string, TcpListener>();
   private readonly failed = new Set<string>();
   private vips = new Set<string>();
@@ -44,7 +46,7 @@ export class Mesh {
   constructor(o: MeshOptions) {
     this.o = o;
     this.addresses = o.addresses ?? new LocalAddresses();
-    this.stacks = new StackOfAddress(o.stackSubnets);
+    this.askers = new AskerOfAddress({ stackSubnets: o.stackSubnets, ...(o.owners ? { owners: o.owners } : {}) });
   }
 
   /** start serves DNS and follows the registry view. */
@@ -56,7 +58,7 @@ export class Mesh {
         address,
         port: this.o.dnsPort ?? 53,
         entries: () => this.o.view.all(),
-        stackOf: (ip) => this.stacks.lookup(ip),
+        askerOf: (ip) => this.askers.lookup(ip),
         ...(this.o.upstreams ? { upstreams: this.o.upstreams } : {}),
       });
       await this.dns.start();
@@ -72,7 +74,7 @@ export class Mesh {
 
   /** stackOf returns the stack of a container address on this node, '' if none. */
   stackOf(ip: string): Promise<string> {
-    return this.stacks.lookup(ip);
+    return this.askers.stacks.lookup(ip);
   }
 
   /** listener returns a listener by key (`vip:ADDR:PORT` or `publish:ADDR:PORT`), for tests. */
@@ -128,8 +130,8 @@ export class Mesh {
         host: w.host,
         port: w.port,
         targets: () => targetsOf(this.o.view.get(w.entry), w.target),
-        // A VIP answers only the containers of its own stack.
-        ...(stack !== undefined ? { allow: async (ip: string) => (await this.stacks.lookup(ip)) === stack } : {}),
+        // A VIP answers only the containers of its own stack, and of stacks on one of its external networks.
+        ...(stack !== undefined ? { allow: async (ip: string) => canSee(this.o.view.get(w.entry) ?? { stack }, await this.askers.lookup(ip)) } : {}),
       });
       try {
         await l.start();

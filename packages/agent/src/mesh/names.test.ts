@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RegistryEntry } from '@cluster/core';
-import { lookupName } from './names.js';
+import type { Asker, RegistryEntry } from '@cluster/core';
+import { lookupName as lookup } from './names.js';
+
+/** lookupName asks as a container of `stack` on its default network only. */
+const lookupName = (entries: RegistryEntry[], stack: string, qname: string) => lookup(entries, stack === '' ? { stack, networks: [] } : { stack, networks: [`${stack}_default`] }, qname);
 
 const entry = (stack: string, short: string, vip: string, nodes: string[] = []): RegistryEntry => ({
   name: `${stack}_${short}`, stack, shortName: short, vip, ports: [], aliases: short === 'db' ? ['database'] : [],
@@ -29,4 +32,22 @@ test('a stack never resolves the services of another stack', () => {
 
 test('other names go to the host resolvers', () => {
   assert.deepEqual(lookupName(entries, 'a', 'example.org'), { kind: 'forward' });
+});
+
+test('stacks on the same external network resolve each other; others do not', () => {
+  const shared = (stack: string, short: string, vip: string): RegistryEntry => ({ ...entry(stack, short, vip), networks: ['shared'] });
+  const all = [shared('a', 'api', '10.233.0.10'), entry('a', 'db', '10.233.0.11'), shared('b', 'front', '10.233.0.12'), shared('b', 'db', '10.233.0.13'), entry('c', 'x', '10.233.0.14')];
+  const b: Asker = { stack: 'b', networks: ['b_default', 'shared'] };
+  const vip = (v: string) => ({ kind: 'addresses', addresses: [v] });
+  for (const n of ['api', 'api.a', 'a_api']) assert.deepEqual(lookup(all, b, n), vip('10.233.0.10'), n);
+  // Its own stack's name wins; a service of A not on the network stays hidden.
+  assert.deepEqual(lookup(all, b, 'db'), vip('10.233.0.13'));
+  assert.deepEqual(lookup(all, { stack: 'a', networks: ['a_default', 'shared'] }, 'db'), vip('10.233.0.11'));
+  assert.deepEqual(lookup(all, { stack: 'a', networks: ['a_default', 'shared'] }, 'db.b'), vip('10.233.0.13'));
+  assert.deepEqual(lookup(all, b, 'a_db'), { kind: 'nxdomain' });
+  assert.deepEqual(lookup(all, b, 'db.a'), { kind: 'nxdomain' });
+  // A stack not on the network sees none of it.
+  const c: Asker = { stack: 'c', networks: ['c_default'] };
+  for (const n of ['api', 'api.a', 'a_api', 'front', 'tasks.api']) assert.deepEqual(lookup(all, c, n), { kind: 'nxdomain' }, n);
+  assert.deepEqual(lookup(all, c, 'x'), vip('10.233.0.14'));
 });

@@ -1,46 +1,56 @@
 /**
  * Pure name resolution of the agent's DNS: which addresses a name has for a
- * container of a given stack. A stack only ever sees its own services.
+ * container of a given stack. A stack sees its own services, and those of
+ * other stacks on an external network it joins too (registryScope in core).
  */
-import type { RegistryEntry } from '@cluster/core';
+import { sharesNetwork, type Asker, type RegistryEntry } from '@cluster/core';
 
 /** NameAnswer is what the cluster knows of a name: addresses, or that it is not a name at all (nxdomain). */
 export type NameAnswer = { kind: 'addresses'; addresses: string[] } | { kind: 'nxdomain' } | { kind: 'forward' };
 
 /**
- * lookupName resolves `qname` for a container of `stack` ('' when the asker
- * is not a container of any stack):
+ * lookupName resolves `qname` for a container (`asker`: its stack, '' when
+ * the address is no container of a stack, and the networks it is on):
  * - `service`, `service.stack`, `stack_service` and aliases: the service's VIP;
  * - `tasks.service`, `tasks.service.stack`: the node address of every serving task;
+ * - a service of another stack on an external network the asker is on too:
+ *   by `service.stack` and `stack_service`, and by `service` when the asker's
+ *   stack has no service of that name (the first such stack by name wins);
  * - other single-label names, `tasks.*` and names under a stack's name: nxdomain
  *   (never asked of the host's resolvers, so other stacks' names do not leak out);
  * - everything else: forward to the host's resolvers.
  */
-export function lookupName(entries: Iterable<RegistryEntry>, stack: string, qname: string): NameAnswer {
+export function lookupName(entries: Iterable<RegistryEntry>, asker: Asker, qname: string): NameAnswer {
   const name = qname.toLowerCase().replace(/\.$/, '');
   if (name === '') return { kind: 'forward' };
   const labels = name.split('.');
   const stacks = new Set<string>();
   const mine: RegistryEntry[] = [];
+  const shared: RegistryEntry[] = [];
   for (const e of entries) {
     stacks.add(e.stack);
-    if (stack !== '' && e.stack === stack) mine.push(e);
+    if (asker.stack !== '' && e.stack === asker.stack) mine.push(e);
+    else if (sharesNetwork(e, asker)) shared.push(e);
   }
+  shared.sort((a, b) => a.name.localeCompare(b.name));
   let tasks = false;
   let rest = labels;
   if (labels[0] === 'tasks' && labels.length > 1) {
     tasks = true;
     rest = labels.slice(1);
   }
-  // `service.stack` is the service in the asker's own stack only.
-  if (rest.length === 2 && rest[1] === stack) rest = rest.slice(0, 1);
-  if (rest.length === 1) {
+  let e: RegistryEntry | undefined;
+  if (rest.length === 2) {
+    // `service.stack`: the asker's own stack, or one it shares an external network with.
+    const [label, stack] = rest as [string, string];
+    e = stack === asker.stack ? mine.find((m) => m.shortName === label || m.aliases.includes(label)) : shared.find((m) => m.stack === stack && m.shortName === label);
+  } else if (rest.length === 1) {
     const label = rest[0]!;
-    const e = mine.find((m) => m.shortName === label || m.name === label || m.aliases.includes(label));
-    if (e) {
-      if (tasks) return { kind: 'addresses', addresses: [...new Set(e.endpoints.map((ep) => ep.nodeAddress))] };
-      return e.vip ? { kind: 'addresses', addresses: [e.vip] } : { kind: 'nxdomain' };
-    }
+    e = mine.find((m) => m.shortName === label || m.name === label || m.aliases.includes(label)) ?? shared.find((m) => m.name === label || m.shortName === label);
+  }
+  if (e) {
+    if (tasks) return { kind: 'addresses', addresses: [...new Set(e.endpoints.map((ep) => ep.nodeAddress))] };
+    return e.vip ? { kind: 'addresses', addresses: [e.vip] } : { kind: 'nxdomain' };
   }
   if (labels.length === 1 || tasks || stacks.has(labels[labels.length - 1]!)) return { kind: 'nxdomain' };
   return { kind: 'forward' };

@@ -62,5 +62,6 @@ function entryFromApi(s: ServiceEntry__Output): RegistryEntry {
       ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
     })),
     aliases: s.aliases,
+    networks: s.networks,
   };
 }

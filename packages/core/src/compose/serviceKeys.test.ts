@@ -5,7 +5,7 @@ import { loadStack } from './loadStack.js';
 import { brief } from './testing.js';
 
 const FILE = '/s/demo/stack.yml';
-const TOP = ['volumes: {data: {}, ext: {external: true}}', 'networks: {front: {}, back: {}}', 'secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}'];
+const TOP = ['volumes: {data: {}, ext: {external: true}}', 'networks: {front: {}, back: {}, shared: {external: true}, ext: {external: true, name: real-net}}', 'secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}'];
 const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file' };
 
 /** load reads a stack whose service web has an image and the given lines, with the top-level resources above. */
@@ -47,6 +47,7 @@ describe('service keys', () => {
     { yaml: ['tmpfs: [/run, "/cache:size=2k"]'], want: { mounts: [{ type: 'tmpfs', source: '', target: '/run', readOnly: false }, { type: 'tmpfs', source: '', target: '/cache', readOnly: false, sizeBytes: 2048 }] } },
     { yaml: ['networks: [front]'], want: { networks: [{ name: 'demo_front', aliases: [] }] } },
     { yaml: ['networks: {back: {aliases: [api]}, default: null}'], want: { networks: [{ name: 'demo_back', aliases: ['api'] }, { name: 'demo_default', aliases: [] }] } },
+    { yaml: ['networks: [default, shared, ext]'], want: { networks: [{ name: 'demo_default', aliases: [] }, { name: 'shared', aliases: [], external: true }, { name: 'real-net', aliases: [], external: true }] } },
     { yaml: ['depends_on: [db]'], want: { dependsOn: [{ service: 'db', condition: 'service_started', required: true, restart: false }] } },
     { yaml: ['depends_on: {db: {condition: service_healthy, restart: true}}'], want: { dependsOn: [{ service: 'db', condition: 'service_healthy', required: true, restart: true }] } },
     { yaml: ['depends_on: {gone: {condition: service_started, required: false}}'], want: { dependsOn: [] } },

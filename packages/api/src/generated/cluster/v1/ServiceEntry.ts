@@ -32,6 +32,11 @@ export interface ServiceEntry {
    * aliases are extra names DNS answers inside the stack.
    */
   'aliases'?: (string)[];
+  /**
+   * networks are the external networks the service joins: containers of
+   * other stacks on one of them resolve and reach the service too.
+   */
+  'networks'?: (string)[];
 }
 
 /**
@@ -63,4 +68,9 @@ export interface ServiceEntry__Output {
    * aliases are extra names DNS answers inside the stack.
    */
   'aliases': (string)[];
+  /**
+   * networks are the external networks the service joins: containers of
+   * other stacks on one of them resolve and reach the service too.
+   */
+  'networks': (string)[];
 }
