@@ -2,7 +2,8 @@
  * build without a registry: `cluster deploy` builds a `build:` service with
  * the local engine (dockerfile, args, target), sends the image to the
  * manager, and a node that lacks the image gets it from the manager over its
- * authenticated session instead of pulling it.
+ * authenticated session instead of pulling it. The context honours
+ * .dockerignore.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,12 +38,18 @@ describe('build without a registry', { timeout: 300_000 }, () => {
       `FROM ${IMAGE} AS base`,
       'ARG GREETING=unset',
       'RUN echo "$GREETING from the build" > /greeting',
+      'COPY . /ctx/',
+      'RUN ls -A /ctx /ctx/notes > /listing',
       'FROM base AS final',
       'RUN echo final > /stage',
       'FROM base AS other',
       'RUN echo other > /stage',
       '',
     ].join('\n'));
+    // .dockerignore leaves files out of the context, even the Dockerfile's own name, which is sent all the same.
+    writeFileSync(join(dir, 'app', '.dockerignore'), ['secret.txt', 'notes', '!notes/kept.txt', 'Dockerfile.cluster', ''].join('\n'));
+    mkdirSync(join(dir, 'app', 'notes'));
+    for (const f of ['secret.txt', 'kept-root.txt', 'notes/kept.txt', 'notes/dropped.txt']) writeFileSync(join(dir, 'app', f), f);
   });
   after(async () => {
     c?.stop();
@@ -56,7 +63,7 @@ describe('build without a registry', { timeout: 300_000 }, () => {
       '  app:',
       `    image: ${BUILT}`,
       '    build: {context: ./app, dockerfile: Dockerfile.cluster, args: {GREETING: hello}, target: final}',
-      '    command: ["sh", "-c", "cat /greeting /stage; sleep 3600"]',
+      '    command: ["sh", "-c", "cat /greeting /listing /stage; sleep 3600"]',
       '    stop_grace_period: 1s',
       '',
     ].join('\n'));
@@ -73,6 +80,9 @@ describe('build without a registry', { timeout: 300_000 }, () => {
       return text.includes('final') ? text : undefined;
     });
     assert.match(logs, /hello from the build/);
+    assert.match(logs, /kept-root\.txt/);
+    assert.match(logs, /kept\.txt/);
+    assert.doesNotMatch(logs, /secret\.txt|dropped\.txt|Dockerfile\.cluster/, 'files matched by .dockerignore are not in the image');
     // An unchanged build is not sent again.
     const again = c.cli(['deploy', join(dir, 'compose.yml'), '--name', STACK, '--timeout', '60s'], { timeoutMs: 120_000 });
     assert.equal(again.code, 0, again.err);

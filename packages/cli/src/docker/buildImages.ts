@@ -4,11 +4,11 @@
  * sends each to the manager unless it holds that very image already; the
  * manager hands it to the nodes that need it. No registry is involved.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import Dockerode from 'dockerode';
+import { pack } from 'tar-fs';
 import type { StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
+import { contextFiles } from './buildContext.js';
 import type { Control } from '../client.js';
 
 /** CHUNK_BYTES is the size of the chunks sent to the manager. */
@@ -23,33 +23,26 @@ export function localDocker(io: Io): Dockerode {
   return new Dockerode({ host: url.hostname, port: url.port || '2375', protocol: 'http' });
 }
 
-/** contextFiles lists the files of a build context, relative to it, without .git. */
-function contextFiles(dir: string, root = dir): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    if (f === '.git') return [];
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? contextFiles(p, root) : [relative(root, p)];
-  });
-}
-
 function mib(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** buildImage builds one service's image, printing the engine's progress lines. */
 async function buildImage(io: Io, docker: Dockerode, service: string, image: string, build: NonNullable<StackSpec['services'][string]['build']>): Promise<void> {
+  const dockerfile = build.dockerfile ?? 'Dockerfile';
   let files: string[];
   try {
-    files = contextFiles(build.context);
+    files = contextFiles(build.context, dockerfile);
   } catch (err) {
     throw new CliError(`build: ${service}: cannot read the context ${build.context}: ${(err as Error).message}`);
   }
   io.err(`build: ${service}: ${image} from ${build.context} (${files.length} files)\n`);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage({ context: build.context, src: files }, {
+    // The archive is made here: dockerode's own filter would drop a Dockerfile that .dockerignore matches.
+    stream = await docker.buildImage(pack(build.context, { entries: files }), {
       t: image,
-      dockerfile: build.dockerfile ?? 'Dockerfile',
+      dockerfile,
       buildargs: build.args,
       ...(build.target === undefined ? {} : { target: build.target }),
     });
