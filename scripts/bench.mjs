@@ -52,7 +52,7 @@ if (!o.only || o.only === 'engine') {
     runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), log,
   })) };
 }
-result.failover = 'Not measured: the multi-host lab (deploy/lab, issue 4) was not in the repository when this ran.';
+result.failover = 'Not measured: the failover benchmark in the lab (deploy/lab) is not written yet.';
 if (!o.only || o.only === 'control') {
   result.control = [];
   for (let i = 0; i < controlRuns; i++) result.control.push(await runControlPlane({ nodes, tasks, log, profileDir: o.profile }));
