@@ -47,6 +47,7 @@ export async function startTestManager(o: { nodeCertTtlMs?: number } = {}): Prom
     log,
     listen: '127.0.0.1:0',
     advertiseHost: '127.0.0.1',
+    dataDir: dir,
     heartbeatMs: 200,
     downAfterMs: 5000,
     streamGraceMs: 300,

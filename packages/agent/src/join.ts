@@ -51,7 +51,7 @@ export async function fetchPinnedCa(manager: string, expectedDigest: string, tim
     const caPem = new X509Certificate(issuer.raw).toString();
     const digest = caDigestOfPem(caPem);
     if (digest !== expectedDigest) {
-      throw new ClusterError('unauthenticated', `join: the manager at ${manager} presents CA ${digest}, but the token pins ${expectedDigest}; refusing to join (wrong address, or someone in between)`);
+      throw new ClusterError('unauthenticated', `join: the manager at ${manager} presents CA ${digest}, but the token pins ${expectedDigest}; refusing to join (the cluster CA was rotated since the token was made: ask for a new token; or a wrong address, or someone in between)`);
     }
     const leafCert = new X509Certificate(leaf.raw);
     if (!leafCert.verify(new X509Certificate(issuer.raw).publicKey)) {

@@ -8,6 +8,7 @@ import { joinCluster } from './join.js';
 import { VolumePurger } from './volumePurger.js';
 import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
+import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
 import { DNS_ADDRESS } from '@cluster/core';
 import { addressOwners, stackSubnets } from './docker/networks.js';
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
     hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
     log,
     onRegistry: (u) => view.apply(u),
+    // A new cluster CA: trust its bundle (saved as ca.crt) and renew at once.
+    onCaUpdate: (u) => caUpdateHandler({ caFile: join(dataDir, 'ca.crt'), session, renewer, log })(u),
     volumes,
     onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
   });

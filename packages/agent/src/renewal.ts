@@ -67,6 +67,7 @@ export class CertificateRenewer {
   private readonly o: RenewerOptions;
   private readonly now: () => number;
   private current: NodeCertificate;
+  private caPem: string;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -74,6 +75,12 @@ export class CertificateRenewer {
     this.o = o;
     this.now = o.now ?? Date.now;
     this.current = o.current;
+    this.caPem = o.caPem;
+  }
+
+  /** useCa makes later renewals trust `caPem` (one or more CA certificates) for the manager. */
+  useCa(caPem: string): void {
+    this.caPem = caPem;
   }
 
   /** start schedules the next renewal of the current certificate. */
@@ -89,11 +96,11 @@ export class CertificateRenewer {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** renewNow renews at once and returns the new certificate. */
+  /** renewNow renews at once and returns the new certificate; the next scheduled renewal follows from it. */
   async renewNow(): Promise<NodeCertificate> {
     const { keyPem, csrPem } = await createKeyAndCsr('node');
     const proto = loadClusterProto();
-    const creds = grpc.credentials.createSsl(Buffer.from(this.o.caPem), Buffer.from(this.current.keyPem), Buffer.from(this.current.certPem), {
+    const creds = grpc.credentials.createSsl(Buffer.from(this.caPem), Buffer.from(this.current.keyPem), Buffer.from(this.current.certPem), {
       checkServerIdentity: checkManagerIdentity,
     });
     const client = new proto.Dispatcher(this.o.manager, creds, { 'grpc.ssl_target_name_override': 'manager' });
@@ -110,6 +117,16 @@ export class CertificateRenewer {
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * renewSoon renews at once, in the background, then schedules the next
+   * renewal from the new certificate; a failure is retried as usual.
+   */
+  renewSoon(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    void this.attempt();
   }
 
   private schedule(at: number): void {

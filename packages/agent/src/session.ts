@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
-import { loadClusterProto, type AgentMessage, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
+import { loadClusterProto, type AgentMessage, type CaUpdate__Output, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
 import type { ServiceSpec, Task, TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
 import type { VolumePurger } from './volumePurger.js';
@@ -24,6 +24,8 @@ export interface SessionOptions {
   onRegistry?: (update: RegistryUpdate__Output) => void;
   /** volumes deletes the volumes of stacks removed with `--volumes`. @default volumes are never deleted */
   volumes?: VolumePurger;
+  /** onCaUpdate is told of a new cluster CA (see ca-update.ts). @default ignored */
+  onCaUpdate?: (update: CaUpdate__Output) => void;
   /** maxBackoffMs bounds the wait between reconnects. @default 2000 */
   maxBackoffMs?: number;
 }
@@ -36,6 +38,8 @@ export interface SessionOptions {
 export class Session {
   private readonly o: SessionOptions;
   private client: DispatcherClient;
+  private caPem: string;
+  private identity: { certPem: string; keyPem: string };
   // Clients made with an older certificate, closed once their session ends.
   private retired: DispatcherClient[] = [];
   private call: grpc.ClientDuplexStream<AgentMessage, ManagerMessage__Output> | undefined;
@@ -53,7 +57,18 @@ export class Session {
 
   constructor(o: SessionOptions) {
     this.o = o;
+    this.caPem = o.caPem;
+    this.identity = { certPem: o.certPem, keyPem: o.keyPem };
     this.client = this.connect(o.certPem, o.keyPem);
+  }
+
+  /**
+   * useCa makes later connections trust `caPem` (one or more CA
+   * certificates) for the manager; the session open now is untouched.
+   */
+  useCa(caPem: string): void {
+    this.caPem = caPem;
+    this.useCertificate(this.identity.certPem, this.identity.keyPem);
   }
 
   /**
@@ -61,6 +76,7 @@ export class Session {
    * The session open now goes on over its own connection, untouched.
    */
   useCertificate(certPem: string, keyPem: string): void {
+    this.identity = { certPem, keyPem };
     const old = this.client;
     this.client = this.connect(certPem, keyPem);
     if (this.call) this.retired.push(old);
@@ -69,7 +85,7 @@ export class Session {
 
   private connect(certPem: string, keyPem: string): DispatcherClient {
     const proto = loadClusterProto();
-    const creds = grpc.credentials.createSsl(Buffer.from(this.o.caPem), Buffer.from(keyPem), Buffer.from(certPem), { checkServerIdentity: checkManagerIdentity });
+    const creds = grpc.credentials.createSsl(Buffer.from(this.caPem), Buffer.from(keyPem), Buffer.from(certPem), { checkServerIdentity: checkManagerIdentity });
     return new proto.Dispatcher(this.o.manager, creds, {
       // Names are not checked (checkManagerIdentity checks the role); a
       // fixed name keeps TLS from being handed an IP address as server name.
@@ -136,6 +152,8 @@ export class Session {
         this.o.log(`session: accepted as node ${m.accepted.nodeId}`);
         this.o.onState?.({ connected: true, nodeId: this.nodeId, lastError: '' });
         if (this.pending.length > 0) this.report(this.pending.splice(0));
+      } else if (m.msg === 'caUpdate' && m.caUpdate) {
+        this.o.onCaUpdate?.(m.caUpdate);
       } else if (m.msg === 'registry' && m.registry) {
         this.o.onRegistry?.(m.registry);
       } else if (m.msg === 'assignments' && m.assignments) {

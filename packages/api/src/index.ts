@@ -8,6 +8,8 @@ export type { ControlClient, ControlHandlers } from './generated/cluster/v1/Cont
 export type { DispatcherClient, DispatcherHandlers } from './generated/cluster/v1/Dispatcher.js';
 export type { AgentMessage, AgentMessage__Output } from './generated/cluster/v1/AgentMessage.js';
 export type { ManagerMessage, ManagerMessage__Output } from './generated/cluster/v1/ManagerMessage.js';
+export type { CaUpdate, CaUpdate__Output } from './generated/cluster/v1/CaUpdate.js';
+export type { CaStatus, CaStatus__Output } from './generated/cluster/v1/CaStatus.js';
 export type { AssignmentSet, AssignmentSet__Output } from './generated/cluster/v1/AssignmentSet.js';
 export type { ServiceChange, ServiceChange__Output } from './generated/cluster/v1/ServiceChange.js';
 export type { JoinResponse, JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';

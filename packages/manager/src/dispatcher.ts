@@ -30,6 +30,8 @@ export interface DispatcherOptions {
   now?: () => number;
   /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */
   registry?: () => RegistryUpdate;
+  /** greeting returns more messages for a session just accepted (for example a CA update). @default none */
+  greeting?: (nodeId: string) => ManagerMessage[];
 }
 
 type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ManagerMessage>;
@@ -112,6 +114,11 @@ export class Dispatcher {
   /** purgeVolumes tells every connected node to delete the volumes of a removed stack. */
   purgeVolumes(stack: string): void {
     for (const s of this.sessions.values()) s.call.write({ assignments: { type: 'INCREMENTAL', tasks: [], removed: [], purgeVolumes: [stack] } });
+  }
+
+  /** broadcast sends a message to every open session. */
+  broadcast(m: ManagerMessage): void {
+    for (const s of this.sessions.values()) s.call.write(m);
   }
 
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
@@ -226,6 +233,7 @@ export class Dispatcher {
       assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [], purgeVolumes: volumePurges(store) },
     });
     if (this.o.registry) call.write({ registry: this.o.registry() });
+    for (const m of this.o.greeting?.(nodeId) ?? []) call.write(m);
     this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);
     this.o.kick();
     return session;

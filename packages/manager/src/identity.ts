@@ -12,6 +12,17 @@ export interface ClusterIdentity {
   tokenSecret: Uint8Array;
   /** server is the manager's own TLS key and certificate. */
   server: { keyPem: string; certPem: string };
+  /** serverNames are the addresses the server certificate is issued for (kept to issue it again). */
+  serverNames: ServerNames;
+  /** previousCaPem is the CA being replaced: still trusted while a rotation is in progress (ca/previous.crt). */
+  previousCaPem?: string;
+}
+
+/** ServerNames are the subject names and lifetime of the manager's server certificate. */
+export interface ServerNames {
+  ipAddresses: string[];
+  dnsNames: string[];
+  ttlMs: number;
 }
 
 /** AdminCredentials are the files `init` hands to the CLI. */
@@ -51,20 +62,33 @@ export async function loadOrCreateIdentity(
     ca = { certPem: readFileSync(caCertFile, 'utf8'), keyPem: readFileSync(caKeyFile, 'utf8') };
   }
   const tokenSecret = new Uint8Array(Buffer.from(store.getMeta('token.secret') ?? '', 'base64'));
-  const { keyPem, csrPem } = await createKeyAndCsr('manager');
   const ips = opts.addresses.filter((a) => /^[\d.]+$|:/.test(a));
   const dns = opts.addresses.filter((a) => !/^[\d.]+$|:/.test(a));
+  const serverNames: ServerNames = {
+    ipAddresses: [...new Set(['127.0.0.1', ...ips])],
+    dnsNames: [...new Set(['localhost', hostname(), ...dns])],
+    ttlMs: opts.serverCertTtlMs,
+  };
+  const server = await issueServerCertificate(ca, serverNames, opts.now);
+  const previousFile = join(caDir, 'previous.crt');
+  const previous = !created && existsSync(previousFile) ? { previousCaPem: readFileSync(previousFile, 'utf8') } : {};
+  return { identity: { clusterId, ca, tokenSecret, server, serverNames, ...previous }, created };
+}
+
+/** issueServerCertificate makes a new key and a server certificate of `ca` for the manager. */
+export async function issueServerCertificate(ca: CaMaterial, names: ServerNames, now: Date): Promise<{ keyPem: string; certPem: string }> {
+  const { keyPem, csrPem } = await createKeyAndCsr('manager');
   const issued = await issueCertificate(ca, {
     csrPem,
     commonName: 'manager',
     role: 'manager',
-    ttlMs: opts.serverCertTtlMs,
-    now: opts.now,
+    ttlMs: names.ttlMs,
+    now,
     serverAuth: true,
-    ipAddresses: [...new Set(['127.0.0.1', ...ips])],
-    dnsNames: [...new Set(['localhost', hostname(), ...dns])],
+    ipAddresses: names.ipAddresses,
+    dnsNames: names.dnsNames,
   });
-  return { identity: { clusterId, ca, tokenSecret, server: { keyPem, certPem: issued.certPem } }, created };
+  return { keyPem, certPem: issued.certPem };
 }
 
 /** issueAdmin mints an admin client certificate named `name`. */

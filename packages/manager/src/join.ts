@@ -1,6 +1,6 @@
 import { ClusterError, NAME_RE, type Node } from '@cluster/core';
 import type { JoinRequest__Output, JoinResponse } from '@cluster/api';
-import { csrKeyDigest, issueCertificate, verifyJoinToken } from './pki/index.js';
+import { caDigest, csrKeyDigest, issueCertificate, verifyJoinToken } from './pki/index.js';
 import type { ClusterIdentity } from './identity.js';
 import type { SecurityLedger } from './ledger.js';
 import type { Store } from './store.js';
@@ -19,6 +19,8 @@ export interface JoinServiceOptions {
   now?: () => number;
   /** onJoined is told of a node that joined. */
   onJoined?: (node: Node) => void;
+  /** onIssued is told of every node certificate issued (join or renewal), after it is committed. */
+  onIssued?: (nodeId: string, serial: string) => void;
 }
 
 /**
@@ -45,6 +47,9 @@ export class JoinService {
     const now = new Date(this.now());
     const claims = await verifyJoinToken(identity.tokenSecret, req.token, { clusterId: identity.clusterId, now });
     const ledger = this.o.ledger;
+    if (claims.caDigest !== caDigest(identity.ca.certPem)) {
+      throw new ClusterError('unauthenticated', `join token: made for a previous CA of this cluster (the CA was rotated); ask for a new one with: cluster token ${claims.role}`);
+    }
     if (claims.gen !== ledger.tokenGen(claims.role)) {
       throw new ClusterError('unauthenticated', `join token: this ${claims.role} token was rotated away; ask for a new one with: cluster token ${claims.role}`);
     }
@@ -59,7 +64,7 @@ export class JoinService {
     const claim = { keyDigest: csrKeyDigest(req.csrPem), ...(claims.singleUse === true ? { jti: claims.jti } : {}) };
     ledger.claim(claim);
     const id = this.o.newId();
-    let cert: { certPem: string };
+    let cert: { certPem: string; serial: string };
     try {
       cert = await issueCertificate(identity.ca, { csrPem: req.csrPem, commonName: id, role: claims.role, ttlMs: this.o.nodeCertTtlMs, now });
     } catch (err) {
@@ -88,6 +93,7 @@ export class JoinService {
       store.update({ putNodes: [node], deleteNodes: existing ? [existing.id] : [] });
     });
     this.o.log.info(`join: node ${name} joined as ${claims.role} with id ${id}${existing ? ` (replacing down node ${existing.id})` : ''}`);
+    this.o.onIssued?.(id, cert.serial);
     this.o.onJoined?.(node);
     return { nodeId: id, certificatePem: cert.certPem, caPem: identity.ca.certPem, role: claims.role };
   }
@@ -112,6 +118,7 @@ export async function renewNode(o: JoinServiceOptions, caller: { nodeId: string;
     const cert = await issueCertificate(o.identity.ca, { csrPem, commonName: caller.nodeId, role: caller.role, ttlMs: o.nodeCertTtlMs, now });
     o.ledger.commit(claim, `node ${caller.nodeId}`, now.getTime());
     o.log.info(`renew: node ${node.name} (${caller.nodeId}) has a new certificate until ${cert.notAfter.toISOString()}`);
+    o.onIssued?.(caller.nodeId, cert.serial);
     return { certificatePem: cert.certPem };
   } catch (err) {
     o.ledger.release(claim);

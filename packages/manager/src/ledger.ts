@@ -13,7 +13,7 @@ export type JoinRole = 'worker' | 'manager';
  *
  * Meta keys: token.gen.<role>, token.used.<jti>, key.issued.<digest>,
  * revoked.nodes (JSON array), revoked.serials (JSON array), admin.serials
- * (JSON object serial -> name).
+ * (JSON object serial -> name), node.cert.<node id> (JSON {serial, ca digest}).
  */
 export class SecurityLedger {
   private readonly store: Store;
@@ -109,6 +109,16 @@ export class SecurityLedger {
 
   isSerialRevoked(serial: string): boolean {
     return this.revokedSerials.has(serial);
+  }
+
+  /** recordNodeCertificate remembers the serial and the issuing CA (digest) of a node's latest certificate. */
+  recordNodeCertificate(nodeId: string, serial: string, caDigest: string): void {
+    this.store.setMeta(`node.cert.${nodeId}`, JSON.stringify({ serial, ca: caDigest }));
+  }
+
+  /** nodeCertificate is the latest certificate issued to a node, if recorded. */
+  nodeCertificate(nodeId: string): { serial: string; ca: string } | undefined {
+    return readJson<{ serial: string; ca: string } | undefined>(this.store, `node.cert.${nodeId}`, undefined);
   }
 }
 

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     log,
     listen,
     imagesDir: join(dataDir, 'images'),
+    dataDir,
     advertiseHost,
     heartbeatMs: Number(values['heartbeat-ms']),
     downAfterMs: Number(values['down-after-ms']),

@@ -6,7 +6,8 @@ import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import type { ClusterIdentity } from './identity.js';
 import { guardService, type Authenticate } from './auth/guard.js';
-import { identityFromCertificate } from './pki/index.js';
+import { CaRotation, tlsMaterial, verifyPeer } from './ca-rotation.js';
+import { DynamicCertificateProvider } from './tls-provider.js';
 import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
 import { ImageStore } from './imageStore.js';
@@ -38,6 +39,8 @@ export interface ManagerOptions {
   tokenTtlMs?: number;
   /** imagesDir holds the images built by `cluster deploy` for nodes to fetch. @default none: PushImage and FetchImage are not served */
   imagesDir?: string;
+  /** dataDir holds the CA (ca/), which RotateCa replaces. @default none: RotateCa is not served */
+  dataDir?: string;
 }
 
 /** Manager is a started manager: its servers, loops and bound port. */
@@ -80,7 +83,17 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     registry.kick();
   };
   const ledger = new SecurityLedger(store);
-  const join = new JoinService({ store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick });
+  // The TLS server reads its trust bundle and chain from here; a CA rotation updates them in place.
+  const provider = new DynamicCertificateProvider(tlsMaterial(identity));
+  const rotation = new CaRotation({
+    dataDir: o.dataDir ?? '', store, identity, ledger, log,
+    serve: (m) => provider.update(m),
+    broadcast: (m) => late.dispatcher?.broadcast(m),
+  });
+  const join = new JoinService({
+    store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick,
+    onIssued: (nodeId, serial) => rotation.noteIssued(nodeId, serial),
+  });
   const dispatcher = new Dispatcher({
     store,
     log,
@@ -90,11 +103,12 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 1500,
     registry: () => registry.snapshot(),
+    greeting: (nodeId) => rotation.greeting(nodeId),
   });
   late.dispatcher = dispatcher;
   const authenticate: Authenticate = (raw) => {
     if (!raw) return { kind: 'anonymous', name: '', certRole: '' };
-    const id = identityFromCertificate(raw, identity.ca.certPem, new Date());
+    const id = verifyPeer(raw, identity, new Date());
     if ('error' in id) return { error: id.error };
     // Revocation: a chain-valid certificate is still refused once revoked.
     if (id.role === 'admin') {
@@ -107,8 +121,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   };
 
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 5000, 'grpc.keepalive_permit_without_calls': 1 });
-  // The CA goes behind the server certificate so a joining node can pin it by digest.
-  const provider = staticProvider(identity.ca.certPem, `${identity.server.certPem.trim()}\n${identity.ca.certPem.trim()}\n`, identity.server.keyPem);
+  // The CA goes behind the server certificate (tlsMaterial) so a joining node can pin it by digest.
   const creds = experimental.createCertificateProviderServerCredentials(provider, provider, false);
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(o.listen, creds, (err, port) => (err ? reject(err) : resolve(port))),
@@ -124,8 +137,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   });
   const images = o.imagesDir === undefined ? undefined : new ImageStore(o.imagesDir, store, (line) => log.info(line));
   const imageControl = images?.controlHandlers() ?? {};
+  const caControl = o.dataDir === undefined ? {} : rotation.handlers();
   const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call)) as grpc.UntypedHandleCall } : {};
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl }, authenticate));
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate));
   server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, { ...dispatcher.handlers(), ...imageFetch }, authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
@@ -146,18 +160,5 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();
     },
-  };
-}
-
-function staticProvider(caPem: string, certPem: string, keyPem: string): experimental.CertificateProvider {
-  const ca = { caCertificate: Buffer.from(caPem) };
-  const id = { certificate: Buffer.from(certPem), privateKey: Buffer.from(keyPem) };
-  // Deliver on the next turn: grpc-js registers its watcher after adding
-  // the listeners, and would miss an answer given synchronously.
-  return {
-    addCaCertificateListener: (l) => setImmediate(() => l(ca)),
-    removeCaCertificateListener: () => undefined,
-    addIdentityCertificateListener: (l) => setImmediate(() => l(id)),
-    removeIdentityCertificateListener: () => undefined,
   };
 }

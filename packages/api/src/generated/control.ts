@@ -1,11 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CaStatus as _cluster_v1_CaStatus, CaStatus__Output as _cluster_v1_CaStatus__Output } from './cluster/v1/CaStatus.js';
 import type { ControlClient as _cluster_v1_ControlClient, ControlDefinition as _cluster_v1_ControlDefinition } from './cluster/v1/Control.js';
 import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from './cluster/v1/CreateCredentialsRequest.js';
 import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from './cluster/v1/CreateCredentialsResponse.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from './cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
+import type { GetCaStatusRequest as _cluster_v1_GetCaStatusRequest, GetCaStatusRequest__Output as _cluster_v1_GetCaStatusRequest__Output } from './cluster/v1/GetCaStatusRequest.js';
+import type { GetCaStatusResponse as _cluster_v1_GetCaStatusResponse, GetCaStatusResponse__Output as _cluster_v1_GetCaStatusResponse__Output } from './cluster/v1/GetCaStatusResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from './cluster/v1/GetJoinTokenRequest.js';
 import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from './cluster/v1/GetJoinTokenResponse.js';
 import type { HasImageRequest as _cluster_v1_HasImageRequest, HasImageRequest__Output as _cluster_v1_HasImageRequest__Output } from './cluster/v1/HasImageRequest.js';
@@ -26,6 +29,8 @@ import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackR
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from './cluster/v1/RemoveStackResponse.js';
 import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from './cluster/v1/RevokeCredentialsRequest.js';
 import type { RevokeCredentialsResponse as _cluster_v1_RevokeCredentialsResponse, RevokeCredentialsResponse__Output as _cluster_v1_RevokeCredentialsResponse__Output } from './cluster/v1/RevokeCredentialsResponse.js';
+import type { RotateCaRequest as _cluster_v1_RotateCaRequest, RotateCaRequest__Output as _cluster_v1_RotateCaRequest__Output } from './cluster/v1/RotateCaRequest.js';
+import type { RotateCaResponse as _cluster_v1_RotateCaResponse, RotateCaResponse__Output as _cluster_v1_RotateCaResponse__Output } from './cluster/v1/RotateCaResponse.js';
 import type { RotateJoinTokenRequest as _cluster_v1_RotateJoinTokenRequest, RotateJoinTokenRequest__Output as _cluster_v1_RotateJoinTokenRequest__Output } from './cluster/v1/RotateJoinTokenRequest.js';
 import type { RotateJoinTokenResponse as _cluster_v1_RotateJoinTokenResponse, RotateJoinTokenResponse__Output as _cluster_v1_RotateJoinTokenResponse__Output } from './cluster/v1/RotateJoinTokenResponse.js';
 import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from './cluster/v1/ScaleServicesRequest.js';
@@ -45,6 +50,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   cluster: {
     v1: {
+      CaStatus: MessageTypeDefinition<_cluster_v1_CaStatus, _cluster_v1_CaStatus__Output>
       /**
        * Control is the API the `cluster` CLI calls. Every RPC requires an admin
        * client certificate (see the role table in packages/manager/src/auth).
@@ -54,6 +60,8 @@ export interface ProtoGrpcType {
       CreateCredentialsResponse: MessageTypeDefinition<_cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsResponse__Output>
       DeployStackRequest: MessageTypeDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackRequest__Output>
       DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
+      GetCaStatusRequest: MessageTypeDefinition<_cluster_v1_GetCaStatusRequest, _cluster_v1_GetCaStatusRequest__Output>
+      GetCaStatusResponse: MessageTypeDefinition<_cluster_v1_GetCaStatusResponse, _cluster_v1_GetCaStatusResponse__Output>
       GetJoinTokenRequest: MessageTypeDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenRequest__Output>
       GetJoinTokenResponse: MessageTypeDefinition<_cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenResponse__Output>
       HasImageRequest: MessageTypeDefinition<_cluster_v1_HasImageRequest, _cluster_v1_HasImageRequest__Output>
@@ -74,6 +82,8 @@ export interface ProtoGrpcType {
       RemoveStackResponse: MessageTypeDefinition<_cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackResponse__Output>
       RevokeCredentialsRequest: MessageTypeDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsRequest__Output>
       RevokeCredentialsResponse: MessageTypeDefinition<_cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsResponse__Output>
+      RotateCaRequest: MessageTypeDefinition<_cluster_v1_RotateCaRequest, _cluster_v1_RotateCaRequest__Output>
+      RotateCaResponse: MessageTypeDefinition<_cluster_v1_RotateCaResponse, _cluster_v1_RotateCaResponse__Output>
       RotateJoinTokenRequest: MessageTypeDefinition<_cluster_v1_RotateJoinTokenRequest, _cluster_v1_RotateJoinTokenRequest__Output>
       RotateJoinTokenResponse: MessageTypeDefinition<_cluster_v1_RotateJoinTokenResponse, _cluster_v1_RotateJoinTokenResponse__Output>
       ScaleServicesRequest: MessageTypeDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesRequest__Output>

@@ -21,6 +21,8 @@ export const RPC_ROLES: Readonly<Record<string, readonly Role[]>> = {
   '/cluster.v1.Control/RemoveNode': ['admin'],
   '/cluster.v1.Control/CreateCredentials': ['admin'],
   '/cluster.v1.Control/RevokeCredentials': ['admin'],
+  '/cluster.v1.Control/RotateCa': ['admin'],
+  '/cluster.v1.Control/GetCaStatus': ['admin'],
   '/cluster.v1.Control/PushImage': ['admin'],
   '/cluster.v1.Control/HasImage': ['admin'],
   '/cluster.v1.Dispatcher/FetchImage': ['node'],

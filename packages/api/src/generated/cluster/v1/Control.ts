@@ -6,6 +6,8 @@ import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, 
 import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from '../../cluster/v1/CreateCredentialsResponse.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from '../../cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from '../../cluster/v1/DeployStackResponse.js';
+import type { GetCaStatusRequest as _cluster_v1_GetCaStatusRequest, GetCaStatusRequest__Output as _cluster_v1_GetCaStatusRequest__Output } from '../../cluster/v1/GetCaStatusRequest.js';
+import type { GetCaStatusResponse as _cluster_v1_GetCaStatusResponse, GetCaStatusResponse__Output as _cluster_v1_GetCaStatusResponse__Output } from '../../cluster/v1/GetCaStatusResponse.js';
 import type { GetJoinTokenRequest as _cluster_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _cluster_v1_GetJoinTokenRequest__Output } from '../../cluster/v1/GetJoinTokenRequest.js';
 import type { GetJoinTokenResponse as _cluster_v1_GetJoinTokenResponse, GetJoinTokenResponse__Output as _cluster_v1_GetJoinTokenResponse__Output } from '../../cluster/v1/GetJoinTokenResponse.js';
 import type { HasImageRequest as _cluster_v1_HasImageRequest, HasImageRequest__Output as _cluster_v1_HasImageRequest__Output } from '../../cluster/v1/HasImageRequest.js';
@@ -24,6 +26,8 @@ import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackR
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from '../../cluster/v1/RemoveStackResponse.js';
 import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from '../../cluster/v1/RevokeCredentialsRequest.js';
 import type { RevokeCredentialsResponse as _cluster_v1_RevokeCredentialsResponse, RevokeCredentialsResponse__Output as _cluster_v1_RevokeCredentialsResponse__Output } from '../../cluster/v1/RevokeCredentialsResponse.js';
+import type { RotateCaRequest as _cluster_v1_RotateCaRequest, RotateCaRequest__Output as _cluster_v1_RotateCaRequest__Output } from '../../cluster/v1/RotateCaRequest.js';
+import type { RotateCaResponse as _cluster_v1_RotateCaResponse, RotateCaResponse__Output as _cluster_v1_RotateCaResponse__Output } from '../../cluster/v1/RotateCaResponse.js';
 import type { RotateJoinTokenRequest as _cluster_v1_RotateJoinTokenRequest, RotateJoinTokenRequest__Output as _cluster_v1_RotateJoinTokenRequest__Output } from '../../cluster/v1/RotateJoinTokenRequest.js';
 import type { RotateJoinTokenResponse as _cluster_v1_RotateJoinTokenResponse, RotateJoinTokenResponse__Output as _cluster_v1_RotateJoinTokenResponse__Output } from '../../cluster/v1/RotateJoinTokenResponse.js';
 import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from '../../cluster/v1/ScaleServicesRequest.js';
@@ -71,6 +75,21 @@ export interface ControlClient extends grpc.Client {
   deployStack(argument: _cluster_v1_DeployStackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
   deployStack(argument: _cluster_v1_DeployStackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
   deployStack(argument: _cluster_v1_DeployStackRequest, callback: grpc.requestCallback<_cluster_v1_DeployStackResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GetCaStatus tells the CA digest and the progress of a rotation.
+   */
+  GetCaStatus(argument: _cluster_v1_GetCaStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetCaStatus(argument: _cluster_v1_GetCaStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetCaStatus(argument: _cluster_v1_GetCaStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetCaStatus(argument: _cluster_v1_GetCaStatusRequest, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GetCaStatus tells the CA digest and the progress of a rotation.
+   */
+  getCaStatus(argument: _cluster_v1_GetCaStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  getCaStatus(argument: _cluster_v1_GetCaStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  getCaStatus(argument: _cluster_v1_GetCaStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
+  getCaStatus(argument: _cluster_v1_GetCaStatusRequest, callback: grpc.requestCallback<_cluster_v1_GetCaStatusResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * GetJoinToken returns a token with which a node joins in the given role.
@@ -204,6 +223,27 @@ export interface ControlClient extends grpc.Client {
   revokeCredentials(argument: _cluster_v1_RevokeCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_RevokeCredentialsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * RotateCa makes a new CA key and certificate: every certificate is issued
+   * by it from then on, both CAs are trusted until every node holds a
+   * certificate of the new one (or until finish), and the caller's CSR is
+   * signed by it. With finish, it ends a rotation in progress instead.
+   */
+  RotateCa(argument: _cluster_v1_RotateCaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  RotateCa(argument: _cluster_v1_RotateCaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  RotateCa(argument: _cluster_v1_RotateCaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  RotateCa(argument: _cluster_v1_RotateCaRequest, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RotateCa makes a new CA key and certificate: every certificate is issued
+   * by it from then on, both CAs are trusted until every node holds a
+   * certificate of the new one (or until finish), and the caller's CSR is
+   * signed by it. With finish, it ends a rotation in progress instead.
+   */
+  rotateCa(argument: _cluster_v1_RotateCaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  rotateCa(argument: _cluster_v1_RotateCaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  rotateCa(argument: _cluster_v1_RotateCaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  rotateCa(argument: _cluster_v1_RotateCaRequest, callback: grpc.requestCallback<_cluster_v1_RotateCaResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * RotateJoinToken makes every earlier token of the role invalid.
    */
   RotateJoinToken(argument: _cluster_v1_RotateJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RotateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -269,6 +309,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   DeployStack: grpc.handleUnaryCall<_cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse>;
   
   /**
+   * GetCaStatus tells the CA digest and the progress of a rotation.
+   */
+  GetCaStatus: grpc.handleUnaryCall<_cluster_v1_GetCaStatusRequest__Output, _cluster_v1_GetCaStatusResponse>;
+  
+  /**
    * GetJoinToken returns a token with which a node joins in the given role.
    */
   GetJoinToken: grpc.handleUnaryCall<_cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse>;
@@ -312,6 +357,14 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   RevokeCredentials: grpc.handleUnaryCall<_cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse>;
   
   /**
+   * RotateCa makes a new CA key and certificate: every certificate is issued
+   * by it from then on, both CAs are trusted until every node holds a
+   * certificate of the new one (or until finish), and the caller's CSR is
+   * signed by it. With finish, it ends a rotation in progress instead.
+   */
+  RotateCa: grpc.handleUnaryCall<_cluster_v1_RotateCaRequest__Output, _cluster_v1_RotateCaResponse>;
+  
+  /**
    * RotateJoinToken makes every earlier token of the role invalid.
    */
   RotateJoinToken: grpc.handleUnaryCall<_cluster_v1_RotateJoinTokenRequest__Output, _cluster_v1_RotateJoinTokenResponse>;
@@ -331,6 +384,7 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 export interface ControlDefinition extends grpc.ServiceDefinition {
   CreateCredentials: MethodDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse__Output>
   DeployStack: MethodDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackResponse, _cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse__Output>
+  GetCaStatus: MethodDefinition<_cluster_v1_GetCaStatusRequest, _cluster_v1_GetCaStatusResponse, _cluster_v1_GetCaStatusRequest__Output, _cluster_v1_GetCaStatusResponse__Output>
   GetJoinToken: MethodDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse__Output>
   HasImage: MethodDefinition<_cluster_v1_HasImageRequest, _cluster_v1_HasImageResponse, _cluster_v1_HasImageRequest__Output, _cluster_v1_HasImageResponse__Output>
   ListNodes: MethodDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesResponse, _cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse__Output>
@@ -340,6 +394,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RemoveNode: MethodDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse__Output>
   RemoveStack: MethodDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse__Output>
   RevokeCredentials: MethodDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse__Output>
+  RotateCa: MethodDefinition<_cluster_v1_RotateCaRequest, _cluster_v1_RotateCaResponse, _cluster_v1_RotateCaRequest__Output, _cluster_v1_RotateCaResponse__Output>
   RotateJoinToken: MethodDefinition<_cluster_v1_RotateJoinTokenRequest, _cluster_v1_RotateJoinTokenResponse, _cluster_v1_RotateJoinTokenRequest__Output, _cluster_v1_RotateJoinTokenResponse__Output>
   ScaleServices: MethodDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesRequest__Output, _cluster_v1_ScaleServicesResponse__Output>
   UpdateNode: MethodDefinition<_cluster_v1_UpdateNodeRequest, _cluster_v1_UpdateNodeResponse, _cluster_v1_UpdateNodeRequest__Output, _cluster_v1_UpdateNodeResponse__Output>

@@ -1,0 +1,8 @@
+// Original file: proto/cluster/v1/control.proto
+
+
+export interface GetCaStatusRequest {
+}
+
+export interface GetCaStatusRequest__Output {
+}
