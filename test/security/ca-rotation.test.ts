@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { pki } from '@cluster/manager';
+import { pki, writeAdmin } from '@cluster/manager';
+import { run } from '@cluster/cli';
 import { CertificateRenewer, FakeExecutor, Session, Worker, caUpdateHandler, joinCluster, type NodeCertificate, type NodeCredentials } from '@cluster/agent';
 import { call, openSession, refusal, startTestManager, within, type Peer, type TestManager } from './harness.js';
 
@@ -165,6 +166,60 @@ describe('CA rotation: both CAs are trusted until cluster ca rotate --finish', {
     await assert.rejects(call('Control', m.address, oldAdmin, 'ListNodes', {}), refusal(grpc.status.UNAUTHENTICATED, /needs a certificate of this cluster \(none was presented, or it is expired or signed by another CA\)/));
     await call('Control', m.address, newAdmin, 'ListNodes', {});
     await assert.rejects(call('Control', m.address, newAdmin, 'RotateCa', { finish: true }), refusal(grpc.status.FAILED_PRECONDITION, /^ca: no rotation is in progress$/));
+  });
+});
+
+describe('cluster ca rotate: the CLI re-issues its own credentials from the new CA', { timeout: 60_000 }, () => {
+  let m: TestManager;
+  let home: string;
+  before(async () => {
+    m = await startTestManager();
+    home = join(m.dir, 'home');
+    writeAdmin(join(home, 'credentials'), m.admin);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({
+      manager: m.address, caFile: join(home, 'credentials/ca.crt'), certFile: join(home, 'credentials/admin.crt'), keyFile: join(home, 'credentials/admin.key'),
+    }));
+  });
+  after(async () => {
+    await m?.stop();
+  });
+
+  const cli = async (args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await run(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, env: { CLUSTER_HOME: home }, cwd: m.dir });
+    return { code, out, err };
+  };
+
+  test('rotate, status, finish; the old admin certificate is refused after finish', async () => {
+    // A node that does not renew keeps the rotation open until --finish.
+    const { token } = await call<{ token: string }>('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' });
+    await joinCluster({ manager: m.address, token, name: 'quiet', hostname: 'quiet', advertise: '127.0.0.1', labels: {} });
+    const rotated = await cli(['ca', 'rotate']);
+    assert.equal(rotated.code, 0, rotated.err);
+    const newCa = m.identity.ca.certPem;
+    assert.match(rotated.out, /^rotated the cluster CA: the new CA is sha256:[0-9a-f]{64}; your credentials in .* were re-issued by it\n/);
+    assert.match(rotated.out, /0 of 1 nodes renewed/);
+    assert.match(rotated.out, /other operators need new credentials: cluster credentials create NAME/);
+    assert.equal(readFileSync(join(home, 'credentials/ca.crt'), 'utf8'), newCa);
+    const cert = readFileSync(join(home, 'credentials/admin.crt'), 'utf8');
+    assert.ok(signedBy(cert, newCa) && !signedBy(cert, m.admin.caPem));
+    const status = await cli(['ca', 'status', '--format', 'json']);
+    assert.equal(status.code, 0, status.err);
+    const s = JSON.parse(status.out) as CaStatus;
+    assert.deepEqual([s.rotating, s.nodesRenewed, s.nodesTotal, s.nodesPending], [true, 0, 1, ['quiet']]);
+    assert.match((await cli(['ca', 'status'])).out, /rotation in progress since .*: 0 of 1 nodes renewed.*\nwaiting for: quiet/);
+    // The first admin certificate still works during the rotation (given the new CA to trust), not after.
+    const oldAdmin: Peer = { ...m.admin, caPem: newCa };
+    await call('Control', m.address, oldAdmin, 'ListNodes', {});
+    const finished = await cli(['ca', 'rotate', '--finish']);
+    assert.equal(finished.code, 0, finished.err);
+    assert.match(finished.out, /^finished the CA rotation: certificates of the previous CA are refused from now on\n/);
+    assert.equal((await cli(['nodes'])).code, 0);
+    await assert.rejects(call('Control', m.address, oldAdmin, 'ListNodes', {}), refusal(grpc.status.UNAUTHENTICATED, /needs a certificate of this cluster/));
+    const again = await cli(['ca', 'rotate', '--finish']);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /ca: no rotation is in progress/);
   });
 });
 

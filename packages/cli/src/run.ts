@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, type Io } from './io.js';
 import { init, join_ } from './commands/cluster.js';
 import { registerSecurityCommands } from './commands/security.js';
+import { registerCaCommands } from './commands/ca.js';
 import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
 import { registerNodeCommands } from './commands/node.js';
@@ -100,6 +101,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .action(async (stack: string, o) => rm(io, stack, o));
 
   registerSecurityCommands(program, io);
+  registerCaCommands(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
