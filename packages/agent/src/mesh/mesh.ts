@@ -1,7 +1,7 @@
 /**
  * Mesh is the agent's part of names across hosts: it serves DNS for the
- * containers of this host, a proxy on VIP:port for every TCP port of every
- * service, and the routing mesh on every ingress-published port. Listeners
+ * containers of this host, a proxy on VIP:port for every TCP and UDP port of
+ * every service, and the routing mesh on every ingress-published port. Listeners
  * follow the registry view; endpoints are read on each connection.
  */
 import { canSee, DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
@@ -9,6 +9,7 @@ import { AskerOfAddress, type AddressOwner } from './askers.js';
 import { DnsServer, type Upstream } from './dns.js';
 import { LocalAddresses } from './netif.js';
 import { TcpListener, type ProxyTarget } from './proxy.js';
+import { UdpListener } from './udpProxy.js';
 import type { RegistryView } from './view.js';
 
 /** MeshOptions configure a node's mesh. */
@@ -36,7 +37,7 @@ export class Mesh {
   private readonly o: MeshOptions;
   private readonly addresses: NonNullable<MeshOptions['addresses']>;
   private readonly askers: AskerOfAddress;
-  private readonly listeners = new Map<string, TcpListener>();
+  private readonly listeners = new Map<string, TcpListener | UdpListener>();
   private readonly failed = new Set<string>();
   private vips = new Set<string>();
   private dns: DnsServer | undefined;
@@ -77,8 +78,8 @@ export class Mesh {
     return this.askers.stacks.lookup(ip);
   }
 
-  /** listener returns a listener by key (`vip:ADDR:PORT` or `publish:ADDR:PORT`), for tests. */
-  listener(key: string): TcpListener | undefined {
+  /** listener returns a listener by key (`vip:ADDR:PORT`, `publish:ADDR:PORT`; UDP ones `vip-udp:`, `publish-udp:`), for tests. */
+  listener(key: string): TcpListener | UdpListener | undefined {
     return this.listeners.get(key);
   }
 
@@ -99,18 +100,19 @@ export class Mesh {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const entries = this.o.view.all();
-    const want = new Map<string, { host: string; port: number; entry: string; target: number; stack?: string }>();
+    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string }>();
     const vips = new Set<string>();
     for (const e of entries) {
       for (const p of e.ports) {
-        if (p.protocol !== 'tcp') continue;
+        const { protocol } = p;
+        const suffix = protocol === 'udp' ? '-udp' : '';
         if (e.vip) {
           vips.add(e.vip);
-          want.set(`vip:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, stack: e.stack });
+          want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack });
         }
         if (p.published > 0 && p.mode === 'ingress') {
           for (const host of this.o.publishAddresses ?? ['0.0.0.0']) {
-            want.set(`publish:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target });
+            want.set(`publish${suffix}:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target, protocol });
           }
         }
       }
@@ -126,10 +128,10 @@ export class Mesh {
     for (const [k, w] of want) {
       if (this.listeners.has(k)) continue;
       const stack = w.stack;
-      const l = new TcpListener({
+      const l = new (w.protocol === 'udp' ? UdpListener : TcpListener)({
         host: w.host,
         port: w.port,
-        targets: () => targetsOf(this.o.view.get(w.entry), w.target),
+        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol),
         // A VIP answers only the containers of its own stack, and of stacks on one of its external networks.
         ...(stack !== undefined ? { allow: async (ip: string) => canSee(this.o.view.get(w.entry) ?? { stack }, await this.askers.lookup(ip)) } : {}),
       });
@@ -146,11 +148,11 @@ export class Mesh {
 }
 
 /** targetsOf lists where a service's target port answers, one per serving task. */
-export function targetsOf(e: RegistryEntry | undefined, target: number): ProxyTarget[] {
+export function targetsOf(e: RegistryEntry | undefined, target: number, protocol: 'tcp' | 'udp' = 'tcp'): ProxyTarget[] {
   if (!e) return [];
   const out: ProxyTarget[] = [];
   for (const ep of e.endpoints) {
-    const m = ep.ports.find((p) => p.target === target && p.protocol === 'tcp');
+    const m = ep.ports.find((p) => p.target === target && p.protocol === protocol);
     if (m) out.push({ address: ep.nodeAddress, port: m.hostPort });
   }
   return out;
