@@ -7,7 +7,7 @@ import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { issueServerCertificate, type ClusterIdentity } from './identity.js';
 import type { SecurityLedger } from './ledger.js';
-import { caDigest, createCa, csrKeyDigest, identityFromCertificate, issueCertificate, type PeerIdentity } from './pki/index.js';
+import { caDigest, checkCsr, createCa, csrKeyDigest, identityFromCertificate, issueCertificate, type PeerIdentity } from './pki/index.js';
 import { callerOf } from './auth/guard.js';
 import { toServiceError } from './status.js';
 import type { TlsMaterial } from './tls-provider.js';
@@ -177,6 +177,7 @@ export class CaRotation {
           return { certificatePem: '', caPem: this.o.identity.ca.certPem, status: this.status() };
         }
         // A malformed or replayed CSR is refused before anything changes.
+        await checkCsr(req.csrPem);
         const claim = { keyDigest: csrKeyDigest(req.csrPem) };
         this.o.ledger.claim(claim);
         try {

@@ -92,15 +92,7 @@ export function caDigest(caCertPem: string): string {
 export async function issueCertificate(ca: CaMaterial, opts: IssueOptions): Promise<IssuedCertificate> {
   if (opts.commonName === '') throw new ClusterError('invalid_argument', 'csr: commonName is empty');
   if (!(opts.ttlMs > 0)) throw new ClusterError('invalid_argument', `csr: invalid ttlMs ${opts.ttlMs} (> 0)`);
-  const csr = parseCsr(opts.csrPem);
-  let verified: boolean;
-  try {
-    verified = await csr.verify(provider);
-  } catch (cause) {
-    throw new ClusterError('invalid_argument', 'csr: signature does not verify', { cause });
-  }
-  if (!verified) throw new ClusterError('invalid_argument', 'csr: signature does not verify');
-  if (!isP256(csr.publicKey.rawData)) throw new ClusterError('invalid_argument', 'csr: key is not ECDSA P-256');
+  const csr = await checkCsr(opts.csrPem);
 
   const caCert = new x509.X509Certificate(ca.certPem);
   const clusterId = caCert.subjectName.getField('O')[0];
@@ -137,6 +129,20 @@ export async function issueCertificate(ca: CaMaterial, opts: IssueOptions): Prom
     provider,
   );
   return { certPem: cert.toString('pem'), serial: cert.serialNumber.toLowerCase(), notAfter: cert.notAfter };
+}
+
+/** checkCsr parses a CSR and checks its self-signature and key type, before anything is issued. */
+export async function checkCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+  const csr = parseCsr(csrPem);
+  let verified: boolean;
+  try {
+    verified = await csr.verify(provider);
+  } catch (cause) {
+    throw new ClusterError('invalid_argument', 'csr: signature does not verify', { cause });
+  }
+  if (!verified) throw new ClusterError('invalid_argument', 'csr: signature does not verify');
+  if (!isP256(csr.publicKey.rawData)) throw new ClusterError('invalid_argument', 'csr: key is not ECDSA P-256');
+  return csr;
 }
 
 function parseCsr(csrPem: string): x509.Pkcs10CertificateRequest {
