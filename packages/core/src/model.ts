@@ -95,6 +95,15 @@ export function isTerminal(state: TaskState): boolean {
   return TERMINAL_STATES.has(state);
 }
 
+/**
+ * isHeld tells whether a task born on its node (a global service's) waits for
+ * the scheduler to release it: the scheduler assigns it there once its
+ * dependencies are ready, and it is not sent to the node before.
+ */
+export function isHeld(t: Pick<Task, 'desiredState' | 'nodeId' | 'state'>): boolean {
+  return t.desiredState === 'running' && t.nodeId !== '' && (t.state === 'new' || t.state === 'pending');
+}
+
 /** DesiredState is what the manager wants of a task. */
 export type DesiredState = 'running' | 'shutdown';
 

@@ -51,6 +51,23 @@ test('a dependent task waits for its dependency to be healthy, wherever it runs'
   assert.equal(healthy.placements.length, 1);
 });
 
+test('tasks of a global service, born on their nodes, wait for their dependencies too, then are released there', () => {
+  const agent = service('agent', { mode: 'global', dependsOn: [healthyDb] });
+  const db = service('db');
+  const nodes = [node('a'), node('b')];
+  const globals = () => [task('ga', 'agent', 0, { nodeId: 'a' }), task('gb', 'agent', 0, { nodeId: 'b', state: 'pending', error: 'waiting for db: healthy' })];
+  const starting = run([...globals(), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'starting' })], nodes, agent, db);
+  assert.deepEqual(starting.placements, []);
+  assert.deepEqual(starting.unplaced, [{ taskId: 'ga', reason: 'waiting for db: healthy' }, { taskId: 'gb', reason: 'waiting for db: healthy' }]);
+  const healthy = run([...globals(), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'healthy' })], nodes, agent, db);
+  assert.deepEqual(healthy.unplaced, []);
+  assert.deepEqual(healthy.placements, [{ taskId: 'ga', nodeId: 'a' }, { taskId: 'gb', nodeId: 'b' }]);
+  // A released task (assigned or further on) is left alone; one of a removed service is not released.
+  const released = run([task('ga', 'agent', 0, { nodeId: 'a', state: 'assigned' }), task('gx', 'gone', 0, { nodeId: 'a' })], nodes, agent, db);
+  assert.deepEqual(released.placements, []);
+  assert.deepEqual(released.unplaced, [{ taskId: 'gx', reason: 'service "s_gone" not found' }]);
+});
+
 test('service_started waits for running, service_completed_successfully for exit 0', () => {
   const nodes = [node('a')];
   const started = service('web', { dependsOn: [{ ...healthyDb, condition: 'service_started' }] });

@@ -217,6 +217,18 @@ test('global task that exits is replaced on the same node', () => {
   assert.deepEqual(plan.create.map((t) => t.nodeId), ['a']);
 });
 
+test('a global task still held back by its dependencies is removed, not stopped, when its spec changes or its node drains', () => {
+  const svc = service('agent', { mode: 'global' }, {}, 2);
+  const tasks = [
+    running('held', 0, 'a', { service: 's_agent', state: 'pending', error: 'waiting for db: healthy', specVersion: 1 }),
+    running('drained', 0, 'b', { service: 's_agent', state: 'pending', specVersion: 2 }),
+  ];
+  const plan = run({ services: [svc], tasks, nodes: [node('a'), node('b', { availability: 'drain' })] });
+  assert.deepEqual(plan.update, []);
+  assert.deepEqual(plan.remove.sort(), ['drained', 'held']);
+  assert.deepEqual(plan.create.map((t) => [t.nodeId, t.specVersion]), [['a', 2]]);
+});
+
 test('tasks of a removed service are stopped, then removed once terminal', () => {
   const tasks = [
     running('live', 1, 'a'),

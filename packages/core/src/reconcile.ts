@@ -5,7 +5,7 @@
  * same plan.
  */
 import { matchesConstraints } from './constraints.js';
-import { isTerminal, type DesiredState, type Node, type Service, type Task, type TaskState } from './model.js';
+import { isHeld, isTerminal, type DesiredState, type Node, type Service, type Task, type TaskState } from './model.js';
 
 /** ReconcileInput is the whole state the reconciler decides from. */
 export interface ReconcileInput {
@@ -59,9 +59,9 @@ class PlanBuilder {
     this.removed.add(task.id);
   }
 
-  /** stop asks a task to shut down; a task that never reached a node is removed instead. */
+  /** stop asks a task to shut down; a task that never reached a node (unplaced, or held back) is removed instead. */
   stop(task: Task): void {
-    if (task.nodeId === '' && !isTerminal(task.state)) this.remove(task);
+    if ((task.nodeId === '' && !isTerminal(task.state)) || isHeld(task)) this.remove(task);
     else if (task.desiredState === 'running') this.update(task, { desiredState: 'shutdown' });
   }
 

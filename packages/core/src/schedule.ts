@@ -7,7 +7,7 @@
  */
 import { formatConstraint, matchConstraint, parseConstraints, type Constraint } from './constraints.js';
 import { DependencyIndex } from './dependencies.js';
-import { isTerminal, type Node, type Service, type Task } from './model.js';
+import { isHeld, isTerminal, type Node, type Service, type Task } from './model.js';
 import { chooseNode, needsRules, PlacementState } from './placement.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
@@ -80,7 +80,7 @@ function isLive(t: Task): boolean {
   return t.desiredState === 'running' && t.nodeId !== '' && !isTerminal(t.state);
 }
 
-/** isPending tells whether a task waits for the scheduler. */
+/** isPending tells whether a task waits for the scheduler to choose its node. */
 export function isPending(t: Task): boolean {
   return t.desiredState === 'running' && t.nodeId === '' && (t.state === 'new' || t.state === 'pending');
 }
@@ -148,7 +148,8 @@ function compareTasks(a: Task, b: Task): number {
 
 /**
  * schedule places every pending task (desired running, state new or pending,
- * no node) or says why it cannot. Pure; O(tasks + services × nodes + placements × log nodes).
+ * no node) or says why it cannot; a held task (one born on its node) is
+ * placed on that node once its dependencies are ready. Pure; O(tasks + services × nodes + placements × log nodes).
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const nodes = [...input.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -156,12 +157,20 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   // own counts the live tasks of each service on each node.
   const own = new Map<string, Map<string, number>>();
   const pending = new Map<string, Task[]>();
+  const held = new Map<string, Task[]>();
   for (const t of input.tasks) {
     if (isPending(t)) {
       const list = pending.get(t.service);
       if (list) list.push(t);
       else pending.set(t.service, [t]);
-    } else if (isLive(t)) {
+      continue;
+    }
+    if (isHeld(t)) {
+      const list = held.get(t.service);
+      if (list) list.push(t);
+      else held.set(t.service, [t]);
+    }
+    if (isLive(t)) {
       const load = loads.get(t.nodeId);
       if (!load) continue;
       load.total++;
@@ -179,14 +188,22 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const deps = new DependencyIndex(input.tasks, input.services);
   const withRules = [...pending.keys()].some((n) => { const s = input.services.get(n); return s !== undefined && needsRules(s); });
   const rules = withRules ? new PlacementState(input.tasks, input.services, new Set(loads.keys())) : undefined;
-  for (const name of [...pending.keys()].sort()) {
-    const tasks = (pending.get(name) ?? []).sort(compareTasks);
+  for (const name of [...new Set([...pending.keys(), ...held.keys()])].sort()) {
     const service = input.services.get(name);
+    // Tasks born on their node wait for the same dependencies, then are released there.
+    const fixed = (held.get(name) ?? []).sort(compareTasks);
+    const waiting = service === undefined ? undefined : deps.waitingFor(service);
+    for (const t of fixed) {
+      if (!service) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
+      else if (waiting === undefined) placements.push({ taskId: t.id, nodeId: t.nodeId });
+      else unplaced.push({ taskId: t.id, reason: waiting });
+    }
+    const tasks = (pending.get(name) ?? []).sort(compareTasks);
+    if (tasks.length === 0) continue;
     if (!service) {
       for (const t of tasks) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
       continue;
     }
-    const waiting = deps.waitingFor(service);
     if (waiting !== undefined) {
       for (const t of tasks) unplaced.push({ taskId: t.id, reason: waiting });
       continue;

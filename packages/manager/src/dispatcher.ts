@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isTerminal, ClusterError, type Node, type Task } from '@cluster/core';
+import { isHeld, isTerminal, ClusterError, type Node, type Task } from '@cluster/core';
 import type { AgentMessage__Output, AssignmentSet, ManagerMessage, RegistryUpdate, TaskStatus__Output } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
@@ -294,8 +294,14 @@ export class Dispatcher {
   }
 }
 
-/** belongsInSet tells whether a node should hold a task: it should run, or it may still run and must be stopped. */
+/**
+ * belongsInSet tells whether a node should hold a task: it should run, or it
+ * may still run and must be stopped. A task held on its node until its
+ * dependencies are ready (a global service's) is not sent before the
+ * scheduler releases it.
+ */
 function belongsInSet(t: Task): boolean {
+  if (isHeld(t)) return false;
   return t.desiredState === 'running' || !isTerminal(t.state) || t.state === 'orphaned';
 }
 
