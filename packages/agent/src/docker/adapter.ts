@@ -3,9 +3,6 @@
  * Engine outcomes (304, 404, 409) are read from the status code, never from
  * message text. Decisions live in worker.ts; container options in config.ts.
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { LABELS } from '@cluster/core';
 import {
@@ -16,11 +13,12 @@ import {
   type Health,
   type ManagedContainer,
 } from '../executor.js';
-import { containerConfig, containerName, stackNetworkName } from './config.js';
+import { containerConfig, containerName, primaryNetwork, stackNetworkName } from './config.js';
 import { ImageLoader, type ImageSource } from './imageLoader.js';
 import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
 import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
 import { boundPorts } from './ports.js';
+import { stackNetworks } from './stackNetworks.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -138,6 +136,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
   const inspectConcurrency = options.inspectConcurrency ?? 8;
   const labelFilter = options.nodeId === undefined ? [LABELS.task] : [LABELS.task, `${LABELS.node}=${options.nodeId}`];
   const loader = options.imageSource === undefined ? undefined : new ImageLoader(docker, options.imageSource);
+  const networks = stackNetworks(docker, engineError);
   // Network changes of one stack are serialized so a removal never races a create.
   const stackLocks = new Map<string, Promise<unknown>>();
 
@@ -152,37 +151,12 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     return run;
   }
 
-  /** ensureNetwork makes the stack network if missing and returns its id. */
-  async function ensureNetwork(stack: string): Promise<string> {
-    const name = stackNetworkName(stack);
-    await withHostLock(`network-${name}`, async () => {
-      if ((await networksNamed(name)).length > 0) return;
-      try {
-        await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: stack } });
-      } catch (err) {
-        if (statusOf(err) !== 409) throw engineError(`create network "${name}"`, err);
-      }
-    });
-    // Two agents sharing one engine can both create the network at once; the
-    // engine then holds two of that name and refuses to use either by name.
-    // Every agent uses the oldest one, by id, and removes the others (a
-    // removal fails harmlessly while a container still uses one).
-    const all = await networksNamed(name);
-    const oldest = all[0];
-    if (!oldest) throw new ExecutorError('engine', `docker: network "${name}" vanished right after it was made`);
-    for (const extra of all.slice(1)) {
-      await docker.getNetwork(extra.Id).remove().catch(() => undefined);
-    }
-    return oldest.Id;
-  }
-
-  async function networksNamed(name: string): Promise<Dockerode.NetworkInspectInfo[]> {
-    try {
-      const found = await docker.listNetworks({ filters: { name: [name] } });
-      return found.filter((n) => n.Name === name).sort((a, b) => createdKey(a.Created).localeCompare(createdKey(b.Created)) || a.Id.localeCompare(b.Id));
-    } catch (err) {
-      throw engineError(`list networks "${name}"`, err);
-    }
+  /** primaryNetworkId makes the task's primary network if it is the stack's and returns its id; an external one must exist. */
+  async function primaryNetworkId(a: Assignment, primary: string): Promise<string> {
+    if (a.spec.networks?.find((n) => n.name === primary)?.external !== true) return networks.ensure(primary, a.task.stack);
+    const found = (await networks.named(primary))[0];
+    if (!found) throw engineError(`network "${primary}"`, new Error('external network not found on this node (create it on every node first)'));
+    return found.Id;
   }
 
   /** prepareTask makes the volumes and extra networks of a task and writes its secrets and configs. */
@@ -266,8 +240,8 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
 
     async create(a: Assignment, nodeId: string) {
       return withStackLock(a.task.stack, async () => {
-        const networkId = await ensureNetwork(a.task.stack);
-        const primary = stackNetworkName(a.task.stack);
+        const primary = primaryNetwork(a);
+        const networkId = await primaryNetworkId(a, primary);
         const files = await prepareTask(a, primary);
         const config = onNetwork(applyServiceOptions(containerConfig(a, nodeId, { dns: options.dns, routingMesh: options.routingMesh ?? true }), a.spec, files), primary, networkId);
         try {
@@ -303,9 +277,12 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         // A second agent on the same engine may have made a duplicate stack
         // network in the same instant; the engine then cannot resolve the
         // name. Clear the duplicate and try once more.
-        const stack = (await container.inspect().catch(() => undefined))?.Config.Labels?.[LABELS.stack];
-        if (!stack || (await networksNamed(stackNetworkName(stack))).length < 2) throw engineError(`start container ${containerId}`, err);
-        await withStackLock(stack, () => ensureNetwork(stack));
+        const info = await container.inspect().catch(() => undefined);
+        const stack = info?.Config.Labels?.[LABELS.stack];
+        const doubled: string[] = [];
+        for (const name of Object.keys(info?.NetworkSettings.Networks ?? {})) if ((await networks.named(name)).length >= 2) doubled.push(name);
+        if (!stack || doubled.length === 0) throw engineError(`start container ${containerId}`, err);
+        await withStackLock(stack, async () => { for (const name of doubled) await networks.ensure(name, stack); });
         try {
           await container.start();
         } catch (again) {
@@ -439,7 +416,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         try {
           const users = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
           if (users.length > 0) return;
-          for (const n of await networksNamed(name)) await docker.getNetwork(n.Id).remove();
+          for (const n of await networks.named(name)) await docker.getNetwork(n.Id).remove();
           await removeStackNetworks(docker, stack);
         } catch (err) {
           const status = statusOf(err);
@@ -462,48 +439,4 @@ function onNetwork(config: Dockerode.ContainerCreateOptions, name: string, id: s
     HostConfig: { ...config.HostConfig, NetworkMode: config.HostConfig?.NetworkMode === name ? id : config.HostConfig?.NetworkMode },
     NetworkingConfig: { EndpointsConfig: mine ? { ...rest, [id]: mine } : rest },
   };
-}
-
-/** createdKey makes an engine timestamp sortable as text: its fraction of a second padded to nanoseconds. */
-function createdKey(created: string): string {
-  const m = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$/.exec(created);
-  if (!m) return created;
-  return `${new Date(`${m[1]}${m[3] ?? 'Z'}`).toISOString().slice(0, 19)}.${(m[2] ?? '').padEnd(9, '0')}`;
-}
-
-/**
- * withHostLock runs `fn` while holding a lock shared by every agent process on
- * this host (an atomic mkdir), so agents that share one engine never create
- * the same network twice: the engine's own duplicate check races. A lock left
- * by a dead process is taken over after 10 s.
- */
-async function withHostLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const dir = join(tmpdir(), `cluster-agent-${key.replace(/[^\w.-]/g, '_')}.lock`);
-  const deadline = Date.now() + 15_000;
-  let held = false;
-  for (;;) {
-    try {
-      mkdirSync(dir);
-      held = true;
-      break;
-    } catch {
-      const age = Date.now() - (statSyncSafe(dir) ?? Date.now());
-      if (age > 10_000) rmSync(dir, { recursive: true, force: true });
-      else if (Date.now() > deadline) break; // proceed unlocked rather than never
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    if (held) rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function statSyncSafe(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }

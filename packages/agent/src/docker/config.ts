@@ -17,6 +17,19 @@ export function stackNetworkName(stack: string): string {
 }
 
 /**
+ * primaryNetwork is the network a task's container is made on: the stack's
+ * default network when the service lists no networks or lists it (Compose
+ * puts a service on `default` only then), else the first network it lists.
+ * The container joins its other networks once made.
+ */
+export function primaryNetwork(a: Pick<Assignment, 'task' | 'spec'>): string {
+  const listed = a.spec.networks ?? [];
+  const fallback = stackNetworkName(a.task.stack);
+  if (listed.length === 0 || listed.some((n) => n.name === fallback)) return fallback;
+  return (listed[0] as { name: string }).name;
+}
+
+/**
  * containerName is `<service>.<slot>.<taskId>`; a global task (slot 0) uses the
  * node id prefix instead of the slot, as swarm does.
  */
@@ -50,8 +63,8 @@ export interface NetworkOptions {
 
 /** containerConfig is the Docker create options of an assignment on a node. */
 export function containerConfig(a: Assignment, nodeId: string, net: NetworkOptions = {}): Dockerode.ContainerCreateOptions {
-  const { task, spec } = a;
-  const network = stackNetworkName(task.stack);
+  const { spec } = a;
+  const network = primaryNetwork(a);
   const opts: Dockerode.ContainerCreateOptions = {
     name: containerName(a, nodeId),
     Image: spec.image,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ServiceSpec } from '@cluster/core';
 import { makeAssignment } from '../fake-executor.js';
-import { containerConfig } from './config.js';
+import { containerConfig, primaryNetwork } from './config.js';
 import { applyServiceOptions, extraNetworks, stackVolumeNames } from './serviceOptionsConfig.js';
 
 function options(spec: Partial<ServiceSpec>) {
@@ -64,6 +64,21 @@ describe('applyServiceOptions', () => {
     assert.deepEqual(o.NetworkingConfig?.EndpointsConfig?.['shop_default']?.Aliases, ['db', 'database']);
     const a = makeAssignment({ task: { stack: 'shop' }, spec });
     assert.deepEqual(extraNetworks(a.spec, 'shop_default'), [{ name: 'shop_back', aliases: ['db', 'store'], external: false }]);
+  });
+
+  test('a service that lists networks without default is made on its first one, not on the stack default', () => {
+    const spec: Partial<ServiceSpec> = { name: 'db', networks: [{ name: 'shop_back', aliases: ['store'] }, { name: 'shop_data', aliases: [] }] };
+    const o = options(spec);
+    assert.equal(o.HostConfig?.NetworkMode, 'shop_back');
+    assert.deepEqual(Object.keys(o.NetworkingConfig?.EndpointsConfig ?? {}), ['shop_back']);
+    assert.deepEqual(o.NetworkingConfig?.EndpointsConfig?.['shop_back']?.Aliases, ['db', 'store']);
+    const a = makeAssignment({ task: { stack: 'shop' }, spec });
+    assert.equal(primaryNetwork(a), 'shop_back');
+    assert.deepEqual(extraNetworks(a.spec, primaryNetwork(a)), [{ name: 'shop_data', aliases: ['db'], external: false }]);
+    // Listing default (anywhere in the list) keeps it primary; listing none means default alone.
+    assert.equal(primaryNetwork(makeAssignment({ task: { stack: 'shop' }, spec: { networks: [{ name: 'shop_back', aliases: [] }, { name: 'shop_default', aliases: [] }] } })), 'shop_default');
+    assert.equal(primaryNetwork(makeAssignment({ task: { stack: 'shop' }, spec: {} })), 'shop_default');
+    assert.equal(options({}).HostConfig?.NetworkMode, 'shop_default');
   });
 
   test('stackVolumeNames lists named volumes of the stack only', () => {
