@@ -10,20 +10,17 @@ import {
   type Assignment,
   type ContainerEvent,
   type Executor,
-  type Health,
   type ManagedContainer,
 } from '../executor.js';
 import { containerConfig, containerName, primaryNetwork, stackNetworkName } from './config.js';
 import { ImageLoader, type ImageSource } from './imageLoader.js';
 import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
 import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
-import { boundPorts } from './ports.js';
 import { stackNetworks } from './stackNetworks.js';
+import { engineError, mapLimit, reasonOf, statusOf, toManaged } from './engineAnswers.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
-/** ZERO_TIME is how the engine writes "never" (StartedAt of a container never started). */
-const ZERO_TIME = '0001-01-01T00:00:00Z';
 const WATCHED_ACTIONS = ['start', 'die', 'health_status'];
 
 /** DockerExecutorOptions tune the adapter. */
@@ -71,62 +68,6 @@ export function dockerFromHost(url?: string): Dockerode {
     default:
       throw new ExecutorError('engine', `docker host: unsupported scheme "${parsed.protocol}" in "${url}" (unix, tcp, http)`);
   }
-}
-
-/** statusOf is the HTTP status of an engine error, 0 if it has none. */
-function statusOf(err: unknown): number {
-  const code = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : 0;
-}
-
-/** reasonOf is the engine's own message of an error, falling back to the error's message. */
-function reasonOf(err: unknown): string {
-  const json = (err as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function engineError(what: string, err: unknown): ExecutorError {
-  return new ExecutorError('engine', `docker: ${what}: ${reasonOf(err)}`, { cause: err, retryable: true });
-}
-
-function healthOf(status: string | undefined): Health {
-  return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : '';
-}
-
-function toManaged(info: Dockerode.ContainerInspectInfo): ManagedContainer | undefined {
-  const labels = info.Config.Labels ?? {};
-  const taskId = labels[LABELS.task];
-  if (taskId === undefined) return undefined;
-  const state = info.State;
-  return {
-    containerId: info.Id,
-    taskId,
-    stack: labels[LABELS.stack] ?? '',
-    service: labels[LABELS.service] ?? '',
-    slot: Number(labels[LABELS.slot] ?? 0),
-    specVersion: Number(labels[LABELS.spec] ?? 0),
-    running: state.Running,
-    exitCode: state.ExitCode,
-    startedAt: !state.StartedAt || state.StartedAt === ZERO_TIME ? '' : state.StartedAt,
-    health: healthOf(state.Health?.Status),
-    error: state.Error ?? '',
-    ports: boundPorts(info.NetworkSettings?.Ports),
-  };
-}
-
-/** mapLimit runs fn over items with at most `limit` calls in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }
 
 /** dockerExecutor is the Executor of one Docker engine. */

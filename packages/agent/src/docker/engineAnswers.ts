@@ -1,0 +1,70 @@
+/**
+ * How the adapter reads the engine's answers: an error's status code and
+ * message (never its text, for decisions), and an inspected container as a
+ * ManagedContainer.
+ */
+import type Dockerode from 'dockerode';
+import { LABELS } from '@cluster/core';
+import { ExecutorError, type Health, type ManagedContainer } from '../executor.js';
+import { boundPorts } from './ports.js';
+
+/** ZERO_TIME is how the engine writes "never" (StartedAt of a container never started). */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** statusOf is the HTTP status of an engine error, 0 if it has none. */
+export function statusOf(err: unknown): number {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : 0;
+}
+
+/** reasonOf is the engine's own message of an error, falling back to the error's message. */
+export function reasonOf(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** engineError is a retryable error of the engine, naming what was done. */
+export function engineError(what: string, err: unknown): ExecutorError {
+  return new ExecutorError('engine', `docker: ${what}: ${reasonOf(err)}`, { cause: err, retryable: true });
+}
+
+function healthOf(status: string | undefined): Health {
+  return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : '';
+}
+
+/** toManaged reads an inspected container of a task; undefined for a container of no task. */
+export function toManaged(info: Dockerode.ContainerInspectInfo): ManagedContainer | undefined {
+  const labels = info.Config.Labels ?? {};
+  const taskId = labels[LABELS.task];
+  if (taskId === undefined) return undefined;
+  const state = info.State;
+  return {
+    containerId: info.Id,
+    taskId,
+    stack: labels[LABELS.stack] ?? '',
+    service: labels[LABELS.service] ?? '',
+    slot: Number(labels[LABELS.slot] ?? 0),
+    specVersion: Number(labels[LABELS.spec] ?? 0),
+    running: state.Running,
+    exitCode: state.ExitCode,
+    startedAt: !state.StartedAt || state.StartedAt === ZERO_TIME ? '' : state.StartedAt,
+    health: healthOf(state.Health?.Status),
+    error: state.Error ?? '',
+    ports: boundPorts(info.NetworkSettings?.Ports),
+  };
+}
+
+/** mapLimit runs fn over items with at most `limit` calls in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
