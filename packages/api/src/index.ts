@@ -17,5 +17,7 @@ export type { JoinRequest, JoinRequest__Output } from './generated/cluster/v1/Jo
 export type { SessionHello, SessionHello__Output } from './generated/cluster/v1/SessionHello.js';
 export type { RegistryUpdate, RegistryUpdate__Output } from './generated/cluster/v1/RegistryUpdate.js';
 export type { ServiceEntry, ServiceEntry__Output } from './generated/cluster/v1/ServiceEntry.js';
+export type { EndpointChanges, EndpointChanges__Output } from './generated/cluster/v1/EndpointChanges.js';
+export type { Endpoint, Endpoint__Output } from './generated/cluster/v1/Endpoint.js';
 export type { PortMapping, PortMapping__Output } from './generated/cluster/v1/PortMapping.js';
 export type { ImageChunk, ImageChunk__Output } from './generated/cluster/v1/ImageChunk.js';

@@ -7,4 +7,5 @@ export * from './schedule.js';
 export * from './reconcile.js';
 export * from './compose/index.js';
 export * from './registry.js';
+export * from './registryDelta.js';
 export * from './registryScope.js';

@@ -45,17 +45,18 @@ test('the registry allocates and stores a VIP, and publishes endpoint changes on
     await turn();
     assert.equal(published.length, base + 1);
     assert.equal(published.at(-1)?.type, 'INCREMENTAL');
-    assert.deepEqual(published.at(-1)?.services?.[0]?.endpoints, []);
+    assert.deepEqual(published.at(-1)?.services, [], 'the service itself did not change');
+    assert.deepEqual(published.at(-1)?.endpointChanges, [{ service: 's_web', upserted: [], removed: ['t1'] }]);
 
     store.update({ putTasks: [task] });
     reg.kick();
     await turn();
-    assert.equal(published.at(-1)?.services?.[0]?.endpoints?.length, 1);
+    assert.deepEqual(published.at(-1)?.endpointChanges?.[0]?.upserted?.map((e) => [e.taskId, e.nodeAddress, e.ports?.[0]?.hostPort]), [['t1', '10.231.0.11', 32768]]);
 
     store.update({ putNodes: [{ ...node, status: 'down' }] });
     reg.kick();
     await turn();
-    assert.deepEqual(published.at(-1)?.services?.[0]?.endpoints, []);
+    assert.deepEqual(published.at(-1)?.endpointChanges?.[0]?.removed, ['t1']);
 
     const before = published.length;
     reg.kick();
@@ -66,6 +67,45 @@ test('the registry allocates and stores a VIP, and publishes endpoint changes on
     reg.kick();
     await turn();
     assert.deepEqual(published.at(-1)?.removed, ['s_web']);
+  } finally {
+    reg.stop();
+    store.close();
+  }
+});
+
+test('a change of one task sends only its service, and only that endpoint; a new service comes whole', async () => {
+  const store = Store.open(join(dir, 'b.db'));
+  const published: RegistryUpdate[] = [];
+  const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
+  const api = { ...service, name: 's_api', createdAt: 1, spec: { ...service.spec, name: 'api', ports: [] } };
+  const tasks = [1, 2, 3].flatMap((i) => [{ ...task, id: `w${i}`, slot: i }, { ...task, id: `a${i}`, service: 's_api', slot: i, ports: [] }]);
+  store.update({ putNodes: [node], putServices: [service, api], putTasks: tasks });
+  reg.start();
+  try {
+    // s_api has no ports: agents get one endpoint per node (forAgents).
+    assert.deepEqual(reg.snapshot().services?.map((s) => [s.name, s.endpoints?.map((e) => e.taskId)]), [['s_api', ['a1']], ['s_web', ['w1', 'w2', 'w3']]]);
+    const base = published.length;
+    store.update({ putTasks: [{ ...task, id: 'w2', slot: 2, state: 'failed', desiredState: 'shutdown' }] });
+    reg.kick();
+    await turn();
+    assert.equal(published.length, base + 1);
+    const u = published.at(-1);
+    assert.deepEqual(u?.services, []);
+    assert.deepEqual(u?.removed, []);
+    assert.deepEqual(u?.endpointChanges, [{ service: 's_web', upserted: [], removed: ['w2'] }]);
+
+    store.update({ putTasks: [{ ...task, id: 'w4', slot: 4 }] });
+    reg.kick();
+    await turn();
+    assert.deepEqual(published.at(-1)?.endpointChanges?.map((c) => [c.service, c.upserted?.map((e) => e.taskId), c.removed]), [['s_web', ['w4'], []]]);
+
+    const db = { ...service, name: 's_db', createdAt: 2, spec: { ...service.spec, name: 'db', ports: [] } };
+    store.update({ putServices: [db], putTasks: [{ ...task, id: 'd1', service: 's_db', ports: [] }] });
+    reg.kick();
+    await turn();
+    assert.deepEqual(published.at(-1)?.services?.map((s) => [s.name, s.endpoints?.map((e) => e.taskId)]), [['s_db', ['d1']]]);
+    assert.deepEqual(published.at(-1)?.endpointChanges, []);
+    assert.equal(reg.snapshot().services?.length, 3, 'a session opening now gets everything');
   } finally {
     reg.stop();
     store.close();

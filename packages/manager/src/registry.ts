@@ -1,5 +1,6 @@
-import { allocateVips, buildRegistry, diffRegistry, type RegistryEntry } from '@cluster/core';
-import type { RegistryUpdate, ServiceEntry } from '@cluster/api';
+import { allocateVips, buildRegistry, diffRegistryDelta, forAgents, isEmptyDelta, type RegistryEndpoint, type RegistryEntry, type RegistryState } from '@cluster/core';
+import type { Endpoint, RegistryUpdate, ServiceEntry } from '@cluster/api';
+import { shareEncoding } from './sharedEncoding.js';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 
@@ -7,7 +8,7 @@ import type { Logger } from './log.js';
 export interface RegistryOptions {
   store: Store;
   log: Logger;
-  /** publish sends an INCREMENTAL update to every session. */
+  /** publish sends an INCREMENTAL update to every session; it is marked for one shared encoding and must not be changed. */
   publish: (update: RegistryUpdate) => void;
   /** sweepMs is how often the registry recomputes even when nobody kicked it. @default 1000 */
   sweepMs?: number;
@@ -17,13 +18,17 @@ export interface RegistryOptions {
  * Registry keeps, per service, its VIP and its serving endpoints, and tells
  * every agent when they change. It recomputes on kick() (a task, service or
  * node changed), coalesced to one pass per turn of the event loop, and on a
- * slow sweep as a safety net. VIPs are allocated here and stored with the
- * service, so they survive manager restarts.
+ * slow sweep as a safety net. A pass publishes only what changed since the
+ * last one: new or changed services whole, endpoint changes of the others,
+ * removed services. VIPs are allocated here and stored with the service, so
+ * they survive manager restarts.
  */
 export class Registry {
   private readonly o: RegistryOptions;
-  private keys = new Map<string, string>();
+  private state: RegistryState = new Map();
   private entries: RegistryEntry[] = [];
+  /** full is the snapshot of the last pass, made once for every session that opens before the next change. */
+  private full: RegistryUpdate | undefined;
   private scheduled = false;
   /** notBefore is when the next pass may run (ms since the epoch). */
   private notBefore = 0;
@@ -70,12 +75,14 @@ export class Registry {
     else setImmediate(run);
   }
 
-  /** snapshot is the FULL registry, sent to a node when its session opens. */
+  /** snapshot is the FULL registry, sent to a node when its session opens (the same object until the registry changes). */
   snapshot(): RegistryUpdate {
-    return { type: 'FULL', services: this.entries.map(entryToApi), removed: [] };
+    const full = this.full ?? shareEncoding<RegistryUpdate>({ type: 'FULL', services: this.entries.map(entryToApi), removed: [], endpointChanges: [] });
+    this.full = full;
+    return full;
   }
 
-  /** current returns the registry as last computed. */
+  /** current returns the registry as last computed, as agents get it (forAgents). */
   current(): RegistryEntry[] {
     return this.entries;
   }
@@ -84,13 +91,19 @@ export class Registry {
     const { store } = this.o;
     const fresh = allocateVips(store.allServices());
     if (fresh.length > 0) store.update({ putServices: fresh });
-    const entries = buildRegistry(store.allServices(), store.allTasks(), store.allNodes());
-    const { diff, keys } = diffRegistry(this.keys, entries);
-    this.keys = keys;
+    const entries = buildRegistry(store.allServices(), store.allTasks(), store.allNodes()).map(forAgents);
+    const { delta, state } = diffRegistryDelta(this.state, entries);
+    this.state = state;
     this.entries = entries;
-    if (diff.changed.length === 0 && diff.removed.length === 0) return;
+    if (isEmptyDelta(delta)) return;
+    this.full = undefined;
     this.updates++;
-    this.o.publish({ type: 'INCREMENTAL', services: diff.changed.map(entryToApi), removed: diff.removed });
+    this.o.publish(shareEncoding<RegistryUpdate>({
+      type: 'INCREMENTAL',
+      services: delta.services.map(entryToApi),
+      removed: delta.removed,
+      endpointChanges: delta.endpoints.map((d) => ({ service: d.service, upserted: d.upserted.map(endpointToApi), removed: d.removed })),
+    }));
   }
 }
 
@@ -102,8 +115,12 @@ export function entryToApi(e: RegistryEntry): ServiceEntry {
     shortName: e.shortName,
     vip: e.vip,
     ports: e.ports.map((p) => ({ target: p.target, published: p.published, protocol: p.protocol, mode: p.mode })),
-    endpoints: e.endpoints.map((ep) => ({ taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports })),
+    endpoints: e.endpoints.map(endpointToApi),
     aliases: e.aliases,
     networks: e.networks ?? [],
   };
+}
+
+function endpointToApi(ep: RegistryEndpoint): Endpoint {
+  return { taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports };
 }

@@ -17,6 +17,7 @@ import { nodeControlHandlers } from './control-nodes.js';
 import { securityControlHandlers } from './control-security.js';
 import { SecurityLedger } from './ledger.js';
 import { Registry } from './registry.js';
+import { withSharedEncoding } from './sharedEncoding.js';
 
 /** ManagerOptions configure a running manager. */
 export interface ManagerOptions {
@@ -140,7 +141,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
   const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call)) as grpc.UntypedHandleCall } : {};
   server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate));
-  server.addService(proto.Dispatcher.service, guardService(proto.Dispatcher.service, { ...dispatcher.handlers(), ...imageFetch }, authenticate));
+  // A registry update is encoded once for all sessions (sharedEncoding.ts).
+  const dispatcherService = withSharedEncoding(proto.Dispatcher.service);
+  server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
   registry.start();

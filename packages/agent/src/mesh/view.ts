@@ -1,9 +1,10 @@
-import type { PortSpec, RegistryEntry } from '@cluster/core';
-import type { RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
+import { applyEndpointDelta, type PortSpec, type RegistryEndpoint, type RegistryEntry } from '@cluster/core';
+import type { Endpoint__Output, RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
 
 /**
  * RegistryView is an agent's copy of the manager's service registry, built
- * from the FULL snapshot of each session and the INCREMENTAL updates after it.
+ * from the FULL snapshot of each session and the INCREMENTAL updates after it
+ * (whole services, endpoint changes of the others, removed services).
  */
 export class RegistryView {
   private readonly entries = new Map<string, RegistryEntry>();
@@ -15,6 +16,10 @@ export class RegistryView {
   apply(u: RegistryUpdate__Output): void {
     if (u.type === 'FULL') this.entries.clear();
     for (const s of u.services) this.entries.set(s.name, entryFromApi(s));
+    for (const c of u.endpointChanges ?? []) {
+      const e = this.entries.get(c.service);
+      if (e) this.entries.set(c.service, { ...e, endpoints: applyEndpointDelta(e.endpoints, c.upserted.map(endpointFromApi), c.removed) });
+    }
     for (const name of u.removed) this.entries.delete(name);
     this.version++;
     for (const l of this.listeners) l();
@@ -54,14 +59,18 @@ function entryFromApi(s: ServiceEntry__Output): RegistryEntry {
       protocol: p.protocol === 'udp' ? 'udp' : 'tcp',
       mode: p.mode === 'host' ? 'host' : 'ingress',
     }) satisfies PortSpec),
-    endpoints: s.endpoints.map((e) => ({
-      taskId: e.taskId,
-      nodeId: e.nodeId,
-      nodeAddress: e.nodeAddress,
-      slot: e.slot,
-      ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
-    })),
+    endpoints: s.endpoints.map(endpointFromApi),
     aliases: s.aliases,
     networks: s.networks,
+  };
+}
+
+function endpointFromApi(e: Endpoint__Output): RegistryEndpoint {
+  return {
+    taskId: e.taskId,
+    nodeId: e.nodeId,
+    nodeAddress: e.nodeAddress,
+    slot: e.slot,
+    ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
   };
 }

@@ -10,8 +10,8 @@ export interface ManagerMessage {
   'assignments'?: (_cluster_v1_AssignmentSet | null);
   /**
    * registry carries the service registry: a FULL snapshot right after the
-   * first assignment set, then INCREMENTAL changes within a second of a
-   * change of any service's endpoints.
+   * first assignment set, then INCREMENTAL changes (only what changed)
+   * within a second of a change of any service's endpoints.
    */
   'registry'?: (_cluster_v1_RegistryUpdate | null);
   /**
@@ -26,8 +26,8 @@ export interface ManagerMessage__Output {
   'assignments'?: (_cluster_v1_AssignmentSet__Output | null);
   /**
    * registry carries the service registry: a FULL snapshot right after the
-   * first assignment set, then INCREMENTAL changes within a second of a
-   * change of any service's endpoints.
+   * first assignment set, then INCREMENTAL changes (only what changed)
+   * within a second of a change of any service's endpoints.
    */
   'registry'?: (_cluster_v1_RegistryUpdate__Output | null);
   /**

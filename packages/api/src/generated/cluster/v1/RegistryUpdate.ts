@@ -1,6 +1,7 @@
 // Original file: proto/cluster/v1/dispatcher.proto
 
 import type { ServiceEntry as _cluster_v1_ServiceEntry, ServiceEntry__Output as _cluster_v1_ServiceEntry__Output } from '../../cluster/v1/ServiceEntry.js';
+import type { EndpointChanges as _cluster_v1_EndpointChanges, EndpointChanges__Output as _cluster_v1_EndpointChanges__Output } from '../../cluster/v1/EndpointChanges.js';
 
 // Original file: proto/cluster/v1/dispatcher.proto
 
@@ -24,13 +25,20 @@ export type _cluster_v1_RegistryUpdate_Type__Output = typeof _cluster_v1_Registr
 export interface RegistryUpdate {
   'type'?: (_cluster_v1_RegistryUpdate_Type);
   /**
-   * services are added or changed services, whole (all of them, for FULL).
+   * services are added services and ones whose name, VIP, ports, aliases or
+   * networks changed, whole (all of them, for FULL).
    */
   'services'?: (_cluster_v1_ServiceEntry)[];
   /**
    * removed are full names of services that are gone.
    */
   'removed'?: (string)[];
+  /**
+   * endpoint_changes are, in an INCREMENTAL update, the endpoint changes of
+   * services whose other fields did not change (a service in services comes
+   * whole instead). The view after it is the one before with them applied.
+   */
+  'endpointChanges'?: (_cluster_v1_EndpointChanges)[];
 }
 
 /**
@@ -40,11 +48,18 @@ export interface RegistryUpdate {
 export interface RegistryUpdate__Output {
   'type': (_cluster_v1_RegistryUpdate_Type__Output);
   /**
-   * services are added or changed services, whole (all of them, for FULL).
+   * services are added services and ones whose name, VIP, ports, aliases or
+   * networks changed, whole (all of them, for FULL).
    */
   'services': (_cluster_v1_ServiceEntry__Output)[];
   /**
    * removed are full names of services that are gone.
    */
   'removed': (string)[];
+  /**
+   * endpoint_changes are, in an INCREMENTAL update, the endpoint changes of
+   * services whose other fields did not change (a service in services comes
+   * whole instead). The view after it is the one before with them applied.
+   */
+  'endpointChanges': (_cluster_v1_EndpointChanges__Output)[];
 }

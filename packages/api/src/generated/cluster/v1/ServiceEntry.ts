@@ -25,7 +25,8 @@ export interface ServiceEntry {
    */
   'ports'?: (_cluster_v1_ServicePort)[];
   /**
-   * endpoints are the healthy tasks, on nodes that are up.
+   * endpoints are the healthy tasks, on nodes that are up; for a service
+   * without ports (named only by DNS), one per node.
    */
   'endpoints'?: (_cluster_v1_Endpoint)[];
   /**
@@ -61,7 +62,8 @@ export interface ServiceEntry__Output {
    */
   'ports': (_cluster_v1_ServicePort__Output)[];
   /**
-   * endpoints are the healthy tasks, on nodes that are up.
+   * endpoints are the healthy tasks, on nodes that are up; for a service
+   * without ports (named only by DNS), one per node.
    */
   'endpoints': (_cluster_v1_Endpoint__Output)[];
   /**

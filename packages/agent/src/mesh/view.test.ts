@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
+import { RegistryView } from './view.js';
+
+const ep = (taskId: string, nodeAddress = '10.0.0.1'): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [] });
+const entry = (name: string, taskIds: string[]): ServiceEntry__Output => ({
+  name, stack: 's', shortName: name, vip: '10.233.0.2', ports: [], endpoints: taskIds.map((t) => ep(t)), aliases: [], networks: [],
+});
+const update = (u: Partial<RegistryUpdate__Output>): RegistryUpdate__Output => ({ type: 'INCREMENTAL', services: [], removed: [], endpointChanges: [], ...u });
+
+test('the view is the FULL snapshot with the endpoint changes and removals after it applied', () => {
+  const view = new RegistryView();
+  view.apply(update({ type: 'FULL', services: [entry('s_a', ['t1', 't3']), entry('s_b', ['u1'])] }));
+  view.apply(update({ endpointChanges: [{ service: 's_a', upserted: [ep('t2'), ep('t3', '10.0.0.9')], removed: ['t1'] }] }));
+  assert.deepEqual(view.get('s_a')?.endpoints.map((e) => [e.taskId, e.nodeAddress]), [['t2', '10.0.0.1'], ['t3', '10.0.0.9']]);
+  assert.deepEqual(view.get('s_b')?.endpoints.map((e) => e.taskId), ['u1'], 'other services untouched');
+  view.apply(update({ services: [entry('s_c', ['v1'])], removed: ['s_b'] }));
+  assert.deepEqual(view.all().map((e) => e.name), ['s_a', 's_c']);
+  view.apply(update({ type: 'FULL', services: [entry('s_c', [])] }));
+  assert.deepEqual(view.all().map((e) => [e.name, e.endpoints.length]), [['s_c', 0]]);
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyEndpointDelta, diffRegistryDelta, forAgents, isEmptyDelta } from './registryDelta.js';
+import type { RegistryEndpoint, RegistryEntry } from './registry.js';
+
+const ep = (taskId: string, hostPort = 0): RegistryEndpoint => ({ taskId, nodeId: 'n1', nodeAddress: '10.0.0.1', slot: 1, ports: hostPort ? [{ target: 80, protocol: 'tcp', hostPort }] : [] });
+const entry = (name: string, endpoints: RegistryEndpoint[], vip = '10.233.0.2'): RegistryEntry => ({ name, stack: 's', shortName: name, vip, ports: [], endpoints, aliases: [], networks: [] });
+
+test('a delta holds new and changed services whole, endpoint changes of the others, removed services', () => {
+  const first = diffRegistryDelta(new Map(), [entry('s_a', [ep('t1'), ep('t2')]), entry('s_b', [ep('u1')])]);
+  assert.deepEqual(first.delta.services.map((e) => e.name), ['s_a', 's_b']);
+
+  const same = diffRegistryDelta(first.state, [entry('s_a', [ep('t1'), ep('t2')]), entry('s_b', [ep('u1')])]);
+  assert.equal(isEmptyDelta(same.delta), true);
+
+  const next = diffRegistryDelta(same.state, [entry('s_a', [ep('t2', 32768), ep('t3')]), entry('s_c', [])]);
+  assert.deepEqual(next.delta.services.map((e) => e.name), ['s_c']);
+  assert.deepEqual(next.delta.endpoints.map((d) => [d.service, d.upserted.map((e) => e.taskId), d.removed]), [['s_a', ['t2', 't3'], ['t1']]]);
+  assert.deepEqual(next.delta.removed, ['s_b']);
+
+  const moved = diffRegistryDelta(next.state, [entry('s_a', [ep('t2', 32768), ep('t3')], '10.233.0.9'), entry('s_c', [])]);
+  assert.deepEqual(moved.delta.services.map((e) => e.name), ['s_a'], 'a changed VIP sends the service whole');
+  assert.deepEqual(moved.delta.endpoints, []);
+});
+
+test('applying a delta to the endpoints before gives the endpoints after, sorted by task id', () => {
+  const after = applyEndpointDelta([ep('t1'), ep('t2')], [ep('t3'), ep('t0'), ep('t2', 32768)], ['t1']);
+  assert.deepEqual(after, [ep('t0'), ep('t2', 32768), ep('t3')]);
+});
+
+test('agents get one endpoint per node of a service without ports, every endpoint of one with ports', () => {
+  const on = (taskId: string, nodeAddress: string, hostPort = 0): RegistryEndpoint => ({ ...ep(taskId, hostPort), nodeAddress });
+  const plain = entry('s_a', [on('t1', '10.0.0.1'), on('t2', '10.0.0.1'), on('t3', '10.0.0.2')]);
+  assert.deepEqual(forAgents(plain).endpoints.map((e) => e.taskId), ['t1', 't3']);
+  const web = { ...entry('s_w', [on('t1', '10.0.0.1', 32768), on('t2', '10.0.0.1', 32769)]), ports: [{ target: 80, published: 0, protocol: 'tcp' as const, mode: 'ingress' as const }] };
+  assert.equal(forAgents(web), web);
+});

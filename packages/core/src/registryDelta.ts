@@ -1,0 +1,89 @@
+/**
+ * Registry deltas: what changed between two registries down to single
+ * endpoints, so that a change of one task sends that task's endpoint, not
+ * every endpoint of its service, and how a view applies such a change.
+ */
+import type { RegistryEndpoint, RegistryEntry } from './registry.js';
+
+/** RegistryState is what the last published registry was, per service, kept by the publisher. */
+export type RegistryState = Map<string, { meta: string; endpoints: Map<string, string> }>;
+
+/** EndpointDelta is the endpoint change of one service whose other fields are unchanged. */
+export interface EndpointDelta {
+  service: string;
+  upserted: RegistryEndpoint[];
+  /** removed are the task ids of endpoints that are gone. */
+  removed: string[];
+}
+
+/** RegistryDelta is an incremental update: whole services, endpoint changes, removed services. */
+export interface RegistryDelta {
+  /** services are new services and ones whose fields other than endpoints changed, whole. */
+  services: RegistryEntry[];
+  endpoints: EndpointDelta[];
+  /** removed are the full names of services that are gone. */
+  removed: string[];
+}
+
+/**
+ * forAgents is an entry as agents get it. A service without ports is reached
+ * by no proxy: only DNS names it, its VIP and `tasks.NAME` (the addresses of
+ * the nodes its tasks serve on), so one endpoint per node (its lowest task
+ * id) says all agents use, and a node running many of its tasks costs every
+ * agent one endpoint instead of one per task. Other services keep all.
+ */
+export function forAgents(e: RegistryEntry): RegistryEntry {
+  if (e.ports.length > 0) return e;
+  const seen = new Set<string>();
+  const endpoints = e.endpoints.filter((ep) => !seen.has(ep.nodeAddress) && (seen.add(ep.nodeAddress), true));
+  return endpoints.length === e.endpoints.length ? e : { ...e, endpoints };
+}
+
+function metaKey(e: RegistryEntry): string {
+  return JSON.stringify([e.stack, e.shortName, e.vip, e.ports, e.aliases, e.networks ?? []]);
+}
+
+function endpointKey(ep: RegistryEndpoint): string {
+  let k = `${ep.nodeId}|${ep.nodeAddress}|${ep.slot}`;
+  for (const p of ep.ports) k += `|${p.target}/${p.protocol}:${p.hostPort}`;
+  return k;
+}
+
+/**
+ * diffRegistryDelta compares a registry with the state of the last one and
+ * returns the delta and the new state. Its cost is one key per endpoint.
+ */
+export function diffRegistryDelta(before: RegistryState, after: RegistryEntry[]): { delta: RegistryDelta; state: RegistryState } {
+  const state: RegistryState = new Map();
+  const delta: RegistryDelta = { services: [], endpoints: [], removed: [] };
+  for (const e of after) {
+    const meta = metaKey(e);
+    const endpoints = new Map<string, string>();
+    for (const ep of e.endpoints) endpoints.set(ep.taskId, endpointKey(ep));
+    state.set(e.name, { meta, endpoints });
+    const prev = before.get(e.name);
+    if (!prev || prev.meta !== meta) {
+      delta.services.push(e);
+      continue;
+    }
+    const upserted = e.endpoints.filter((ep) => prev.endpoints.get(ep.taskId) !== endpoints.get(ep.taskId));
+    const removed: string[] = [];
+    for (const id of prev.endpoints.keys()) if (!endpoints.has(id)) removed.push(id);
+    if (upserted.length > 0 || removed.length > 0) delta.endpoints.push({ service: e.name, upserted, removed });
+  }
+  for (const name of before.keys()) if (!state.has(name)) delta.removed.push(name);
+  return { delta, state };
+}
+
+/** isEmptyDelta tells whether a delta changes nothing. */
+export function isEmptyDelta(d: RegistryDelta): boolean {
+  return d.services.length === 0 && d.endpoints.length === 0 && d.removed.length === 0;
+}
+
+/** applyEndpointDelta returns an entry's endpoints with a delta applied, sorted by task id as the registry sorts them. */
+export function applyEndpointDelta(endpoints: RegistryEndpoint[], upserted: RegistryEndpoint[], removed: string[]): RegistryEndpoint[] {
+  const byTask = new Map(endpoints.map((ep) => [ep.taskId, ep]));
+  for (const id of removed) byTask.delete(id);
+  for (const ep of upserted) byTask.set(ep.taskId, ep);
+  return [...byTask.values()].sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+}
