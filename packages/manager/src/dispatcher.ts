@@ -27,6 +27,8 @@ export interface DispatcherOptions {
    * within 3 s. @default 1500
    */
   streamGraceMs: number;
+  /** restartGraceMs: after a manager start, extra time nodes get to reconnect before the silence counts. @default 3000 */
+  restartGraceMs?: number;
   now?: () => number;
   /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */
   registry?: () => RegistryUpdate;
@@ -65,7 +67,10 @@ export class Dispatcher {
   start(): void {
     const now = this.now();
     const nodes = this.o.store.allNodes().map((n) => ({ ...n, status: n.status === 'down' ? 'down' : 'unknown', statusMessage: n.status === 'down' ? n.statusMessage : 'manager restarted; waiting for the node' }) as Node);
-    for (const n of nodes) this.lastSeen.set(n.id, now);
+    // Agents reconnect with a backoff of up to 2 s while the manager is away;
+    // give them that long on top of the usual silence before calling a node
+    // down, so a manager restart alone never moves tasks.
+    for (const n of nodes) this.lastSeen.set(n.id, now + (this.o.restartGraceMs ?? 3000));
     if (nodes.length > 0) this.o.store.update({ putNodes: nodes });
     const period = Math.max(50, Math.floor(this.o.heartbeatMs / 2));
     this.liveness = setInterval(() => this.checkLiveness(), period);
