@@ -14,6 +14,23 @@ function cell(samples) {
   return s.n === 0 ? 'n/a' : `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
 }
 
+export const FAILOVER_BEGIN = '<!-- bench:failover:begin (written by npm run bench -- --only failover) -->';
+export const FAILOVER_END = '<!-- bench:failover:end -->';
+
+/** renderFailover is the failover table (bench/failover.mjs results) as Markdown lines. */
+export function renderFailover(f) {
+  const out = [];
+  const [o, s] = [median(f.ours), median(f.swarm)];
+  out.push('### Failover in the lab: kill a host → 6 replicas running on the other two (engines polled every 75 ms)', '');
+  const victims = (rs) => rs.map((x) => `lab${x.victim} (${x.held})`).join(', ');
+  out.push(table(['', 'cluster', 'Swarm (3 nodes: 1 manager, 2 workers)', 'ours/Swarm'],
+    [['6 replicas, 3 hosts', cell(f.ours), cell(f.swarm), fmtRatio(ratio(o, s))],
+      ['killed host (replicas it held), per run', victims(f.oursRuns ?? []), victims(f.swarmRuns ?? []), '']]), '');
+  out.push(`Median (min–max) of ${f.runs} runs each; target under 3 s: ${verdict(o, 3000)}. Swarm untuned (dispatcher heartbeat 5 s); \`cluster\` with its defaults (heartbeat 500 ms, down after 2.5 s).`, '');
+  if (f.errors?.length) out.push(`Errors: ${f.errors.join('; ')}`, '');
+  return out;
+}
+
 /** renderResults turns one run's results into Markdown. */
 export function renderResults(r) {
   const out = [];
@@ -37,7 +54,8 @@ export function renderResults(r) {
     };
     out.push(table(['', 'cluster', 'Swarm', 'engine floor', 'ours/Swarm', 'ours/floor'], [sr('scale 10 → 30 (20 starts)', 'scale'), sr('rm (30 removals)', 'rm')]), '');
   }
-  if (r.failover) out.push('### Failover', '', r.failover, '');
+  if (typeof r.failover === 'string') out.push('### Failover', '', r.failover, '');
+  else if (r.failover) out.push(...renderFailover(r.failover));
   if (r.control?.length) {
     out.push('### Control plane at scale (simulated nodes, real sessions)', '');
     const rows = r.control.map((c) => [`${c.nodes} nodes, ${c.tasks} tasks`, fmtMs(c.joinMs), fmtMs(c.deployMs), fmtMs(c.dispatchMs), fmtMs(c.ackMs),
@@ -56,7 +74,8 @@ export function renderResults(r) {
       t.push([`convergence N=${n} under half of Swarm`, fmtRatio(rs), verdict(rs, 0.5)]);
     }
   }
-  t.push(['failover under 3 s', r.failoverMs !== undefined ? fmtMs(r.failoverMs) : 'not measured', verdict(r.failoverMs, 3000)]);
+  const fo = typeof r.failover === 'object' ? median(r.failover.ours) : NaN;
+  t.push(['failover under 3 s', Number.isFinite(fo) ? fmtMs(fo) : 'not measured', verdict(fo, 3000)]);
   if (r.control?.length) {
     const tps = median(r.control.map((c) => c.tasksPerSec));
     const bpt = median(r.control.map((c) => c.bytesPerTask));
@@ -67,12 +86,12 @@ export function renderResults(r) {
   return out.join('\n');
 }
 
-/** writeResults replaces the results section of the file (adding it at the end if missing). */
-export function writeResults(file, markdown) {
+/** writeResults replaces the results section of the file (or another marked block; adding it at the end if missing). */
+export function writeResults(file, markdown, begin = BEGIN, end = END) {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const block = `${BEGIN}\n${markdown}\n${END}`;
-  const i = text.indexOf(BEGIN);
-  const j = text.indexOf(END);
-  const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const block = `${begin}\n${markdown}\n${end}`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }

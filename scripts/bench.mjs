@@ -3,7 +3,10 @@
 // bare engine on the root engine, and the control plane with simulated
 // nodes. Not part of `npm test`.
 // The names-across-hosts module (bench/mesh.mjs, issue 6) runs too when present.
-//   npm run bench [-- --quick] [--only engine|control|mesh] [--runs N]
+// Failover (bench/failover.mjs) runs in the 3-host lab (deploy/lab, needs
+// root) in the full run and with --only failover, not in --quick (about
+// 5 minutes, mostly Swarm's detection of a dead node).
+//   npm run bench [-- --quick] [--only engine|control|mesh|failover] [--runs N]
 //                 [--systems ours,swarm,floor] [--sizes 1,10,30]
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
 import { spawnSync } from 'node:child_process';
@@ -22,6 +25,7 @@ const { values: o } = parseArgs({
     nodes: { type: 'string' },
     tasks: { type: 'string' },
     'control-runs': { type: 'string' },
+    'failover-runs': { type: 'string' },
     profile: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -36,7 +40,7 @@ const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const { runEngineBenchmarks } = await import('../bench/convergence.mjs');
 const { runControlPlane } = await import('../bench/control-plane.mjs');
-const { renderResults, writeResults } = await import('../bench/report.mjs');
+const { renderResults, renderFailover, writeResults, FAILOVER_BEGIN, FAILOVER_END } = await import('../bench/report.mjs');
 const { dockerCli } = await import('../bench/engine.mjs');
 
 const started = Date.now();
@@ -52,7 +56,11 @@ if (!o.only || o.only === 'engine') {
     runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), log,
   })) };
 }
-result.failover = 'Not measured: the failover benchmark in the lab (deploy/lab) is not written yet.';
+if ((!o.only && !o.quick) || o.only === 'failover') {
+  const { runFailover } = await import('../bench/failover.mjs');
+  const systems = (o.systems ?? 'ours,swarm').split(',').filter((s) => s === 'ours' || s === 'swarm');
+  result.failover = await runFailover({ runs: Number(o['failover-runs'] ?? 3), systems, log });
+}
 if (!o.only || o.only === 'control') {
   result.control = [];
   for (let i = 0; i < controlRuns; i++) result.control.push(await runControlPlane({ nodes, tasks, log, profileDir: o.profile }));
@@ -65,6 +73,14 @@ if ((!o.only || o.only === 'mesh') && existsSync(meshModule)) {
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 writeFileSync(new URL('../bench/last-results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
-const md = renderResults(result);
-console.log(md);
-if (!o['no-write']) writeResults(new URL('../BENCHMARKS.md', import.meta.url).pathname, md);
+const benchmarksMd = new URL('../BENCHMARKS.md', import.meta.url).pathname;
+if (o.only === 'failover') {
+  // Only the failover block of BENCHMARKS.md: the last full results stay.
+  const md = [`Run of ${result.date} on ${result.machine}; \`${result.command}\`.`, '', ...renderFailover(result.failover)].join('\n');
+  console.log(md);
+  if (!o['no-write']) writeResults(benchmarksMd, md, FAILOVER_BEGIN, FAILOVER_END);
+} else {
+  const md = renderResults(result);
+  console.log(md);
+  if (!o['no-write']) writeResults(benchmarksMd, md);
+}
