@@ -15,6 +15,7 @@ import { RegistryView } from '../mesh/view.js';
 import { dockerFromHost } from './adapter.js';
 import { stackSubnets } from './networks.js';
 import { boundPorts } from './ports.js';
+import { execInContainer } from './testing.js';
 
 const IMAGE = 'cluster-test/busybox:latest';
 const RUN = `mt${randomBytes(3).toString('hex')}`;
@@ -45,19 +46,8 @@ async function run(stack: string, name: string, cmd: string, extra: Dockerode.Ho
   return c;
 }
 
-/** exec runs a shell command in a container, bounded by `timeout` inside and a deadline outside. */
-async function exec(c: Dockerode.Container, cmd: string): Promise<{ code: number; out: string }> {
-  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  const info = await e.inspect();
-  return { code: info.ExitCode ?? -1, out };
-}
+/** exec runs a shell command in a container. */
+const exec = execInContainer;
 
 before(async () => {
   docker = dockerFromHost();

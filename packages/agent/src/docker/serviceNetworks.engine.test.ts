@@ -20,6 +20,7 @@ import { RegistryView } from '../mesh/view.js';
 import { dockerExecutor, dockerFromHost } from './adapter.js';
 import { stackSubnets } from './networks.js';
 import { boundPorts } from './ports.js';
+import { execInContainer } from './testing.js';
 
 const STACK = `sn${randomBytes(3).toString('hex')}`;
 const NODE = `node-${STACK}`;
@@ -43,19 +44,8 @@ async function start(name: string, slot: number, spec: Partial<ServiceSpec>): Pr
   return id;
 }
 
-/** exec runs a shell command in a container, bounded by `timeout` inside and a deadline outside. */
-async function exec(id: string, cmd: string): Promise<{ code: number; out: string }> {
-  const e = await docker.getContainer(id).exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  const info = await e.inspect();
-  return { code: info.ExitCode ?? -1, out };
-}
+/** exec runs a shell command in the container with this id. */
+const exec = (id: string, cmd: string): Promise<{ code: number; out: string }> => execInContainer(docker.getContainer(id), cmd);
 
 function entry(short: string, vip: string, endpoints: RegistryEntry['endpoints']): RegistryEntry {
   return {

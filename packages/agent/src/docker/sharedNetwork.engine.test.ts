@@ -16,6 +16,7 @@ import { RegistryView } from '../mesh/view.js';
 import { dockerFromHost } from './adapter.js';
 import { addressOwners, stackSubnets } from './networks.js';
 import { boundPorts } from './ports.js';
+import { execInContainer } from './testing.js';
 
 const IMAGE = 'cluster-test/busybox:latest';
 const RUN = `sn${randomBytes(3).toString('hex')}`;
@@ -44,18 +45,8 @@ async function run(stack: string, name: string, cmd: string, shared: boolean): P
   return c;
 }
 
-/** exec runs a shell command in a container, bounded by `timeout` inside and a deadline outside. */
-async function exec(c: Dockerode.Container, cmd: string): Promise<string> {
-  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  return out;
-}
+/** exec runs a shell command in a container and returns its output. */
+const exec = async (c: Dockerode.Container, cmd: string): Promise<string> => (await execInContainer(c, cmd)).out;
 
 before(async () => {
   docker = dockerFromHost();

@@ -18,6 +18,7 @@ import { UdpListener } from '../mesh/udpProxy.js';
 import { RegistryView } from '../mesh/view.js';
 import { dockerFromHost } from './adapter.js';
 import { addressOwners, stackSubnets } from './networks.js';
+import { execInContainer } from './testing.js';
 
 const IMAGE = 'cluster-test/busybox:latest';
 const RUN = `ud${randomBytes(3).toString('hex')}`;
@@ -39,17 +40,8 @@ async function run(stack: string, name: string): Promise<Dockerode.Container> {
   return c;
 }
 
-async function exec(c: Dockerode.Container, cmd: string): Promise<string> {
-  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  return out;
-}
+/** exec runs a shell command in a container and returns its output. */
+const exec = async (c: Dockerode.Container, cmd: string): Promise<string> => (await execInContainer(c, cmd)).out;
 
 before(async () => {
   docker = dockerFromHost();
