@@ -9,3 +9,4 @@ export * from './compose/index.js';
 export * from './registry.js';
 export * from './registryDelta.js';
 export * from './registryScope.js';
+export * from './taskAddresses.js';

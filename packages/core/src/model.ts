@@ -128,6 +128,12 @@ export interface Task {
   updatedAt: number;
   /** ports are the host ports the task's target ports answer on, as its agent reported. */
   ports?: PortMapping[];
+  /**
+   * address is the task's own virtual IPv4 (taskAddresses.ts), given by the
+   * manager's registry when a task of a service with ports first serves; it
+   * is the task's while the task is live. @default none
+   */
+  address?: string;
 }
 
 /** PortMapping says on which host port of its node a task's target port answers. */

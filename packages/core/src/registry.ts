@@ -20,6 +20,8 @@ export interface RegistryEndpoint {
   nodeAddress: string;
   slot: number;
   ports: PortMapping[];
+  /** address is the task's own address (taskAddresses.ts), for a service with ports. @default none */
+  address?: string;
 }
 
 /** RegistryEntry is one service as agents see it. */
@@ -59,7 +61,7 @@ export function buildRegistry(services: Service[], tasks: Task[], nodes: Node[])
     if (!isServing(t, node)) continue;
     let list = byService.get(t.service);
     if (!list) byService.set(t.service, (list = []));
-    list.push({ taskId: t.id, nodeId: t.nodeId, nodeAddress: node!.address, slot: t.slot, ports: t.ports ?? [] });
+    list.push({ taskId: t.id, nodeId: t.nodeId, nodeAddress: node!.address, slot: t.slot, ports: t.ports ?? [], ...(t.address ? { address: t.address } : {}) });
   }
   return [...services]
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -23,6 +23,14 @@ test('a delta holds new and changed services whole, endpoint changes of the othe
   assert.deepEqual(moved.delta.endpoints, []);
 });
 
+test('a task address that is new or changed upserts that endpoint only', () => {
+  const first = diffRegistryDelta(new Map(), [entry('s_a', [ep('t1', 32768), ep('t2', 32769)])]);
+  const next = diffRegistryDelta(first.state, [entry('s_a', [{ ...ep('t1', 32768), address: '10.234.0.1' }, ep('t2', 32769)])]);
+  assert.deepEqual(next.delta.endpoints.map((d) => [d.service, d.upserted.map((e) => [e.taskId, e.address]), d.removed]), [['s_a', [['t1', '10.234.0.1']], []]]);
+  const again = diffRegistryDelta(next.state, [entry('s_a', [{ ...ep('t1', 32768), address: '10.234.0.1' }, ep('t2', 32769)])]);
+  assert.equal(isEmptyDelta(again.delta), true);
+});
+
 test('applying a delta to the endpoints before gives the endpoints after, sorted by task id', () => {
   const after = applyEndpointDelta([ep('t1'), ep('t2')], [ep('t3'), ep('t0'), ep('t2', 32768)], ['t1']);
   assert.deepEqual(after, [ep('t0'), ep('t2', 32768), ep('t3')]);

@@ -27,9 +27,9 @@ export interface RegistryDelta {
 
 /**
  * forAgents is an entry as agents get it. A service without ports is reached
- * by no proxy: only DNS names it, its VIP and `tasks.NAME` (the addresses of
- * the nodes its tasks serve on), so one endpoint per node (its lowest task
- * id) says all agents use, and a node running many of its tasks costs every
+ * by no proxy and its tasks have no task addresses: only DNS names it, its
+ * VIP and `tasks.NAME` (the addresses of the nodes its tasks serve on), so
+ * one endpoint per node (its lowest task id) says all agents use, and a node running many of its tasks costs every
  * agent one endpoint instead of one per task. Other services keep all.
  */
 export function forAgents(e: RegistryEntry): RegistryEntry {
@@ -44,7 +44,7 @@ function metaKey(e: RegistryEntry): string {
 }
 
 function endpointKey(ep: RegistryEndpoint): string {
-  let k = `${ep.nodeId}|${ep.nodeAddress}|${ep.slot}`;
+  let k = `${ep.nodeId}|${ep.nodeAddress}|${ep.slot}|${ep.address ?? ''}`;
   for (const p of ep.ports) k += `|${p.target}/${p.protocol}:${p.hostPort}`;
   return k;
 }

@@ -111,3 +111,66 @@ test('a change of one task sends only its service, and only that endpoint; a new
     store.close();
   }
 });
+
+test('serving tasks of a service with ports get task addresses, stored and kept across a manager restart', async () => {
+  const path = join(dir, 'c.db');
+  let store = Store.open(path);
+  const published: RegistryUpdate[] = [];
+  const quiet = { ...service, name: 's_quiet', createdAt: 1, spec: { ...service.spec, name: 'quiet', ports: [] } };
+  const log = { info() {}, warn() {}, error() {} } as never;
+  store.update({ putNodes: [node], putServices: [service, quiet], putTasks: [task, { ...task, id: 't2', slot: 2 }, { ...task, id: 'q1', service: 's_quiet', ports: [] }] });
+  let reg = new Registry({ store, log, publish: (u) => published.push(u) });
+  reg.start();
+  let first: (string | undefined)[];
+  try {
+    const addresses = (): [string | undefined, string | undefined][] => (reg.snapshot().services ?? []).flatMap((s) => (s.endpoints ?? []).map((e): [string | undefined, string | undefined] => [e.taskId, e.address]));
+    // Two tasks on one node: two addresses. The service without ports gets none.
+    assert.deepEqual(addresses(), [['q1', ''], ['t1', '10.234.0.1'], ['t2', '10.234.0.2']]);
+    first = ['t1', 't2'].map((id) => store.task(id)?.address);
+    assert.deepEqual(first, ['10.234.0.1', '10.234.0.2'], 'stored with the task');
+    assert.equal(store.task('q1')?.address, undefined);
+
+    // A new task comes as one endpoint change, with its address.
+    const base = published.length;
+    store.update({ putTasks: [{ ...task, id: 't3', slot: 3 }] });
+    reg.kick();
+    await turn();
+    assert.equal(published.length, base + 1);
+    assert.deepEqual(published.at(-1)?.endpointChanges?.map((c) => [c.service, c.upserted?.map((e) => [e.taskId, e.address]), c.removed]), [['s_web', [['t3', '10.234.0.3']], []]]);
+  } finally {
+    reg.stop();
+    store.close();
+  }
+
+  // A restarted manager reads the addresses back; t2 is gone meanwhile, and a new task does not get t1's or t3's.
+  store = Store.open(path);
+  store.update({ deleteTasks: ['t2'], putTasks: [{ ...task, id: 't4', slot: 4 }] });
+  reg = new Registry({ store, log, publish: (u) => published.push(u) });
+  reg.start();
+  try {
+    assert.equal(store.task('t1')?.address, '10.234.0.1');
+    assert.equal(store.task('t3')?.address, '10.234.0.3');
+    const t4 = store.task('t4')?.address;
+    assert.ok(t4 && !['10.234.0.1', '10.234.0.3'].includes(t4), `t4 got ${t4}`);
+  } finally {
+    reg.stop();
+    store.close();
+  }
+});
+
+test('a full range of task addresses is logged once, and the tasks without one still serve through the VIP', async () => {
+  const store = Store.open(join(dir, 'd.db'));
+  const warnings: string[] = [];
+  const reg = new Registry({ store, log: { info() {}, warn: (m: string) => warnings.push(m), error() {} } as never, publish: () => undefined, taskAddresses: { first: 1, last: 1 } });
+  store.update({ putNodes: [node], putServices: [service], putTasks: [task, { ...task, id: 't2', slot: 2 }] });
+  reg.start();
+  try {
+    reg.kick();
+    await turn();
+    assert.deepEqual(warnings, ['registry: 1 serving tasks have no task address: task addresses: all 1 addresses of 10.234.0.0/15 are held by live tasks; task t2 gets none']);
+    assert.deepEqual(reg.current()[0]?.endpoints.map((e) => [e.taskId, e.address]), [['t1', '10.234.0.1'], ['t2', undefined]]);
+  } finally {
+    reg.stop();
+    store.close();
+  }
+});

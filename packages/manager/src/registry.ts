@@ -1,4 +1,4 @@
-import { allocateVips, buildRegistry, diffRegistryDelta, forAgents, isEmptyDelta, type RegistryEndpoint, type RegistryEntry, type RegistryState } from '@cluster/core';
+import { allocateVips, assignTaskAddresses, buildRegistry, diffRegistryDelta, forAgents, isEmptyDelta, TaskAddressPool, type RegistryEndpoint, type TaskAddressPoolOptions, type RegistryEntry, type RegistryState } from '@cluster/core';
 import type { Endpoint, RegistryUpdate, ServiceEntry } from '@cluster/api';
 import { shareEncoding } from './sharedEncoding.js';
 import type { Store } from './store.js';
@@ -12,6 +12,8 @@ export interface RegistryOptions {
   publish: (update: RegistryUpdate) => void;
   /** sweepMs is how often the registry recomputes even when nobody kicked it. @default 1000 */
   sweepMs?: number;
+  /** taskAddresses bounds the range of task addresses (tests). @default all of TASK_ADDRESS_NETWORK */
+  taskAddresses?: TaskAddressPoolOptions;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface RegistryOptions {
  * slow sweep as a safety net. A pass publishes only what changed since the
  * last one: new or changed services whole, endpoint changes of the others,
  * removed services. VIPs are allocated here and stored with the service, so
- * they survive manager restarts.
+ * they survive manager restarts; so are task addresses (taskAddresses.ts in
+ * core), stored with the task when it first serves.
  */
 export class Registry {
   private readonly o: RegistryOptions;
@@ -33,11 +36,15 @@ export class Registry {
   /** notBefore is when the next pass may run (ms since the epoch). */
   private notBefore = 0;
   private sweep: NodeJS.Timeout | undefined;
+  private readonly addresses: TaskAddressPool;
+  /** unaddressed is how many tasks went without a task address in the last pass (logged when it changes). */
+  private unaddressed = 0;
   /** updates counts INCREMENTAL updates published (for tests and metrics). */
   updates = 0;
 
   constructor(o: RegistryOptions) {
     this.o = o;
+    this.addresses = new TaskAddressPool(o.taskAddresses);
   }
 
   start(): void {
@@ -91,7 +98,17 @@ export class Registry {
     const { store } = this.o;
     const fresh = allocateVips(store.allServices());
     if (fresh.length > 0) store.update({ putServices: fresh });
-    const entries = buildRegistry(store.allServices(), store.allTasks(), store.allNodes()).map(forAgents);
+    const services = store.allServices();
+    const nodes = store.allNodes();
+    let tasks = store.allTasks();
+    const plan = assignTaskAddresses(this.addresses, services, tasks, nodes);
+    if (plan.assigned.length > 0) {
+      store.putTasksSoon(plan.assigned);
+      tasks = store.allTasks();
+    }
+    if (plan.failed.length !== this.unaddressed && plan.failed[0]) this.o.log.warn(`registry: ${plan.failed.length} serving tasks have no task address: ${plan.failed[0].error.message}`);
+    this.unaddressed = plan.failed.length;
+    const entries = buildRegistry(services, tasks, nodes).map(forAgents);
     const { delta, state } = diffRegistryDelta(this.state, entries);
     this.state = state;
     this.entries = entries;
@@ -122,5 +139,5 @@ export function entryToApi(e: RegistryEntry): ServiceEntry {
 }
 
 function endpointToApi(ep: RegistryEndpoint): Endpoint {
-  return { taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports };
+  return { taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports, address: ep.address ?? '' };
 }

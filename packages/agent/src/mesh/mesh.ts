@@ -1,8 +1,10 @@
 /**
  * Mesh is the agent's part of names across hosts: it serves DNS for the
  * containers of this host, a proxy on VIP:port for every TCP and UDP port of
- * every service, and the routing mesh on every ingress-published port. Listeners
- * follow the registry view; endpoints are read on each connection.
+ * every service, one on TASK_ADDRESS:port to that task alone for every
+ * serving task of a service with ports, and the routing mesh on every
+ * ingress-published port. Listeners follow the registry view; endpoints are
+ * read on each connection.
  */
 import { canSee, DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
 import { AskerOfAddress, type AddressOwner } from './askers.js';
@@ -27,7 +29,7 @@ export interface MeshOptions {
   dnsPort?: number;
   /** upstreams of DNS. @default the host's resolv.conf */
   upstreams?: Upstream[];
-  /** addresses manages the local addresses (DNS and VIPs). @default /32s on lo */
+  /** addresses manages the local addresses (DNS, VIPs and task addresses). @default /32s on lo */
   addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void> };
   log: (msg: string) => void;
 }
@@ -78,7 +80,7 @@ export class Mesh {
     return this.askers.stacks.lookup(ip);
   }
 
-  /** listener returns a listener by key (`vip:ADDR:PORT`, `publish:ADDR:PORT`; UDP ones `vip-udp:`, `publish-udp:`), for tests. */
+  /** listener returns a listener by key (`vip:ADDR:PORT`, `task:ADDR:PORT:TASK`, `publish:ADDR:PORT`; UDP ones `vip-udp:`, `task-udp:`, `publish-udp:`), for tests. */
   listener(key: string): TcpListener | UdpListener | undefined {
     return this.listeners.get(key);
   }
@@ -100,7 +102,7 @@ export class Mesh {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const entries = this.o.view.all();
-    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string }>();
+    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string; task?: string }>();
     const vips = new Set<string>();
     for (const e of entries) {
       for (const p of e.ports) {
@@ -109,6 +111,12 @@ export class Mesh {
         if (e.vip) {
           vips.add(e.vip);
           want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack });
+        }
+        for (const ep of e.endpoints) {
+          if (!ep.address) continue;
+          // The task in the key: an address that passed to another task gets a new listener.
+          vips.add(ep.address);
+          want.set(`task${suffix}:${ep.address}:${p.target}:${ep.taskId}`, { host: ep.address, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack, task: ep.taskId });
         }
         if (p.published > 0 && p.mode === 'ingress') {
           for (const host of this.o.publishAddresses ?? ['0.0.0.0']) {
@@ -131,7 +139,7 @@ export class Mesh {
       const l = new (w.protocol === 'udp' ? UdpListener : TcpListener)({
         host: w.host,
         port: w.port,
-        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol),
+        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol, w.task),
         // A VIP answers only the containers of its own stack, and of stacks on one of its external networks.
         ...(stack !== undefined ? { allow: async (ip: string) => canSee(this.o.view.get(w.entry) ?? { stack }, await this.askers.lookup(ip)) } : {}),
       });
@@ -147,11 +155,12 @@ export class Mesh {
   }
 }
 
-/** targetsOf lists where a service's target port answers, one per serving task. */
-export function targetsOf(e: RegistryEntry | undefined, target: number, protocol: 'tcp' | 'udp' = 'tcp'): ProxyTarget[] {
+/** targetsOf lists where a service's target port answers, one per serving task (only task `task`'s, when given). */
+export function targetsOf(e: RegistryEntry | undefined, target: number, protocol: 'tcp' | 'udp' = 'tcp', task?: string): ProxyTarget[] {
   if (!e) return [];
   const out: ProxyTarget[] = [];
   for (const ep of e.endpoints) {
+    if (task !== undefined && ep.taskId !== task) continue;
     const m = ep.ports.find((p) => p.target === target && p.protocol === protocol);
     if (m) out.push({ address: ep.nodeAddress, port: m.hostPort });
   }

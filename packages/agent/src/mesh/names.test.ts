@@ -17,9 +17,30 @@ test('a service resolves to its VIP by short name, service.stack, full name and 
   assert.deepEqual(lookupName(entries, 'a', 'database'), { kind: 'addresses', addresses: ['10.233.0.3'] });
 });
 
-test('tasks.service lists the node of every serving task once', () => {
+test('tasks.service of a service without ports lists the node of every serving task once', () => {
   assert.deepEqual(lookupName(entries, 'a', 'tasks.web'), { kind: 'addresses', addresses: ['10.1.0.1', '10.1.0.2'] });
   assert.deepEqual(lookupName(entries, 'a', 'tasks.db.a'), { kind: 'addresses', addresses: [] });
+});
+
+test('tasks.service of a service with ports gives the address of every serving task, two on one node included', () => {
+  const api: RegistryEntry = {
+    ...entry('a', 'api', '10.233.0.5'),
+    ports: [{ target: 80, published: 0, protocol: 'tcp', mode: 'ingress' }],
+    endpoints: [
+      { taskId: 't1', nodeId: 'n1', nodeAddress: '10.1.0.1', slot: 1, ports: [{ target: 80, protocol: 'tcp', hostPort: 30001 }], address: '10.234.0.7' },
+      { taskId: 't2', nodeId: 'n1', nodeAddress: '10.1.0.1', slot: 2, ports: [{ target: 80, protocol: 'tcp', hostPort: 30002 }], address: '10.234.0.9' },
+      // No task address (the range was full): left out rather than answered with its node.
+      { taskId: 't3', nodeId: 'n2', nodeAddress: '10.1.0.2', slot: 3, ports: [{ target: 80, protocol: 'tcp', hostPort: 30003 }] },
+    ],
+  };
+  const all = [...entries, api, { ...api, name: 'b_api', stack: 'b', networks: ['shared'] }];
+  const two = { kind: 'addresses', addresses: ['10.234.0.7', '10.234.0.9'] };
+  for (const n of ['tasks.api', 'TASKS.API.A.', 'tasks.api.a', 'tasks.a_api']) assert.deepEqual(lookupName(all, 'a', n), two, n);
+  assert.deepEqual(lookupName(all, 'a', 'api'), { kind: 'addresses', addresses: ['10.233.0.5'] }, 'the service name still gives the VIP');
+  assert.deepEqual(lookupName(all, 'c', 'tasks.api'), { kind: 'nxdomain' }, 'another stack does not see them');
+  // Through an external network: by the other stack's name.
+  assert.deepEqual(lookup(all, { stack: 'c', networks: ['c_default', 'shared'] }, 'tasks.api.b'), two);
+  assert.deepEqual(lookup(all, { stack: 'c', networks: ['c_default', 'shared'] }, 'tasks.b_api'), two);
 });
 
 test('a stack never resolves the services of another stack', () => {

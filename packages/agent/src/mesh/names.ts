@@ -12,7 +12,9 @@ export type NameAnswer = { kind: 'addresses'; addresses: string[] } | { kind: 'n
  * lookupName resolves `qname` for a container (`asker`: its stack, '' when
  * the address is no container of a stack, and the networks it is on):
  * - `service`, `service.stack`, `stack_service` and aliases: the service's VIP;
- * - `tasks.service`, `tasks.service.stack`: the node address of every serving task;
+ * - `tasks.service`, `tasks.service.stack`: the task address of every serving
+ *   task, one each (for a service without ports, whose tasks have none as
+ *   there is nothing to reach them on: the address of every node it serves on);
  * - a service of another stack on an external network the asker is on too:
  *   by `service.stack` and `stack_service`, and by `service` when the asker's
  *   stack has no service of that name (the first such stack by name wins);
@@ -49,9 +51,22 @@ export function lookupName(entries: Iterable<RegistryEntry>, asker: Asker, qname
     e = mine.find((m) => m.shortName === label || m.name === label || m.aliases.includes(label)) ?? shared.find((m) => m.name === label || m.shortName === label);
   }
   if (e) {
-    if (tasks) return { kind: 'addresses', addresses: [...new Set(e.endpoints.map((ep) => ep.nodeAddress))] };
+    if (tasks) return { kind: 'addresses', addresses: taskAddresses(e) };
     return e.vip ? { kind: 'addresses', addresses: [e.vip] } : { kind: 'nxdomain' };
   }
   if (labels.length === 1 || tasks || stacks.has(labels[labels.length - 1]!)) return { kind: 'nxdomain' };
   return { kind: 'forward' };
+}
+
+/**
+ * taskAddresses are the answer to `tasks.NAME`: the task address of every
+ * serving task; for a service without ports, the address of every node its
+ * tasks serve on, once each. A task of a service with ports that has no task
+ * address yet (the range is full) is left out.
+ */
+function taskAddresses(e: RegistryEntry): string[] {
+  if (e.ports.length === 0) return [...new Set(e.endpoints.map((ep) => ep.nodeAddress))];
+  const out: string[] = [];
+  for (const ep of e.endpoints) if (ep.address) out.push(ep.address);
+  return out;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
 import { RegistryView } from './view.js';
 
-const ep = (taskId: string, nodeAddress = '10.0.0.1'): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [] });
+const ep = (taskId: string, nodeAddress = '10.0.0.1', address = ''): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [], address });
 const entry = (name: string, taskIds: string[]): ServiceEntry__Output => ({
   name, stack: 's', shortName: name, vip: '10.233.0.2', ports: [], endpoints: taskIds.map((t) => ep(t)), aliases: [], networks: [],
 });
@@ -19,4 +19,12 @@ test('the view is the FULL snapshot with the endpoint changes and removals after
   assert.deepEqual(view.all().map((e) => e.name), ['s_a', 's_c']);
   view.apply(update({ type: 'FULL', services: [entry('s_c', [])] }));
   assert.deepEqual(view.all().map((e) => [e.name, e.endpoints.length]), [['s_c', 0]]);
+});
+
+test('task addresses come with endpoints, whole and in changes; an empty one is none', () => {
+  const view = new RegistryView();
+  view.apply(update({ type: 'FULL', services: [{ ...entry('s_a', []), endpoints: [ep('t1', '10.0.0.1', '10.234.0.1'), ep('t2')] }] }));
+  assert.deepEqual(view.get('s_a')?.endpoints.map((e) => [e.taskId, e.address]), [['t1', '10.234.0.1'], ['t2', undefined]]);
+  view.apply(update({ endpointChanges: [{ service: 's_a', upserted: [ep('t2', '10.0.0.1', '10.234.0.2')], removed: [] }] }));
+  assert.deepEqual(view.get('s_a')?.endpoints.map((e) => e.address), ['10.234.0.1', '10.234.0.2']);
 });

@@ -72,5 +72,6 @@ function endpointFromApi(e: Endpoint__Output): RegistryEndpoint {
     nodeAddress: e.nodeAddress,
     slot: e.slot,
     ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
+    ...(e.address ? { address: e.address } : {}),
   };
 }

@@ -17,6 +17,12 @@ export interface Endpoint {
    * ports map each target port to the host port of the task's node.
    */
   'ports'?: (_cluster_v1_PortMapping)[];
+  /**
+   * address is the task's own virtual IPv4 address (from 10.234.0.0/15),
+   * for a service with ports: `tasks.NAME` answers it, and every node
+   * proxies each target port on it to this task only. Empty otherwise.
+   */
+  'address'?: (string);
 }
 
 /**
@@ -34,4 +40,10 @@ export interface Endpoint__Output {
    * ports map each target port to the host port of the task's node.
    */
   'ports': (_cluster_v1_PortMapping__Output)[];
+  /**
+   * address is the task's own virtual IPv4 address (from 10.234.0.0/15),
+   * for a service with ports: `tasks.NAME` answers it, and every node
+   * proxies each target port on it to this task only. Empty otherwise.
+   */
+  'address': (string);
 }

@@ -25,8 +25,9 @@ export interface ServiceEntry {
    */
   'ports'?: (_cluster_v1_ServicePort)[];
   /**
-   * endpoints are the healthy tasks, on nodes that are up; for a service
-   * without ports (named only by DNS), one per node.
+   * endpoints are the healthy tasks, on nodes that are up, each with its
+   * task address; for a service without ports (named only by DNS, no task
+   * addresses), one per node.
    */
   'endpoints'?: (_cluster_v1_Endpoint)[];
   /**
@@ -62,8 +63,9 @@ export interface ServiceEntry__Output {
    */
   'ports': (_cluster_v1_ServicePort__Output)[];
   /**
-   * endpoints are the healthy tasks, on nodes that are up; for a service
-   * without ports (named only by DNS), one per node.
+   * endpoints are the healthy tasks, on nodes that are up, each with its
+   * task address; for a service without ports (named only by DNS, no task
+   * addresses), one per node.
    */
   'endpoints': (_cluster_v1_Endpoint__Output)[];
   /**

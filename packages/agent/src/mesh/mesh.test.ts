@@ -1,0 +1,99 @@
+/**
+ * The mesh serving task addresses, without an engine: "tasks" are TCP
+ * servers on 127.0.0.1, task addresses are 127.77.0.x (all of 127.0.0.0/8 is
+ * local already, so the address manager only records), and the stacks of
+ * clients are told by their source address.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { connect, createServer, type Server } from 'node:net';
+import type { RegistryEndpoint, RegistryEntry } from '@cluster/core';
+import { Mesh } from './mesh.js';
+import { RegistryView } from './view.js';
+
+const TARGET = 18080 + (process.pid % 1000);
+const servers: Server[] = [];
+const view = new RegistryView();
+const local = new Set<string>();
+let mesh: Mesh;
+const ports: Record<string, number> = {};
+
+/** nameServer answers every connection with its name, then closes. */
+async function nameServer(name: string): Promise<number> {
+  const s = createServer((c) => c.end(name));
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  return (s.address() as { port: number }).port;
+}
+
+/** ask connects from `from` to host:TARGET; resolves to what came back, '' when refused or closed empty. */
+function ask(host: string, from = '127.0.0.2'): Promise<string> {
+  return new Promise((resolve) => {
+    const c = connect({ host, port: TARGET, localAddress: from });
+    let out = '';
+    c.on('data', (d) => (out += d.toString()));
+    c.on('close', () => resolve(out));
+    c.on('error', () => resolve(''));
+    c.setTimeout(3000, () => c.destroy());
+  });
+}
+
+const ep = (taskId: string, address: string): RegistryEndpoint => ({
+  taskId, nodeId: 'n1', nodeAddress: '127.0.0.1', slot: 1, ports: [{ target: TARGET, protocol: 'tcp', hostPort: ports[taskId]! }], address,
+});
+const web = (endpoints: RegistryEndpoint[]): RegistryEntry => ({
+  name: 's_web', stack: 's', shortName: 'web', vip: '', aliases: [], networks: [],
+  ports: [{ target: TARGET, published: 0, protocol: 'tcp', mode: 'ingress' }], endpoints,
+});
+
+/** until waits (at most 2 s) until the mesh's listeners match `ok`. */
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), what);
+}
+const key = (address: string, task: string): string => `task:${address}:${TARGET}:${task}`;
+
+before(async () => {
+  for (const t of ['t1', 't2', 't3']) ports[t] = await nameServer(t);
+  view.set([web([ep('t1', '127.77.0.1'), ep('t2', '127.77.0.2')])]);
+  mesh = new Mesh({
+    view,
+    // Clients from 127.0.0.0/29 are of stack s, from 127.0.0.8/29 of stack other.
+    stackSubnets: async () => [{ stack: 's', subnet: '127.0.0.0/29' }, { stack: 'other', subnet: '127.0.0.8/29' }],
+    dnsAddress: '127.77.0.100',
+    dnsPort: 0,
+    upstreams: [],
+    addresses: { add: async (a) => void local.add(a), remove: async (a) => void local.delete(a), clear: async () => local.clear() },
+    log: () => undefined,
+  });
+  await mesh.start();
+});
+
+after(async () => {
+  await mesh?.stop();
+  for (const s of servers) s.close();
+});
+
+test('each task address reaches its own task, every time', async () => {
+  assert.ok(mesh.listener(key('127.77.0.1', 't1')) && mesh.listener(key('127.77.0.2', 't2')));
+  assert.ok(local.has('127.77.0.1') && local.has('127.77.0.2'), [...local].join(','));
+  for (let i = 0; i < 3; i++) {
+    assert.equal(await ask('127.77.0.1'), 't1');
+    assert.equal(await ask('127.77.0.2'), 't2');
+  }
+});
+
+test('a task address answers only the stacks that see its service', async () => {
+  assert.equal(await ask('127.77.0.1', '127.0.0.9'), '');
+});
+
+test('a task that stops serving stops answering; its address passed to another task reaches that one', async () => {
+  view.set([web([ep('t2', '127.77.0.2')])]);
+  await until('t1 listener stopped', () => !mesh.listener(key('127.77.0.1', 't1')));
+  assert.equal(await ask('127.77.0.1'), '');
+  assert.equal(local.has('127.77.0.1'), false, 'the address is off the loopback');
+  assert.equal(await ask('127.77.0.2'), 't2');
+  view.set([web([ep('t2', '127.77.0.2'), ep('t3', '127.77.0.1')])]);
+  await until('t3 listener up', () => mesh.listener(key('127.77.0.1', 't3')) !== undefined);
+  assert.equal(await ask('127.77.0.1'), 't3');
+});
