@@ -29,8 +29,9 @@ const MESH = `services:
         constraints: ["node.hostname!=lab2"]
   pinned:
     image: cluster-test/busybox:latest
-    command: ["sh", "-c", "echo pinned > /tmp/index.html && exec httpd -f -p 80 -h /tmp"]
+    command: ["sh", "-c", "echo pinned > /tmp/index.html && hostname > /tmp/who && exec httpd -f -p 80 -h /tmp"]
     ports: ["80"]
+    stop_grace_period: 1s
     deploy:
       placement:
         constraints: ["node.hostname==lab1"]
@@ -110,8 +111,54 @@ describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
       const r = await execIn('mesh_client', `wget -q -O - http://${name}/`);
       assert.equal(r.out, 'pinned', `${name}: ${r.out}`);
     }
-    const ns = await execIn('mesh_client', 'nslookup tasks.pinned');
-    assert.match(ns.out, /10\.231\.0\.11/, ns.out);
+  });
+
+  test('tasks.pinned gives one address per serving replica, each reaching its replica; scaling down shrinks it', { timeout: 120000 }, async () => {
+    /** taskAddresses resolves tasks.pinned on the client on lab2. */
+    const taskAddresses = async (): Promise<string[]> => {
+      const ns = await execIn('mesh_client', 'nslookup tasks.pinned');
+      return [...new Set([...ns.out.matchAll(/10\.23[45]\.\d+\.\d+/g)].map((m) => m[0]))].sort();
+    };
+    /** hostnames are the hostnames of the running replicas' containers, as the engine of lab1 has them. */
+    const hostnames = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (const t of running('mesh_pinned')) out.push((await engine(hostOf(t.node)).getContainer(t.containerId).inspect()).Config.Hostname);
+      return out.sort();
+    };
+    const whoAt = async (address: string): Promise<string> => (await execIn('mesh_client', `wget -q -O - http://${address}/who`)).out;
+
+    ok('scale', 'mesh_pinned=2');
+    await waitFor('2 running pinned replicas on lab1', 60000, () => running('mesh_pinned').length === 2);
+    assert.deepEqual(running('mesh_pinned').map((t) => t.node), ['lab1', 'lab1']);
+    const two = await waitFor('tasks.pinned with 2 addresses', 20000, async () => {
+      const a = await taskAddresses();
+      return a.length === 2 ? a : undefined;
+    });
+    const names = await hostnames();
+    const seen = new Map<string, string>();
+    for (const a of two) for (let i = 0; i < 2; i++) {
+      const who = await whoAt(a);
+      assert.equal(seen.get(a) ?? who, who, `${a} answered from two replicas`);
+      seen.set(a, who);
+    }
+    log(`tasks.pinned: ${JSON.stringify([...seen])}; replicas ${names.join(', ')}`);
+    assert.deepEqual([...seen.values()].sort(), names, 'each address reaches a different replica');
+
+    // Another stack neither resolves them nor reaches them.
+    const other = await execIn('other_client', `nslookup tasks.pinned.mesh; wget -q -O - http://${two[0]}/who`);
+    assert.doesNotMatch(other.out, new RegExp(names.join('|')), other.out);
+    assert.notEqual(other.code, 0);
+
+    ok('scale', 'mesh_pinned=1');
+    const one = await waitFor('tasks.pinned with 1 address', 30000, async () => {
+      const a = await taskAddresses();
+      return a.length === 1 ? a : undefined;
+    });
+    assert.ok(two.includes(one[0]!), `the remaining replica keeps its address: ${one[0]} of ${two.join(', ')}`);
+    assert.deepEqual([await whoAt(one[0]!)], await hostnames());
+    const gone = two.find((a) => a !== one[0])!;
+    const r = await execIn('mesh_client', `wget -q -O - http://${gone}/who`);
+    assert.notEqual(r.code, 0, `the address of the stopped replica still answers: ${r.out}`);
   });
 
   test('a published port answers on all 3 hosts, from replicas on lab1 and lab3', async () => {

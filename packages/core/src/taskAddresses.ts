@@ -52,7 +52,7 @@ export class TaskAddressPool {
   private readonly first: number;
   private readonly last: number;
   private readonly byNumber = new Map<number, string>();
-  private readonly byTask = new Map<string, number>();
+  private readonly byTask = new Map<string, { n: number; address: string }>();
   private cursor: number;
 
   constructor(o: TaskAddressPoolOptions = {}) {
@@ -73,8 +73,7 @@ export class TaskAddressPool {
 
   /** addressOf returns the address a task holds, if any. */
   addressOf(taskId: string): string | undefined {
-    const n = this.byTask.get(taskId);
-    return n === undefined ? undefined : taskAddressOf(n);
+    return this.byTask.get(taskId)?.address;
   }
 
   /** holders lists the tasks that hold an address. */
@@ -88,37 +87,40 @@ export class TaskAddressPool {
    * address is out of the range or another task holds it.
    */
   claim(taskId: string, address: string): boolean {
+    // The common case, every pass: the task holds it already.
+    if (this.byTask.get(taskId)?.address === address) return true;
     const n = taskAddressNumber(address);
     if (n < this.first || n > this.last) return false;
     const holder = this.byNumber.get(n);
     if (holder !== undefined) return holder === taskId;
     this.release(taskId);
     this.byNumber.set(n, taskId);
-    this.byTask.set(taskId, n);
+    this.byTask.set(taskId, { n, address });
     return true;
   }
 
   /** allocate gives a task an address (the one it holds, if any); throws when every address is held. */
   allocate(taskId: string): string {
     const held = this.byTask.get(taskId);
-    if (held !== undefined) return taskAddressOf(held);
+    if (held !== undefined) return held.address;
     if (this.byNumber.size >= this.capacity) {
       throw new ClusterError('unavailable', `task addresses: all ${this.capacity} addresses of ${TASK_ADDRESS_NETWORK} are held by live tasks; task ${taskId} gets none`);
     }
     let n = this.cursor;
     while (this.byNumber.has(n)) n = n >= this.last ? this.first : n + 1;
     this.cursor = n >= this.last ? this.first : n + 1;
+    const address = taskAddressOf(n);
     this.byNumber.set(n, taskId);
-    this.byTask.set(taskId, n);
-    return taskAddressOf(n);
+    this.byTask.set(taskId, { n, address });
+    return address;
   }
 
   /** release frees the address of a task, if it holds one. */
   release(taskId: string): void {
-    const n = this.byTask.get(taskId);
-    if (n === undefined) return;
+    const held = this.byTask.get(taskId);
+    if (held === undefined) return;
     this.byTask.delete(taskId);
-    this.byNumber.delete(n);
+    this.byNumber.delete(held.n);
   }
 }
 
@@ -142,15 +144,18 @@ function isLive(t: Task): boolean {
  * not finished), also while it is unhealthy or its node is down; the address
  * is free again once the task is told to stop, has finished, or is gone from
  * the store. Services without ports get none: there is nothing to proxy.
- * The cost is one map look-up per task, and one scan of the pool when a
- * holder was removed from the store.
+ * The cost is a few map look-ups per task (none when no service has ports
+ * and no address is held), and one scan of the pool when a holder was
+ * removed from the store.
  */
 export function assignTaskAddresses(pool: TaskAddressPool, services: Iterable<Service>, tasks: Task[], nodes: Iterable<Node>): TaskAddressPlan {
+  const plan: TaskAddressPlan = { assigned: [], failed: [] };
   const withPorts = new Set<string>();
   for (const s of services) if (s.spec.ports.length > 0) withPorts.add(s.name);
+  // No service with ports and no address held: nothing to look at.
+  if (withPorts.size === 0 && pool.size === 0) return plan;
   const byNode = new Map<string, Node>();
   for (const n of nodes) byNode.set(n.id, n);
-  const plan: TaskAddressPlan = { assigned: [], failed: [] };
   let held = 0;
   const want: Task[] = [];
   for (const t of tasks) {

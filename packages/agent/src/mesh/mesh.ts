@@ -6,7 +6,7 @@
  * ingress-published port. Listeners follow the registry view; endpoints are
  * read on each connection.
  */
-import { canSee, DNS_ADDRESS, type RegistryEntry } from '@cluster/core';
+import { canSee, DNS_ADDRESS, TASK_ADDRESS_NETWORK, type RegistryEntry } from '@cluster/core';
 import { AskerOfAddress, type AddressOwner } from './askers.js';
 import { DnsServer, type Upstream } from './dns.js';
 import { LocalAddresses } from './netif.js';
@@ -30,7 +30,7 @@ export interface MeshOptions {
   /** upstreams of DNS. @default the host's resolv.conf */
   upstreams?: Upstream[];
   /** addresses manages the local addresses (DNS, VIPs and task addresses). @default /32s on lo */
-  addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void> };
+  addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; refuse?(cidr: string): Promise<void> };
   log: (msg: string) => void;
 }
 
@@ -70,6 +70,8 @@ export class Mesh {
       this.dns = undefined;
       this.o.log(`mesh: DNS not served on ${address}: ${(err as Error).message}`);
     }
+    // A task address no task here serves any more is refused, not sent out of the host.
+    await this.addresses.refuse?.(TASK_ADDRESS_NETWORK).catch((err: Error) => this.o.log(`mesh: ${err.message}`));
     this.o.view.onChange(() => this.sync());
     this.sync();
     await this.syncing;

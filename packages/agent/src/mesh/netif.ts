@@ -1,7 +1,7 @@
 /**
  * Addresses of this host's network namespace that the agent serves on: the
- * DNS address and the VIPs of services, as /32 addresses on the loopback
- * device, so that traffic a container sends to them (through its bridge
+ * DNS address, the VIPs of services and the task addresses, as /32 addresses
+ * on the loopback device, so that traffic a container sends to them (through its bridge
  * gateway) is delivered to the agent's own sockets.
  */
 import { execFile } from 'node:child_process';
@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 export class LocalAddresses {
   private readonly device: string;
   private readonly added = new Set<string>();
+  private readonly refused = new Set<string>();
 
   /** @param device the device to put addresses on. @default "lo" */
   constructor(device = 'lo') {
@@ -31,9 +32,23 @@ export class LocalAddresses {
     await ip(['addr', 'del', `${address}/32`, 'dev', this.device]).catch(() => undefined);
   }
 
-  /** clear removes every address this object added. */
+  /**
+   * refuse makes a range unreachable (a route of type unreachable, beneath
+   * the addresses on the device): a packet to an address of it that is not
+   * served here is refused at once instead of leaving the host.
+   */
+  async refuse(cidr: string): Promise<void> {
+    await ip(['route', 'replace', 'unreachable', cidr]);
+    this.refused.add(cidr);
+  }
+
+  /** clear removes every address and route this object added. */
   async clear(): Promise<void> {
     for (const a of [...this.added]) await this.remove(a);
+    for (const r of [...this.refused]) {
+      this.refused.delete(r);
+      await ip(['route', 'del', 'unreachable', r]).catch(() => undefined);
+    }
   }
 }
 
