@@ -1,29 +1,37 @@
 /**
- * The mesh benchmark: HTTP through the service proxy (the VIP listener's
- * TcpListener) and through the routing mesh (a Mesh following a registry
- * view, published port on 127.0.0.1) versus straight to the container, in
- * one run, paths interleaved round by round. The container is busybox httpd
- * on the host network, listening on 127.0.0.1, so "direct" has no engine
- * proxy in its way. Every connection is new (busybox httpd speaks HTTP/1.0),
- * which is the case the proxies pay most for.
+ * The mesh benchmark: HTTP through the service proxy and through the routing
+ * mesh of an agent `Mesh` following a registry view (the service's VIP
+ * listener, VIP 127.0.0.2, with its per-stack allow check of the client
+ * address; its published port on 127.0.0.1) versus straight to the container,
+ * in one run. The container is busybox httpd on the host network, listening
+ * on 127.0.0.1, so "direct" has no engine proxy in its way. Every connection
+ * is new (busybox httpd speaks HTTP/1.0), which is the case the proxies pay
+ * most for. The paths take turns request by request (sequential), batch by
+ * batch (in flight) and download by download, in an order rotated every
+ * round, so the load of other work on the machine hits them alike. The proxy
+ * process also reports its own CPU time per connection of each path, a
+ * figure that moves less with the machine's load than times do.
  *
- *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 8] [--bulk-mb 16]
+ *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 8] [--bulk-mb 16] [--profile DIR]
+ *
+ * --profile DIR writes a V8 CPU profile of the proxy process (node --cpu-prof) into DIR.
  */
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { freePort } from './cluster.mjs';
 import { docker, IMAGE } from './engine.mjs';
-import { TcpListener } from '../packages/agent/dist/mesh/proxy.js';
 import { Mesh } from '../packages/agent/dist/mesh/mesh.js';
 import { RegistryView } from '../packages/agent/dist/mesh/view.js';
 
 const LABEL = 'cluster-bench.mesh';
+/** VIP is the service's virtual address in the proxy process (all of 127/8 is local). */
+const VIP = '127.0.0.2';
 
-/** get fetches a path on a fresh connection and resolves to the byte count (5 s bound). */
-function get(port, path) {
+/** get fetches a path on a fresh connection to `to` ({ host, port }) and resolves to the byte count (5 s bound). */
+function get(to, path) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: 5000 }, (res) => {
+    const req = request({ host: to.host, port: to.port, path, agent: false, timeout: 5000 }, (res) => {
       let n = 0;
       res.on('data', (d) => (n += d.length));
       res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`status ${res.statusCode}`))));
@@ -39,45 +47,36 @@ function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** latency times `n` sequential small requests (ms per request). */
-async function latency(port, n) {
-  const times = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    await get(port, '/small');
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
+/** timeGet times one small request (ms). */
+async function timeGet(to) {
+  const t = process.hrtime.bigint();
+  await get(to, '/small');
+  return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-/** rate runs `n` small requests with `c` in flight and returns requests per second. */
-async function rate(port, n, c) {
+/** burst runs `n` small requests with `c` in flight and returns the seconds it took. */
+async function burst(to, n, c) {
   let next = 0;
   const t = process.hrtime.bigint();
   const lane = async () => {
     while (next < n) {
       next++;
-      await get(port, '/small');
+      await get(to, '/small');
     }
   };
-  await Promise.all(Array.from({ length: c }, lane));
-  return n / (Number(process.hrtime.bigint() - t) / 1e9);
+  await Promise.all(Array.from({ length: Math.min(c, n) }, lane));
+  return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-/** bulk downloads the large file `k` times and returns MB/s. */
-async function bulk(port, k) {
-  let bytes = 0;
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < k; i++) bytes += await get(port, '/large');
-  return bytes / 1e6 / (Number(process.hrtime.bigint() - t) / 1e9);
-}
+/** BATCH is how many requests in flight a path runs before the next path takes its turn. */
+const BATCH = 100;
 
 /**
  * runMeshBenchmark measures direct, proxy and mesh paths and returns, per
  * path, median and p99 latency (ms), requests/s and MB/s, plus the ratios to
  * direct.
  */
-export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, log = () => undefined } = {}) {
+export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, profileDir, log = () => undefined } = {}) {
   const port = await freePort();
   const cmd = `mkdir -p /tmp/www && echo hello > /tmp/www/small && dd if=/dev/zero of=/tmp/www/large bs=1M count=${bulkMb} 2>/dev/null && exec httpd -f -p 127.0.0.1:${port} -h /tmp/www`;
   const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: { [LABEL]: '1' }, HostConfig: { NetworkMode: 'host' } });
@@ -85,12 +84,14 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
   try {
     await c.start();
     const deadline = Date.now() + 10000;
-    while (Date.now() < deadline && !(await get(port, '/small').then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
+    const direct = { host: '127.0.0.1', port };
+    while (Date.now() < deadline && !(await get(direct, '/small').then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
 
     // The proxies run in their own process, as in the agent: the client does not share their event loop.
-    const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    closers.push(() => { child.kill('SIGKILL'); });
-    const { proxyPort, published } = await new Promise((resolve, reject) => {
+    const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const child = spawn(process.execPath, [...flags, new URL(import.meta.url).pathname, '--serve', String(port)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    closers.push(() => stopChild(child));
+    const { target, published } = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('mesh bench: the proxy process did not start within 10 s')), 10000);
       let buf = '';
       child.stdout.on('data', (d) => {
@@ -99,21 +100,41 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
       });
       child.on('exit', (code) => reject(new Error(`mesh bench: the proxy process exited ${code}`)));
     });
-    const paths = { direct: port, proxy: proxyPort, mesh: published };
-    const acc = Object.fromEntries(Object.keys(paths).map((k) => [k, { lat: [], rps: [], mbps: [] }]));
+    const paths = { direct, proxy: { host: VIP, port: target }, mesh: { host: '127.0.0.1', port: published } };
+    const names = Object.keys(paths);
+    const acc = Object.fromEntries(names.map((k) => [k, { lat: [], seconds: 0, sent: 0, bulkSeconds: 0, bytes: 0, userUs: 0, systemUs: 0 }]));
     for (let r = 0; r < rounds; r++) {
-      for (const [name, p] of Object.entries(paths)) {
-        acc[name].lat.push(...(await latency(p, requests)));
-        acc[name].rps.push(await rate(p, requests, concurrency));
-        acc[name].mbps.push(await bulk(p, 4));
-        log(`mesh bench: round ${r + 1}/${rounds} ${name} done`);
+      const order = names.map((_, i) => names[(i + r) % names.length]);
+      // Sequential: the paths take turns request by request, so they meet the same moments of the machine's load.
+      for (let i = 0; i < requests; i++) for (const name of order) acc[name].lat.push(await timeGet(paths[name]));
+      // In flight: the paths take turns batch by batch; the proxy process's CPU time is read around each batch.
+      for (let sent = 0; sent < requests; sent += BATCH) {
+        const n = Math.min(BATCH, requests - sent);
+        for (const name of order) {
+          const before = await cpuOf(child);
+          acc[name].seconds += await burst(paths[name], n, concurrency);
+          const after = await cpuOf(child);
+          acc[name].userUs += after.user - before.user;
+          acc[name].systemUs += after.system - before.system;
+          acc[name].sent += n;
+        }
       }
+      for (let k = 0; k < 4; k++) {
+        for (const name of order) {
+          const t = process.hrtime.bigint();
+          acc[name].bytes += await get(paths[name], '/large');
+          acc[name].bulkSeconds += Number(process.hrtime.bigint() - t) / 1e9;
+        }
+      }
+      log(`mesh bench: round ${r + 1}/${rounds} done`);
     }
     const out = {};
     for (const [name, a] of Object.entries(acc)) {
       const lat = a.lat.sort((x, y) => x - y);
-      const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-      out[name] = { p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), rps: median(a.rps), mbps: median(a.mbps) };
+      out[name] = {
+        p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), rps: a.sent / a.seconds, mbps: a.bytes / 1e6 / a.bulkSeconds,
+        cpuUsPerConn: (a.userUs + a.systemUs) / a.sent, userUsPerConn: a.userUs / a.sent,
+      };
     }
     for (const name of ['proxy', 'mesh']) {
       out[name].rpsRatio = out[name].rps / out.direct.rps;
@@ -126,47 +147,72 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
   }
 }
 
+/** cpuOf asks the proxy process for its CPU time so far ({ user, system } in µs). */
+function cpuOf(child) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('mesh bench: the proxy process did not report its CPU time within 5 s')), 5000);
+    child.once('message', (m) => { clearTimeout(timer); resolve(m); });
+    child.send('cpu');
+  });
+}
+
+/** stopChild ends the proxy process with SIGTERM (so a CPU profile gets written), SIGKILL after 5 s. */
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return undefined;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
 /** meshMarkdown renders a result as the BENCHMARKS.md table. */
 export function meshMarkdown(r) {
   const f = (x, d = 2) => x.toFixed(d);
   const rows = Object.entries(r.paths).map(([name, p]) =>
-    `| ${name} | ${f(p.p50Ms, 3)} | ${f(p.p99Ms, 3)} | ${f(p.rps, 0)} | ${f(p.mbps, 0)} | ${name === 'direct' ? '-' : `${f(p.addedP50Ms, 3)} ms, ${f(100 * p.rpsRatio, 0)}% req/s, ${f(100 * p.mbpsRatio, 0)}% MB/s`} |`);
+    `| ${name} | ${f(p.p50Ms, 3)} | ${f(p.p99Ms, 3)} | ${f(p.rps, 0)} | ${f(p.mbps, 0)} | ${name === 'direct' ? '-' : `${f(p.addedP50Ms, 3)} ms, ${f(100 * p.rpsRatio, 0)}% req/s, ${f(100 * p.mbpsRatio, 0)}% MB/s`} | ${name === 'direct' ? '-' : f(p.cpuUsPerConn, 0)} |`);
   return [
-    `${r.rounds} rounds × (${r.requests} sequential requests, ${r.requests} requests ${r.concurrency} in flight, 4 × ${r.bulkMb} MB), each on a new connection:`,
+    `${r.rounds} rounds × (${r.requests} sequential requests, ${r.requests} requests ${r.concurrency} in flight, 4 × ${r.bulkMb} MB) per path, each on a new connection, the paths taking turns per request (sequential), per ${BATCH} requests (in flight) and per download; proxy CPU is the proxy process's user + system time per connection in flight:`,
     '',
-    '| path | p50 ms | p99 ms | req/s | MB/s | vs direct (added p50, throughput) |',
-    '|---|---|---|---|---|---|',
+    '| path | p50 ms | p99 ms | req/s | MB/s | vs direct (added p50, throughput) | proxy CPU µs/conn |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
 
-/** serve runs the proxy and the mesh for a target port and prints their ports (the child process). */
+/** serve runs the mesh of one service (VIP listener and published port) for a target port and prints its ports (the child process). */
 async function serve(port) {
-  const proxy = new TcpListener({ host: '127.0.0.1', port: 0, targets: () => [{ address: '127.0.0.1', port }] });
-  const proxyPort = await proxy.start();
+  const target = await freePort();
   const published = await freePort();
   const view = new RegistryView();
   view.set([{
-    name: 'bench_web', stack: 'bench', shortName: 'web', vip: '', aliases: [],
-    ports: [{ target: 80, published, protocol: 'tcp', mode: 'ingress' }],
-    endpoints: [{ taskId: 't1', nodeId: 'n1', nodeAddress: '127.0.0.1', slot: 1, ports: [{ target: 80, protocol: 'tcp', hostPort: port }] }],
+    name: 'bench_web', stack: 'bench', shortName: 'web', vip: VIP, aliases: [],
+    ports: [{ target, published, protocol: 'tcp', mode: 'ingress' }],
+    endpoints: [{ taskId: 't1', nodeId: 'n1', nodeAddress: '127.0.0.1', slot: 1, ports: [{ target, protocol: 'tcp', hostPort: port }] }],
   }]);
   const none = { add: async () => undefined, remove: async () => undefined, clear: async () => undefined };
+  // The client's 127.0.0.1 counts as a container of the stack, so the VIP's allow check answers yes.
+  const stackSubnets = async () => [{ stack: 'bench', subnet: '127.0.0.0/8' }];
   // DNS is not part of this measurement: it gets an unused loopback port.
-  const mesh = new Mesh({ view, stackSubnets: async () => [], publishAddresses: ['127.0.0.1'], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses: none, log: () => undefined });
+  const mesh = new Mesh({ view, stackSubnets, publishAddresses: ['127.0.0.1'], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses: none, log: () => undefined });
   await mesh.start();
-  process.stdout.write(`${JSON.stringify({ proxyPort, published })}\n`);
+  if (!mesh.listener(`vip:${VIP}:${target}`) || !mesh.listener(`publish:127.0.0.1:${published}`)) throw new Error('mesh bench: the mesh did not listen');
+  process.on('message', () => process.send(process.cpuUsage()));
+  // Exit, not die, on SIGTERM: node --cpu-prof writes its profile on exit.
+  process.on('SIGTERM', () => process.exit(0));
+  process.stdout.write(`${JSON.stringify({ target, published })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--serve') {
   await serve(Number(process.argv[3]));
 } else if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'bulk-mb': { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'bulk-mb': { type: 'string' }, profile: { type: 'string' } } });
   const r = await runMeshBenchmark({
     rounds: Number(values.rounds ?? 3),
     requests: Number(values.requests ?? 1000),
     concurrency: Number(values.concurrency ?? 8),
     bulkMb: Number(values['bulk-mb'] ?? 16),
+    ...(values.profile ? { profileDir: values.profile } : {}),
     log: (m) => process.stderr.write(`${m}\n`),
   });
   console.log(meshMarkdown(r));
