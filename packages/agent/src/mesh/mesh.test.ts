@@ -97,3 +97,26 @@ test('a task that stops serving stops answering; its address passed to another t
   await until('t3 listener up', () => mesh.listener(key('127.77.0.1', 't3')) !== undefined);
   assert.equal(await ask('127.77.0.1'), 't3');
 });
+
+test('with the whole range made local at once, no task address is added one by one', async () => {
+  const own = new RegistryView();
+  own.set([web([ep('t1', '127.78.0.1'), ep('t2', '127.78.0.2')])]);
+  const added: string[] = [];
+  const m = new Mesh({
+    view: own,
+    stackSubnets: async () => [{ stack: 's', subnet: '127.0.0.0/29' }],
+    dnsAddress: '127.78.0.100',
+    dnsPort: 0,
+    upstreams: [],
+    addresses: { add: async (a) => void added.push(a), remove: async () => undefined, clear: async () => undefined, addRange: async (r) => void added.push(r) },
+    log: () => undefined,
+  });
+  await m.start();
+  try {
+    assert.deepEqual(added, ['127.78.0.100', '10.234.0.0/15']);
+    assert.equal(await ask('127.78.0.1'), 't1');
+    assert.equal(await ask('127.78.0.2'), 't2');
+  } finally {
+    await m.stop();
+  }
+});

@@ -30,7 +30,7 @@ export interface MeshOptions {
   /** upstreams of DNS. @default the host's resolv.conf */
   upstreams?: Upstream[];
   /** addresses manages the local addresses (DNS, VIPs and task addresses). @default /32s on lo */
-  addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; refuse?(cidr: string): Promise<void> };
+  addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; addRange?(cidr: string): Promise<void> };
   log: (msg: string) => void;
 }
 
@@ -42,6 +42,8 @@ export class Mesh {
   private readonly listeners = new Map<string, TcpListener | UdpListener>();
   private readonly failed = new Set<string>();
   private vips = new Set<string>();
+  /** taskRange is whether all task addresses are local by one route (addRange). */
+  private taskRange = false;
   private dns: DnsServer | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -70,8 +72,10 @@ export class Mesh {
       this.dns = undefined;
       this.o.log(`mesh: DNS not served on ${address}: ${(err as Error).message}`);
     }
-    // A task address no task here serves any more is refused, not sent out of the host.
-    await this.addresses.refuse?.(TASK_ADDRESS_NETWORK).catch((err: Error) => this.o.log(`mesh: ${err.message}`));
+    // The task addresses are local all at once (there may be thousands); otherwise each is added as a VIP is.
+    if (this.addresses.addRange) {
+      this.taskRange = await this.addresses.addRange(TASK_ADDRESS_NETWORK).then(() => true, (err: Error) => (this.o.log(`mesh: ${err.message}`), false));
+    }
     this.o.view.onChange(() => this.sync());
     this.sync();
     await this.syncing;
@@ -117,7 +121,7 @@ export class Mesh {
         for (const ep of e.endpoints) {
           if (!ep.address) continue;
           // The task in the key: an address that passed to another task gets a new listener.
-          vips.add(ep.address);
+          if (!this.taskRange) vips.add(ep.address);
           want.set(`task${suffix}:${ep.address}:${p.target}:${ep.taskId}`, { host: ep.address, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack, task: ep.taskId });
         }
         if (p.published > 0 && p.mode === 'ingress') {

@@ -1,7 +1,7 @@
 /**
  * Addresses of this host's network namespace that the agent serves on: the
- * DNS address, the VIPs of services and the task addresses, as /32 addresses
- * on the loopback device, so that traffic a container sends to them (through its bridge
+ * DNS address and the VIPs of services as /32 addresses on the loopback
+ * device, the range of task addresses as one local route on it, so that traffic a container sends to them (through its bridge
  * gateway) is delivered to the agent's own sockets.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 export class LocalAddresses {
   private readonly device: string;
   private readonly added = new Set<string>();
-  private readonly refused = new Set<string>();
+  private readonly ranges = new Set<string>();
 
   /** @param device the device to put addresses on. @default "lo" */
   constructor(device = 'lo') {
@@ -33,21 +33,22 @@ export class LocalAddresses {
   }
 
   /**
-   * refuse makes a range unreachable (a route of type unreachable, beneath
-   * the addresses on the device): a packet to an address of it that is not
-   * served here is refused at once instead of leaving the host.
+   * addRange makes every address of a range local at once (a route of type
+   * local on the device, in the local table): sockets bind to any of them
+   * with no address added one by one, and a connection to one nobody
+   * listens on is refused at once instead of leaving the host.
    */
-  async refuse(cidr: string): Promise<void> {
-    await ip(['route', 'replace', 'unreachable', cidr]);
-    this.refused.add(cidr);
+  async addRange(cidr: string): Promise<void> {
+    await ip(['route', 'replace', 'local', cidr, 'dev', this.device, 'table', 'local']);
+    this.ranges.add(cidr);
   }
 
-  /** clear removes every address and route this object added. */
+  /** clear removes every address and range this object added. */
   async clear(): Promise<void> {
     for (const a of [...this.added]) await this.remove(a);
-    for (const r of [...this.refused]) {
-      this.refused.delete(r);
-      await ip(['route', 'del', 'unreachable', r]).catch(() => undefined);
+    for (const r of [...this.ranges]) {
+      this.ranges.delete(r);
+      await ip(['route', 'del', 'local', r, 'dev', this.device, 'table', 'local']).catch(() => undefined);
     }
   }
 }
