@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createSocket, type Socket } from 'node:dgram';
 import { connect, createServer, type Server } from 'node:net';
 import type { RegistryEndpoint, RegistryEntry } from '@cluster/core';
 import { Mesh } from './mesh.js';
@@ -118,5 +119,50 @@ test('with the whole range made local at once, no task address is added one by o
     assert.equal(await ask('127.78.0.2'), 't2');
   } finally {
     await m.stop();
+  }
+});
+
+test('a UDP port of a service is proxied on each task address to that task alone', async () => {
+  const sockets: Socket[] = [];
+  const udpServer = async (name: string): Promise<number> => {
+    const u = createSocket('udp4');
+    sockets.push(u);
+    u.on('message', (m, r) => u.send(`${name}:${m.toString()}`, r.port, r.address));
+    await new Promise<void>((r) => u.bind(0, '127.0.0.1', () => r()));
+    return u.address().port;
+  };
+  const hostPorts = { u1: await udpServer('u1'), u2: await udpServer('u2') };
+  const own = new RegistryView();
+  const udpEp = (taskId: 'u1' | 'u2', address: string): RegistryEndpoint => ({
+    taskId, nodeId: 'n1', nodeAddress: '127.0.0.1', slot: 1, ports: [{ target: TARGET, protocol: 'udp', hostPort: hostPorts[taskId] }], address,
+  });
+  own.set([{ ...web([udpEp('u1', '127.79.0.1'), udpEp('u2', '127.79.0.2')]), name: 's_dns', shortName: 'dns', ports: [{ target: TARGET, published: 0, protocol: 'udp', mode: 'ingress' }] }]);
+  const m = new Mesh({
+    view: own,
+    stackSubnets: async () => [{ stack: 's', subnet: '127.0.0.0/29' }],
+    dnsAddress: '127.79.0.100',
+    dnsPort: 0,
+    upstreams: [],
+    addresses: { add: async () => undefined, remove: async () => undefined, clear: async () => undefined },
+    log: () => undefined,
+  });
+  await m.start();
+  const c = createSocket('udp4');
+  await new Promise<void>((r) => c.bind(0, '127.0.0.2', () => r()));
+  const askUdp = (host: string, msg: string): Promise<string> => new Promise((resolve) => {
+    const timer = setTimeout(() => { c.removeAllListeners('message'); resolve(''); }, 1000);
+    c.once('message', (reply) => { clearTimeout(timer); resolve(reply.toString()); });
+    c.send(msg, TARGET, host);
+  });
+  try {
+    assert.ok(m.listener(`task-udp:127.79.0.1:${TARGET}:u1`));
+    for (let i = 0; i < 2; i++) {
+      assert.equal(await askUdp('127.79.0.1', `a${i}`), `u1:a${i}`);
+      assert.equal(await askUdp('127.79.0.2', `b${i}`), `u2:b${i}`);
+    }
+  } finally {
+    c.close();
+    await m.stop();
+    for (const u of sockets) u.close();
   }
 });
