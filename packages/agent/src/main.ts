@@ -12,6 +12,7 @@ import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
 import { DNS_ADDRESS } from '@cluster/core';
 import { addressOwners, stackSubnets } from './docker/networks.js';
+import { Firewall } from './mesh/firewall.js';
 import { Mesh } from './mesh/mesh.js';
 import { RegistryView } from './mesh/view.js';
 
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
         log,
       });
   await mesh?.start();
+  // Containers may not reach task host ports straight: only the mesh (host traffic) does.
+  const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log }) : undefined;
+  await firewall?.start();
+  if (firewall) view.onChange(() => void firewall.update(view.all()));
   const executor = dockerExecutor(docker, {
     nodeId: state.nodeId,
     filesDir: join(dataDir, 'files'),
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     renewer.stop();
     session.stop();
-    Promise.all([worker.stop(), mesh?.stop()]).finally(() => { process.exitCode = 0; });
+    Promise.all([worker.stop(), mesh?.stop(), firewall?.stop()]).finally(() => { process.exitCode = 0; });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -21,7 +21,8 @@ export class LocalAddresses {
   async add(address: string): Promise<void> {
     if (this.added.has(address)) return;
     await ip(['addr', 'add', `${address}/32`, 'dev', this.device]).catch((err: Error) => {
-      if (!/File exists/.test(err.message)) throw err;
+      // The kernel says "File exists" or, with extended errors, "Address already assigned".
+      if (!/File exists|already assigned/.test(err.message)) throw err;
     });
     this.added.add(address);
   }
