@@ -11,6 +11,7 @@
  * flight), and bytes forwarded by a `data` handler with backpressure.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { AllowCache, clientAddress } from './allowCache.js';
 
 /** ProxyTarget is one place a connection may go. */
 export interface ProxyTarget {
@@ -36,9 +37,6 @@ export interface TcpListenerOptions {
   skipMs?: number;
   now?: () => number;
 }
-
-/** ALLOW_CACHE_MAX bounds the addresses an allow cache holds; it starts over when full. */
-const ALLOW_CACHE_MAX = 4096;
 
 /** Connection is one accepted client on its way to an endpoint. */
 interface Connection {
@@ -70,11 +68,10 @@ export class TcpListener {
   private readonly staggerMs: number;
   private readonly connectTimeoutMs: number;
   private readonly skipMs: number;
-  private readonly allowCacheMs: number;
   private server: Server | undefined;
   private next = 0;
   private readonly failedAt = new Map<string, number>();
-  private readonly allowedUntil = new Map<string, number>();
+  private readonly allowed: AllowCache;
   private readonly open = new Set<Socket>();
   private readonly dialing = new Set<Dial>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -87,7 +84,7 @@ export class TcpListener {
     this.staggerMs = o.staggerMs ?? 250;
     this.connectTimeoutMs = o.connectTimeoutMs ?? 2000;
     this.skipMs = o.skipMs ?? 2000;
-    this.allowCacheMs = o.allowCacheMs ?? 1000;
+    this.allowed = new AllowCache(o.allowCacheMs ?? 1000, this.now);
   }
 
   async start(): Promise<number> {
@@ -129,10 +126,8 @@ export class TcpListener {
     client.on('error', noop);
     const allow = this.o.allow;
     if (!allow) return this.route(client);
-    let source = client.remoteAddress ?? '';
-    if (source.startsWith('::ffff:')) source = source.slice(7);
-    const until = this.allowedUntil.get(source);
-    if (until !== undefined && until > this.now()) return this.route(client);
+    const source = clientAddress(client.remoteAddress);
+    if (this.allowed.allowed(source)) return this.route(client);
     const answer = allow(source);
     if (typeof answer === 'boolean') return this.admit(client, source, answer);
     answer.then((ok) => this.admit(client, source, ok), () => this.admit(client, source, false));
@@ -144,10 +139,7 @@ export class TcpListener {
       client.destroy();
       return;
     }
-    if (this.allowCacheMs > 0) {
-      if (this.allowedUntil.size >= ALLOW_CACHE_MAX) this.allowedUntil.clear();
-      this.allowedUntil.set(source, this.now() + this.allowCacheMs);
-    }
+    this.allowed.remember(source);
     this.route(client);
   }
 

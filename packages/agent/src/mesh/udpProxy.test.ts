@@ -74,3 +74,49 @@ test('a refused client and an empty endpoint list get no reply', async () => {
     await none.stop();
   }
 });
+
+test('a flow that keeps talking stays open past idleMs', async () => {
+  const a = await nameServer('a');
+  const l = new UdpListener({ host: '127.0.0.1', port: 0, targets: () => [{ address: '127.0.0.1', port: a }], idleMs: 300 });
+  const c = await client(await l.start());
+  try {
+    for (let i = 0; i < 8; i++) {
+      assert.equal(await c.ask(String(i)), `a:${i}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(l.stats.accepted, 1, 'one flow for the whole talk');
+    assert.equal(l.open, 1);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(l.open, 0, 'closed once silent for idleMs');
+  } finally {
+    c.close();
+    await l.stop();
+  }
+});
+
+test('an allowed client\'s next flows start without asking again until allowCacheMs has passed', async () => {
+  const a = await nameServer('a');
+  let clock = 1_000_000;
+  let asked = 0;
+  const l = new UdpListener({
+    host: '127.0.0.1', port: 0, targets: () => [{ address: '127.0.0.1', port: a }], allowCacheMs: 1000, now: () => clock,
+    allow: async () => { asked++; return true; },
+  });
+  const port = await l.start();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const c = await client(port); // a new client port: a new flow
+      assert.equal(await c.ask('x'), 'a:x');
+      c.close();
+    }
+    assert.equal(l.stats.accepted, 3);
+    assert.equal(asked, 1);
+    clock += 1000;
+    const c = await client(port);
+    assert.equal(await c.ask('y'), 'a:y');
+    c.close();
+    assert.equal(asked, 2);
+  } finally {
+    await l.stop();
+  }
+});
