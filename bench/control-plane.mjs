@@ -6,7 +6,7 @@
  * task running as the manager sees it; the manager's CPU and memory from /proc.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -48,6 +48,10 @@ function startGroup(o, i, count) {
   return g;
 }
 
+function maxLag(groups) {
+  return Math.max(0, ...groups.map((g) => g.last.maxLagMs ?? 0));
+}
+
 function sum(groups, key) {
   return groups.reduce((n, g) => n + g.last[key], 0);
 }
@@ -55,11 +59,17 @@ function sum(groups, key) {
 /** waitFor polls cond every 50 ms; resolves with the time it held, or throws after timeoutMs. */
 async function waitFor(what, timeoutMs, cond, describe) {
   const deadline = Date.now() + timeoutMs;
+  let lastError = '';
   while (Date.now() < deadline) {
-    if (await cond()) return Date.now();
+    try {
+      if (await cond()) return Date.now();
+    } catch (err) {
+      // A call that failed (a busy manager) is tried again until the deadline.
+      lastError = `; last error: ${err?.message ?? err}`;
+    }
     await sleep(50);
   }
-  throw new Error(`bench: ${what} not reached within ${timeoutMs / 1000}s (${describe()})`);
+  throw new Error(`bench: ${what} not reached within ${timeoutMs / 1000}s (${describe()}${lastError})`);
 }
 
 /**
@@ -79,12 +89,13 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
       const count = Math.floor(nodes / groupCount) + (i < nodes % groupCount ? 1 : 0);
       groups.push(startGroup(o, i + 1, count));
     }
-    const progress = () => `joined ${sum(groups, 'joined')}, connected ${sum(groups, 'connected')}, assigned ${sum(groups, 'assigned')}, running ${sum(groups, 'running')}, errors ${sum(groups, 'errors')} ${groups.map((g) => g.last.lastError).filter(Boolean).join('; ')}`;
+    const progress = () => `joined ${sum(groups, 'joined')}, connected ${sum(groups, 'connected')}, assigned ${sum(groups, 'assigned')}, running ${sum(groups, 'running')}, errors ${sum(groups, 'errors')}, simulated nodes' longest held loop ${maxLag(groups)} ms ${groups.map((g) => g.last.lastError).filter(Boolean).join('; ')}`;
     await waitFor(`${nodes} nodes connected`, timeoutMs, () => sum(groups, 'connected') >= nodes, progress);
     const joinMs = Date.now() - tJoin;
     log(`control plane: ${nodes} nodes joined and connected in ${joinMs} ms`);
     await sleep(1000); // let the joins' orchestrator passes and first heartbeats settle
     control = controlClient(c.home);
+    for (const g of groups) g.child.send({ type: 'reset-lag' });
     const before = procStats(pid);
     const perService = Math.ceil(tasks / services);
     const file = c.writeStack('bench-cp', perService, services);
@@ -99,7 +110,7 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
       tDispatch = await waitFor('every assignment at its node', timeoutMs, () => sum(groups, 'assigned') >= total, progress);
       tRunning = await waitFor('every task reported running', timeoutMs, () => sum(groups, 'running') >= total, progress);
       tAck = await waitFor('every task running at the manager', timeoutMs, async () => {
-        const r = await control.call('ListServices', { stack: 'bench-cp' });
+        const r = await control.call('ListServices', { stack: 'bench-cp' }, 10000);
         return r.services.reduce((n, s) => n + s.running, 0) >= total;
       }, progress);
     } finally {
@@ -115,10 +126,15 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
       rssBefore: before.rss, rssAfter: after.rss, peakRss: Math.max(peakRss, after.rss),
       bytesPerTask: (after.rss - before.rss) / total,
     };
+    log(`control plane: simulated nodes' longest held event loop ${maxLag(groups)} ms (heartbeats every 500 ms, down after 2.5 s of silence)`);
     log(`control plane: ${total} tasks on ${nodes} nodes: deploy ${res.deployMs} ms, dispatched ${res.dispatchMs} ms, all running at the manager ${res.ackMs} ms (${Math.round(res.tasksPerSec)} tasks/s); manager CPU ${Math.round(res.managerCpuMs)} ms, RSS ${(res.rssAfter / 2 ** 20).toFixed(0)} MiB (+${(res.bytesPerTask / 1024).toFixed(2)} KiB/task)`);
     return res;
   } finally {
     control?.close();
+    // With --profile, the manager's log goes beside its profile.
+    if (profileDir) {
+      try { copyFileSync(join(c.home, 'data/manager/manager.log'), join(profileDir, `manager-${c.managerPid}.log`)); } catch { /* no log */ }
+    }
     for (const g of groups) if (!g.exited) g.child.send({ type: 'stop' });
     await waitFor('simulated nodes stopped', 15000, () => groups.every((g) => g.exited), () => '').catch(() => {
       for (const g of groups) if (!g.exited) g.child.kill('SIGKILL');

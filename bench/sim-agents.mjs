@@ -4,9 +4,10 @@
  * CA), then runs the real agent Session and Worker over an in-memory
  * FakeExecutor. It reports progress to its parent over IPC.
  *
- * Messages in: {type:'start', manager, token, count, prefix, joinConcurrency}, {type:'stop'}.
- * Messages out: {type:'progress', joined, connected, assigned, running, errors}, {type:'stopped'}.
+ * Messages in: {type:'start', manager, token, count, prefix, joinConcurrency}, {type:'reset-lag'}, {type:'stop'}.
+ * Messages out: {type:'progress', joined, connected, assigned, running, errors, lastError, maxLagMs}, {type:'stopped'}.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FakeExecutor, Session, Worker, joinCluster } from '@cluster/agent';
 
 /** CountingWorker is a Worker that counts the distinct tasks assigned to run on it. */
@@ -34,8 +35,12 @@ const running = new Set();
 const nodes = [];
 let ticker;
 
+// The longest the event loop was held (ms): simulated nodes share a process, so a held loop delays all their heartbeats.
+const lag = monitorEventLoopDelay({ resolution: 20 });
+lag.enable();
+
 function progress() {
-  process.send?.({ type: 'progress', joined: state.joined, connected: state.connected, assigned: assigned.size, running: running.size, errors: state.errors, lastError: state.lastError });
+  process.send?.({ type: 'progress', joined: state.joined, connected: state.connected, assigned: assigned.size, running: running.size, errors: state.errors, lastError: state.lastError, maxLagMs: Math.round(lag.max / 1e6) });
 }
 
 /** pool runs fn over items with at most `limit` in flight. */
@@ -95,6 +100,8 @@ process.on('message', async (m) => {
     const ids = Array.from({ length: m.count }, (_, i) => i + 1);
     await pool(ids, m.joinConcurrency ?? 16, (i) => startNode(m, i));
     progress();
+  } else if (m.type === 'reset-lag') {
+    lag.reset();
   } else if (m.type === 'stop') {
     clearInterval(ticker);
     for (const n of nodes) n.session.stop();

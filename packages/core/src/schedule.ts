@@ -12,13 +12,23 @@ import { chooseNode, needsRules, PlacementState } from './placement.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
 export type { Constraint } from './constraints.js';
+export { needsRules } from './placement.js';
 
-/** ScheduleInput is what the scheduler sees: all tasks, all nodes, services by full name. */
+/** ScheduleInput is what the scheduler sees: tasks, all nodes, services by full name. */
 export interface ScheduleInput {
+  /**
+   * tasks are all tasks, or, with `only`, at least every task of the
+   * services in `only`, of the services they depend on and, when one of
+   * them has placement rules (placement.ts), of every service.
+   */
   tasks: Task[];
   nodes: Node[];
   /** services by full name (`stack_service`). */
   services: Map<string, Service>;
+  /** only limits placement to the tasks of these services; other tasks in `tasks` only count. @default every service */
+  only?: ReadonlySet<string>;
+  /** baseLoad counts, per node, the live tasks left out of `tasks` (the scheduler counts those in it). @default none */
+  baseLoad?: ReadonlyMap<string, number>;
 }
 
 /** Placement assigns a pending task to a node. */
@@ -76,7 +86,7 @@ interface NodeLoad {
 type Eligibility = { nodes: NodeLoad[] } | { reason: string };
 
 /** isLive tells whether a task holds a place on its node. */
-function isLive(t: Task): boolean {
+export function isLive(t: Task): boolean {
   return t.desiredState === 'running' && t.nodeId !== '' && !isTerminal(t.state);
 }
 
@@ -153,12 +163,20 @@ function compareTasks(a: Task, b: Task): number {
  */
 export function schedule(input: ScheduleInput): ScheduleResult {
   const nodes = [...input.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const loads = new Map<string, NodeLoad>(nodes.map((node) => [node.id, { node, total: 0 }]));
+  const loads = new Map<string, NodeLoad>(nodes.map((node) => [node.id, { node, total: input.baseLoad?.get(node.id) ?? 0 }]));
+  const only = input.only;
   // own counts the live tasks of each service on each node.
   const own = new Map<string, Map<string, number>>();
   const pending = new Map<string, Task[]>();
   const held = new Map<string, Task[]>();
   for (const t of input.tasks) {
+    if (only !== undefined && !only.has(t.service)) {
+      if (isLive(t)) {
+        const load = loads.get(t.nodeId);
+        if (load) load.total++;
+      }
+      continue;
+    }
     if (isPending(t)) {
       const list = pending.get(t.service);
       if (list) list.push(t);

@@ -100,12 +100,11 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       }
       store.update({ putServices: put });
       o.kick();
-      return { services: put.map((s) => serviceToApi(s, store.allTasks())) };
+      return { services: put.map((s) => serviceToApi(s, store.tasksOfService(s.name))) };
     }),
     ListServices: unary((req: { stack: string }) => {
-      const tasks = store.allTasks();
       const services = store.allServices().filter((s) => !req.stack || s.stack === req.stack).sort((a, b) => a.name.localeCompare(b.name));
-      return { services: services.map((s) => serviceToApi(s, tasks)) };
+      return { services: services.map((s) => serviceToApi(s, store.tasksOfService(s.name))) };
     }),
     ListTasks: unary((req: { filter: string; all: boolean }) => {
       const f = req.filter;

@@ -14,8 +14,10 @@ export interface DispatcherOptions {
   store: Store;
   log: Logger;
   join: JoinService;
-  /** kick asks the orchestrator for a pass. */
-  kick: () => void;
+  /** kickNode asks the orchestrator for a pass over what a node's change affects (it came up or went down). */
+  kickNode: (nodeId: string) => void;
+  /** kickService asks the orchestrator for a pass over a service (full name): one of its tasks finished. */
+  kickService: (service: string) => void;
   /** heartbeatMs is how often agents send a heartbeat. @default 500 */
   heartbeatMs: number;
   /** downAfterMs: a node silent this long is marked down. @default 2500 */
@@ -54,9 +56,15 @@ export class Dispatcher {
   private readonly o: DispatcherOptions;
   private readonly now: () => number;
   private readonly sessions = new Map<string, Session>();
+  /** lastSeen holds, per node, when it was last heard from, on the clock of readable time (readableNow). */
   private readonly lastSeen = new Map<string, number>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private liveness: NodeJS.Timeout | undefined;
+  private livenessPeriod = 250;
+  /** lastCheck is when the liveness check last ran (ms, 0 before the first). */
+  private lastCheck = 0;
+  /** stalled is the time (ms) the event loop was held by other work, so that nothing could be read. */
+  private stalled = 0;
 
   constructor(o: DispatcherOptions) {
     this.o = o;
@@ -70,9 +78,11 @@ export class Dispatcher {
     // Agents reconnect with a backoff of up to 2 s while the manager is away;
     // give them that long on top of the usual silence before calling a node
     // down, so a manager restart alone never moves tasks.
-    for (const n of nodes) this.lastSeen.set(n.id, now + (this.o.restartGraceMs ?? 3000));
+    for (const n of nodes) this.lastSeen.set(n.id, this.readableNow() + (this.o.restartGraceMs ?? 3000));
     if (nodes.length > 0) this.o.store.update({ putNodes: nodes });
     const period = Math.max(50, Math.floor(this.o.heartbeatMs / 2));
+    this.livenessPeriod = period;
+    this.lastCheck = now;
     this.liveness = setInterval(() => this.checkLiveness(), period);
     this.liveness.unref();
   }
@@ -129,14 +139,7 @@ export class Dispatcher {
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
   notify(changed: Task[], removed: string[]): void {
     const perNode = new Map<string, AssignmentSet>();
-    // One JSON text per service and spec version, not one per task.
-    const specs = new Map<string, string>();
-    const specJson = (t: Task): string => {
-      const key = `${t.service}|${t.specVersion}`;
-      let text = specs.get(key);
-      if (text === undefined) specs.set(key, (text = specJsonOf(this.o.store.service(t.service), t)));
-      return text;
-    };
+    const specJson = this.specJsonCache();
     const set = (nodeId: string): AssignmentSet => {
       let a = perNode.get(nodeId);
       if (!a) perNode.set(nodeId, (a = { type: 'INCREMENTAL', tasks: [], removed: [] }));
@@ -163,6 +166,17 @@ export class Dispatcher {
     for (const [nodeId, a] of perNode) this.sessions.get(nodeId)?.call.write({ assignments: a });
   }
 
+  /** specJsonCache returns a function giving a task's spec text, made once per service and spec version. */
+  private specJsonCache(): (t: Task) => string {
+    const specs = new Map<string, string>();
+    return (t) => {
+      const key = `${t.service}|${t.specVersion}`;
+      let text = specs.get(key);
+      if (text === undefined) specs.set(key, (text = specJsonOf(this.o.store.service(t.service), t)));
+      return text;
+    };
+  }
+
   private session(call: SessionCall): void {
     const nodeId = callerOf(call).name;
     const log = this.o.log;
@@ -181,7 +195,7 @@ export class Dispatcher {
           session = this.open(nodeId, call, msg.hello);
           return;
         }
-        this.lastSeen.set(nodeId, this.now());
+        this.lastSeen.set(nodeId, this.readableNow());
         if (msg.msg === 'status' && msg.status) this.applyStatuses(nodeId, msg.status.statuses);
       } catch (err) {
         if (err instanceof ClusterError) log.warn(`dispatcher: session of node ${nodeId} refused: ${err.message}`);
@@ -215,7 +229,7 @@ export class Dispatcher {
     if (timer) clearTimeout(timer);
     this.graceTimers.delete(nodeId);
     const now = this.now();
-    this.lastSeen.set(nodeId, now);
+    this.lastSeen.set(nodeId, this.readableNow());
     store.update({
       putNodes: [{
         ...node,
@@ -234,13 +248,14 @@ export class Dispatcher {
     call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
     const tasks = store.tasksOfNode(nodeId).filter(belongsInSet);
     for (const t of tasks) session.sent.set(t.id, sentKey(t));
+    const specJson = this.specJsonCache();
     call.write({
-      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJsonOf(store.service(t.service), t))), removed: [], purgeVolumes: volumePurges(store) },
+      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJson(t))), removed: [], purgeVolumes: volumePurges(store) },
     });
     if (this.o.registry) call.write({ registry: this.o.registry() });
     for (const m of this.o.greeting?.(nodeId) ?? []) call.write(m);
     this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);
-    this.o.kick();
+    this.o.kickNode(nodeId);
     return session;
   }
 
@@ -262,9 +277,12 @@ export class Dispatcher {
     }
     if (put.length === 0) return;
     store.putTasksSoon(put);
-    // The orchestrator decides only on finished tasks (to replace them); a
-    // task on its way to running needs no pass over the whole store.
-    if (put.some((t) => isTerminal(t.state))) this.o.kick();
+    // The orchestrator decides only on tasks that finished while still
+    // wanted (to replace them) or whose service is gone (to delete them); a
+    // task on its way to running, or one that stopped as asked, needs no pass.
+    const finished = new Set<string>();
+    for (const t of put) if (isTerminal(t.state) && (t.desiredState === 'running' || !store.service(t.service))) finished.add(t.service);
+    for (const name of finished) this.o.kickService(name);
   }
 
   private scheduleDown(nodeId: string, why: string): void {
@@ -277,12 +295,33 @@ export class Dispatcher {
     this.graceTimers.set(nodeId, timer);
   }
 
+  /**
+   * readableNow is the clock silence is judged on: real time less the time
+   * the event loop was held by other work. Heartbeats that arrive while the
+   * manager is busy wait unread in its sockets; that wait is not the node's
+   * silence.
+   */
+  private readableNow(): number {
+    return this.now() - this.stalled;
+  }
+
   private checkLiveness(): void {
-    const now = this.now();
+    const real = this.now();
+    // A check that runs late (by more than a period) means the loop was held
+    // that long: nothing was read meanwhile, and timers run before the
+    // sockets are read again.
+    const late = real - this.lastCheck - this.livenessPeriod;
+    if (this.lastCheck > 0 && late > this.livenessPeriod) this.stalled += late;
+    this.lastCheck = real;
+    const now = this.readableNow();
     for (const n of this.o.store.allNodes()) {
       if (n.status === 'down') continue;
-      // A node that joined but has not opened its session yet counts from its join.
-      const seen = this.lastSeen.get(n.id) ?? n.createdAt;
+      let seen = this.lastSeen.get(n.id);
+      if (seen === undefined) {
+        // A node that joined but has not opened its session yet counts from its join.
+        seen = n.createdAt - this.stalled;
+        this.lastSeen.set(n.id, seen);
+      }
       if (now - seen > this.o.downAfterMs) {
         this.markDown(n.id, `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s`);
         this.disconnect(n.id, 'session: heartbeats stopped');
@@ -295,7 +334,7 @@ export class Dispatcher {
     if (!n || n.status === 'down') return;
     this.o.store.update({ putNodes: [{ ...n, status: 'down', statusMessage: why }] });
     this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}) is down: ${why}`);
-    this.o.kick();
+    this.o.kickNode(nodeId);
   }
 }
 

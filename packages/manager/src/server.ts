@@ -56,9 +56,18 @@ export interface Manager {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** idPool holds random bytes for ids: one call to the generator per 4,096 ids, not one per id (a deploy makes many at once). */
+const idPool = { bytes: Buffer.alloc(0), at: 0 };
+
 /** newId makes a task or node id: 12 random lower-case hex characters. */
 export function newId(): string {
-  return randomBytes(6).toString('hex');
+  if (idPool.at + 6 > idPool.bytes.length) {
+    idPool.bytes = randomBytes(6 * 4096);
+    idPool.at = 0;
+  }
+  const id = idPool.bytes.toString('hex', idPool.at, idPool.at + 6);
+  idPool.at += 6;
+  return id;
 }
 
 /** startManager wires the store, orchestrator, dispatcher and gRPC servers. */
@@ -92,14 +101,25 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     broadcast: (m) => late.dispatcher?.broadcast(m),
   });
   const join = new JoinService({
-    store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY, onJoined: kick,
+    store, identity, ledger, log, newId, nodeCertTtlMs: o.nodeCertTtlMs ?? DAY,
+    onJoined: (node) => {
+      orchestrator.kickNode(node.id);
+      registry.kick();
+    },
     onIssued: (nodeId, serial) => rotation.noteIssued(nodeId, serial),
   });
   const dispatcher = new Dispatcher({
     store,
     log,
     join,
-    kick,
+    kickNode: (id) => {
+      orchestrator.kickNode(id);
+      registry.kick();
+    },
+    kickService: (name) => {
+      orchestrator.kickService(name);
+      registry.kick();
+    },
     heartbeatMs: o.heartbeatMs ?? 500,
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 1500,

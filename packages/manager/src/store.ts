@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Node, Service, Task } from '@cluster/core';
+import { isTerminal, type Node, type Service, type Task } from '@cluster/core';
 
 /**
  * Store is the manager's embedded, crash-safe store of desired state: nodes,
@@ -14,6 +14,10 @@ export class Store {
   private readonly tasks = new Map<string, Task>();
   /** byNode indexes tasks by the node they are assigned to ('' for none). */
   private readonly byNode = new Map<string, Map<string, Task>>();
+  /** byService indexes tasks by their service (full name). */
+  private readonly byService = new Map<string, Map<string, Task>>();
+  /** live counts, per node, the tasks that hold a place there (desired running, not finished). */
+  private readonly live = new Map<string, number>();
   /** deferred holds tasks written to memory whose disk write waits for the next flush. */
   private deferred = new Map<string, Task>();
   private flushQueued = false;
@@ -107,6 +111,27 @@ export class Store {
     return m ? [...m.values()] : [];
   }
 
+  /** tasksOfService returns the tasks of a service (full name), from an index. */
+  tasksOfService(name: string): Task[] {
+    const m = this.byService.get(name);
+    return m ? [...m.values()] : [];
+  }
+  /** taskCountOfService counts the tasks of a service (full name). */
+  taskCountOfService(name: string): number {
+    return this.byService.get(name)?.size ?? 0;
+  }
+  nodeCount(): number {
+    return this.nodes.size;
+  }
+  /** serviceNamesOfTasks returns the names of the services that have tasks (removed services' tasks included). */
+  serviceNamesOfTasks(): string[] {
+    return [...this.byService.keys()];
+  }
+  /** liveTasksByNode counts, per node, its live tasks (desired running, not finished); kept up to date on every write. */
+  liveTasksByNode(): ReadonlyMap<string, number> {
+    return this.live;
+  }
+
   /**
    * putTasksSoon stores tasks in memory now and on disk with the next write:
    * many small updates (agents' observations) become one transaction per
@@ -172,11 +197,15 @@ export class Store {
 
   private setTask(t: Task): void {
     const old = this.tasks.get(t.id);
-    if (old && old.nodeId !== t.nodeId) this.byNode.get(old.nodeId)?.delete(t.id);
+    if (old) {
+      if (old.nodeId !== t.nodeId) removeFrom(this.byNode, old.nodeId, t.id);
+      if (old.service !== t.service) removeFrom(this.byService, old.service, t.id);
+      this.countLive(old, -1);
+    }
     this.tasks.set(t.id, t);
-    let m = this.byNode.get(t.nodeId);
-    if (!m) this.byNode.set(t.nodeId, (m = new Map()));
-    m.set(t.id, t);
+    addTo(this.byNode, t.nodeId, t);
+    addTo(this.byService, t.service, t);
+    this.countLive(t, 1);
   }
 
   private deleteTask(id: string): void {
@@ -184,10 +213,29 @@ export class Store {
     if (!old) return;
     this.tasks.delete(id);
     this.deferred.delete(id);
-    const m = this.byNode.get(old.nodeId);
-    m?.delete(id);
-    if (m && m.size === 0) this.byNode.delete(old.nodeId);
+    removeFrom(this.byNode, old.nodeId, id);
+    removeFrom(this.byService, old.service, id);
+    this.countLive(old, -1);
   }
+
+  private countLive(t: Task, by: 1 | -1): void {
+    if (t.desiredState !== 'running' || t.nodeId === '' || isTerminal(t.state)) return;
+    const n = (this.live.get(t.nodeId) ?? 0) + by;
+    if (n === 0) this.live.delete(t.nodeId);
+    else this.live.set(t.nodeId, n);
+  }
+}
+
+function addTo(index: Map<string, Map<string, Task>>, key: string, t: Task): void {
+  let m = index.get(key);
+  if (!m) index.set(key, (m = new Map()));
+  m.set(t.id, t);
+}
+
+function removeFrom(index: Map<string, Map<string, Task>>, key: string, id: string): void {
+  const m = index.get(key);
+  m?.delete(id);
+  if (m && m.size === 0) index.delete(key);
 }
 
 /** Batch is one transactional set of writes. */
