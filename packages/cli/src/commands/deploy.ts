@@ -4,7 +4,6 @@ import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } f
 import { CliError, type Io } from '../io.js';
 import { connectControl, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
-import { buildImages } from '../docker/buildImages.js';
 import { dependencyProblem } from './dependencyProblem.js';
 
 const WAITING = 'waiting for ';
@@ -90,7 +89,11 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
   const control = connectControl(io, o.manager);
   try {
     // Images of `build:` services are made here and handed to the manager before the stack refers to them.
-    if (!o.dryRun) await buildImages(io, spec, control);
+    if (!o.dryRun && Object.values(spec.services).some((s) => s.build !== undefined)) {
+      // The engine client is loaded only for stacks that build images: it costs a plain deploy about 0.25 s.
+      const { buildImages } = await import('../docker/buildImages.js');
+      await buildImages(io, spec, control);
+    }
     const started = Date.now();
     const r = await control.call<{ changes: { service: string; action: string }[] }>('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
     for (const c of r.changes) io.out(`${c.action.padEnd(9)} ${c.service}\n`);

@@ -3,9 +3,10 @@
  * (compose.schema.json, see SCHEMA.md), with every schema error mapped back to
  * the file, line, column and YAML path of the offending value.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq } from 'yaml';
-import schema from './compose.schema.json' with { type: 'json' };
+// The schema compiled ahead of time by scripts/gen-validator.mjs (npm run gen:validator).
+import validate from '../../generated/composeValidator.js';
 import type { LoadContext, ValueNode } from './context.js';
 import { describe, indexPath, joinPath, quote, scalarText } from './nodes.js';
 
@@ -14,14 +15,6 @@ interface Where {
   node: ValueNode | undefined;
   keyNode?: unknown;
   path: string;
-}
-
-let compiled: ValidateFunction | undefined;
-
-/** validator compiles the schema once, on first use. */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(schema);
-  return compiled;
 }
 
 /** toPlain turns a flattened tree into the JSON value the schema checks, noting where each pointer is. */
@@ -54,7 +47,6 @@ function escapePointer(key: string): string {
 export function validateSchema(ctx: LoadContext, root: ValueNode): void {
   const where = new Map<string, Where>();
   const data = toPlain(ctx, root, '', '', where);
-  const validate = validator();
   if (validate(data)) return;
   for (const e of pickErrors(validate.errors ?? [])) report(ctx, e, where);
 }
