@@ -44,16 +44,17 @@ function alive(pid) {
 
 /** BenchCluster is a manager (and, unless noAgent, a local agent on the root engine) in a temp home. */
 export class BenchCluster {
-  constructor(home, port) {
+  constructor(home, port, cli = CLI) {
     this.home = home;
     this.port = port;
+    this.cliPath = cli;
   }
 
-  /** start runs `cluster init`; extra flags are passed on. */
-  static async start(extra = []) {
+  /** start runs `cluster init`; extra flags are passed on; `repo` runs the CLI (and so the daemons) of another checkout. @default this repository */
+  static async start(extra = [], { repo = REPO } = {}) {
     const home = mkdtempSync(join(tmpdir(), 'cluster-bench-'));
     const port = await freePort();
-    const c = new BenchCluster(home, port);
+    const c = new BenchCluster(home, port, join(repo, 'packages/cli/bin/cluster.js'));
     const r = await c.cli(['init', '--listen', `127.0.0.1:${port}`, '--name', `bench-${port}`, ...extra]);
     if (r.code !== 0) {
       await c.stop();
@@ -95,7 +96,7 @@ export class BenchCluster {
   /** cli runs `cluster ARGS` and resolves with its exit code and output. */
   cli(args, timeoutMs = 180000, env = {}) {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { cwd: this.home, env: { ...process.env, CLUSTER_HOME: this.home, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
+      execFile(process.execPath, [this.cliPath, ...args], { cwd: this.home, env: { ...process.env, CLUSTER_HOME: this.home, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
         (err, out, errOut) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out, err: errOut }));
     });
   }

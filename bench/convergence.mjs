@@ -5,6 +5,7 @@
  * command to the engine's own event (the N-th container start or removal),
  * so one observer times all three.
  */
+import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCluster } from './cluster.mjs';
 import {
@@ -113,8 +114,10 @@ function floor(ev) {
  * and rm, `runs` times each, interleaving the three systems so that drift of
  * the machine touches them alike. Returns raw samples in ms.
  */
-export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], systems = ['ours', 'swarm', 'floor'], log }) {
-  const all = ['ours', 'swarm', 'floor'];
+export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], systems = ['ours', 'swarm', 'floor'], baseRepo, log }) {
+  // `base` is `cluster` built from another checkout (baseRepo), for before/after comparisons in the same run.
+  const all = ['ours', 'swarm', 'floor', ...(systems.includes('base') ? ['base'] : [])];
+  if (systems.includes('base') && !baseRepo) throw new Error('bench: system "base" needs --base DIR (a built checkout to compare with)');
   const res = { convergence: {}, convergenceSecondary: {}, scale: {}, rm: {} };
   for (const n of sizes) {
     res.convergence[n] = Object.fromEntries(all.map((s) => [s, []]));
@@ -126,10 +129,24 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], syst
   const ev = new EngineEvents();
   await ev.open();
   let c;
+  let cBase;
+  // An interrupted run (Ctrl-C, kill) skips `finally`: the swarm this run made is left all the same.
+  let swarmMade = false;
+  const leaveOnSignal = (signal) => {
+    if (swarmMade) {
+      try { execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore', timeout: 60000 }); } catch { /* left already */ }
+    }
+    process.kill(process.pid, signal);
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(s, leaveOnSignal);
   try {
-    if (systems.includes('swarm')) await dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    if (systems.includes('swarm')) {
+      swarmMade = true;
+      await dockerCli(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    }
     c = await BenchCluster.start();
-    const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev) };
+    if (systems.includes('base')) cBase = await BenchCluster.start([], { repo: baseRepo });
+    const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev), ...(cBase ? { base: ours(cBase, ev) } : {}) };
     // One unmeasured round warms caches (image layers, the CLI's modules, the swarm's first network).
     for (const s of systems) {
       const r = await impl[s].converge(`warm-${s}`, 2);
@@ -159,8 +176,10 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], syst
       }
     }
   } finally {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeListener(s, leaveOnSignal);
     ev.close();
     await c?.stop();
+    await cBase?.stop();
     if (systems.includes('swarm')) {
       await removeBenchServices().catch(() => undefined);
       await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);

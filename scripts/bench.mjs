@@ -9,6 +9,7 @@
 //   npm run bench [-- --quick] [--only engine|control|mesh|failover] [--runs N]
 //                 [--systems ours,swarm,floor] [--sizes 1,10,30]
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
+//                 [--base DIR]: with --systems …,base, also `cluster` built in another checkout (before/after)
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, release } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values: o } = parseArgs({
     'control-runs': { type: 'string' },
     'failover-runs': { type: 'string' },
     profile: { type: 'string' },
+    base: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -53,7 +55,7 @@ const result = {
 if (!o.only || o.only === 'engine') {
   spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
   result.engine = { runs, ...(await runEngineBenchmarks({
-    runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), log,
+    runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), baseRepo: o.base, log,
   })) };
 }
 if ((!o.only && !o.quick) || o.only === 'failover') {
