@@ -6,18 +6,23 @@
  * in one run. The container is busybox httpd on the host network, listening
  * on 127.0.0.1, so "direct" has no engine proxy in its way. Every connection
  * is new (busybox httpd speaks HTTP/1.0), which is the case the proxies pay
- * most for. The paths take turns request by request (sequential), batch by
- * batch (in flight) and download by download, in an order rotated every
+ * most for. The paths take turns every 10 requests (sequential), every 100
+ * (in flight) and download by download, in an order rotated every
  * round, so the load of other work on the machine hits them alike. The proxy
  * process also reports its own CPU time per connection of each path, a
  * figure that moves less with the machine's load than times do.
  *
- *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 8] [--bulk-mb 16] [--profile DIR]
+ *   node bench/mesh.mjs [--rounds 3] [--requests 1000] [--concurrency 8] [--bulk-mb 16] [--profile DIR] [--baseline FILE]
  *
  * --profile DIR writes a V8 CPU profile of the proxy process (node --cpu-prof) into DIR.
+ * --baseline FILE adds a path "baseline": the TcpListener exported by FILE (the compiled
+ * proxy.js of another version), with the VIP's allow check, in the same proxy process,
+ * so that two versions of the proxy are compared in one run.
  */
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from './cluster.mjs';
 import { docker, IMAGE } from './engine.mjs';
@@ -70,13 +75,15 @@ async function burst(to, n, c) {
 
 /** BATCH is how many requests in flight a path runs before the next path takes its turn. */
 const BATCH = 100;
+/** SEQ_BATCH is how many sequential requests a path runs before the next path takes its turn. */
+const SEQ_BATCH = 10;
 
 /**
  * runMeshBenchmark measures direct, proxy and mesh paths and returns, per
  * path, median and p99 latency (ms), requests/s and MB/s, plus the ratios to
  * direct.
  */
-export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, profileDir, log = () => undefined } = {}) {
+export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, profileDir, baseline, log = () => undefined } = {}) {
   const port = await freePort();
   const cmd = `mkdir -p /tmp/www && echo hello > /tmp/www/small && dd if=/dev/zero of=/tmp/www/large bs=1M count=${bulkMb} 2>/dev/null && exec httpd -f -p 127.0.0.1:${port} -h /tmp/www`;
   const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: { [LABEL]: '1' }, HostConfig: { NetworkMode: 'host' } });
@@ -89,9 +96,9 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
 
     // The proxies run in their own process, as in the agent: the client does not share their event loop.
     const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const child = spawn(process.execPath, [...flags, new URL(import.meta.url).pathname, '--serve', String(port)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, [...flags, new URL(import.meta.url).pathname, '--serve', String(port), ...(baseline ? [resolve(baseline)] : [])], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     closers.push(() => stopChild(child));
-    const { target, published } = await new Promise((resolve, reject) => {
+    const { target, published, baselinePort } = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('mesh bench: the proxy process did not start within 10 s')), 10000);
       let buf = '';
       child.stdout.on('data', (d) => {
@@ -101,12 +108,16 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
       child.on('exit', (code) => reject(new Error(`mesh bench: the proxy process exited ${code}`)));
     });
     const paths = { direct, proxy: { host: VIP, port: target }, mesh: { host: '127.0.0.1', port: published } };
+    if (baselinePort) paths.baseline = { host: '127.0.0.1', port: baselinePort };
     const names = Object.keys(paths);
     const acc = Object.fromEntries(names.map((k) => [k, { lat: [], seconds: 0, sent: 0, bulkSeconds: 0, bytes: 0, userUs: 0, systemUs: 0 }]));
     for (let r = 0; r < rounds; r++) {
       const order = names.map((_, i) => names[(i + r) % names.length]);
-      // Sequential: the paths take turns request by request, so they meet the same moments of the machine's load.
-      for (let i = 0; i < requests; i++) for (const name of order) acc[name].lat.push(await timeGet(paths[name]));
+      // Sequential: the paths take turns every SEQ_BATCH requests, so they meet the same moments of the machine's load,
+      // while most requests follow one of their own path (as in a stream of requests, the proxy may still be closing the last one).
+      for (let sent = 0; sent < requests; sent += SEQ_BATCH) {
+        for (const name of order) for (let i = sent; i < Math.min(requests, sent + SEQ_BATCH); i++) acc[name].lat.push(await timeGet(paths[name]));
+      }
       // In flight: the paths take turns batch by batch; the proxy process's CPU time is read around each batch.
       for (let sent = 0; sent < requests; sent += BATCH) {
         const n = Math.min(BATCH, requests - sent);
@@ -136,7 +147,7 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
         cpuUsPerConn: (a.userUs + a.systemUs) / a.sent, userUsPerConn: a.userUs / a.sent,
       };
     }
-    for (const name of ['proxy', 'mesh']) {
+    for (const name of names.filter((n) => n !== 'direct')) {
       out[name].rpsRatio = out[name].rps / out.direct.rps;
       out[name].mbpsRatio = out[name].mbps / out.direct.mbps;
       out[name].addedP50Ms = out[name].p50Ms - out.direct.p50Ms;
@@ -172,7 +183,7 @@ export function meshMarkdown(r) {
   const rows = Object.entries(r.paths).map(([name, p]) =>
     `| ${name} | ${f(p.p50Ms, 3)} | ${f(p.p99Ms, 3)} | ${f(p.rps, 0)} | ${f(p.mbps, 0)} | ${name === 'direct' ? '-' : `${f(p.addedP50Ms, 3)} ms, ${f(100 * p.rpsRatio, 0)}% req/s, ${f(100 * p.mbpsRatio, 0)}% MB/s`} | ${name === 'direct' ? '-' : f(p.cpuUsPerConn, 0)} |`);
   return [
-    `${r.rounds} rounds × (${r.requests} sequential requests, ${r.requests} requests ${r.concurrency} in flight, 4 × ${r.bulkMb} MB) per path, each on a new connection, the paths taking turns per request (sequential), per ${BATCH} requests (in flight) and per download; proxy CPU is the proxy process's user + system time per connection in flight:`,
+    `${r.rounds} rounds × (${r.requests} sequential requests, ${r.requests} requests ${r.concurrency} in flight, 4 × ${r.bulkMb} MB) per path, each on a new connection, the paths taking turns per ${SEQ_BATCH} requests (sequential), per ${BATCH} requests (in flight) and per download; proxy CPU is the proxy process's user + system time per connection in flight:`,
     '',
     '| path | p50 ms | p99 ms | req/s | MB/s | vs direct (added p50, throughput) | proxy CPU µs/conn |',
     '|---|---|---|---|---|---|---|',
@@ -181,7 +192,7 @@ export function meshMarkdown(r) {
 }
 
 /** serve runs the mesh of one service (VIP listener and published port) for a target port and prints its ports (the child process). */
-async function serve(port) {
+async function serve(port, baselineFile) {
   const target = await freePort();
   const published = await freePort();
   const view = new RegistryView();
@@ -200,19 +211,32 @@ async function serve(port) {
   process.on('message', () => process.send(process.cpuUsage()));
   // Exit, not die, on SIGTERM: node --cpu-prof writes its profile on exit.
   process.on('SIGTERM', () => process.exit(0));
-  process.stdout.write(`${JSON.stringify({ target, published })}\n`);
+  let baselinePort;
+  if (baselineFile) {
+    const { TcpListener } = await import(pathToFileURL(baselineFile).href);
+    const { canSee } = await import('../packages/core/dist/index.js');
+    const { AskerOfAddress } = await import('../packages/agent/dist/mesh/askers.js');
+    const askers = new AskerOfAddress({ stackSubnets });
+    const l = new TcpListener({
+      host: '127.0.0.1', port: 0, targets: () => [{ address: '127.0.0.1', port }],
+      allow: async (ip) => canSee(view.get('bench_web') ?? { stack: 'bench' }, await askers.lookup(ip)),
+    });
+    baselinePort = await l.start();
+  }
+  process.stdout.write(`${JSON.stringify({ target, published, baselinePort })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--serve') {
-  await serve(Number(process.argv[3]));
+  await serve(Number(process.argv[3]), process.argv[4]);
 } else if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'bulk-mb': { type: 'string' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'bulk-mb': { type: 'string' }, profile: { type: 'string' }, baseline: { type: 'string' } } });
   const r = await runMeshBenchmark({
     rounds: Number(values.rounds ?? 3),
     requests: Number(values.requests ?? 1000),
     concurrency: Number(values.concurrency ?? 8),
     bulkMb: Number(values['bulk-mb'] ?? 16),
     ...(values.profile ? { profileDir: values.profile } : {}),
+    ...(values.baseline ? { baseline: values.baseline } : {}),
     log: (m) => process.stderr.write(`${m}\n`),
   });
   console.log(meshMarkdown(r));
