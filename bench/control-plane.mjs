@@ -40,8 +40,10 @@ function controlClient(home) {
 
 /** SimGroup is a child process of simulated nodes and its last progress report. */
 function startGroup(o, i, count) {
-  const child = fork(new URL('./sim-agents.mjs', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
-  const g = { child, last: { joined: 0, connected: 0, assigned: 0, running: 0, errors: 0, lastError: '' }, exited: false };
+  // With --profile, the simulated nodes are profiled too (files named sim-*.cpuprofile).
+  const prof = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=sim-${i}-${process.pid}.cpuprofile`] : [];
+  const child = fork(new URL('./sim-agents.mjs', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', ...prof] });
+  const g = { child, last: { joined: 0, connected: 0, assigned: 0, running: 0, errors: 0, sessionsLost: 0, lastError: '', maxLagMs: 0 }, exited: false };
   child.on('message', (m) => { if (m.type === 'progress') g.last = m; });
   child.on('exit', () => { g.exited = true; });
   child.send({ type: 'start', manager: o.manager, token: o.token, count, prefix: `sim${i}`, joinConcurrency: o.joinConcurrency });
@@ -83,19 +85,20 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
   try {
     const pid = c.managerPid;
     const token = (await c.must(['token', 'worker', '-q'])).trim();
-    const o = { manager: `127.0.0.1:${c.port}`, token, joinConcurrency };
+    const o = { manager: `127.0.0.1:${c.port}`, token, joinConcurrency, profileDir };
     const tJoin = Date.now();
     for (let i = 0; i < groupCount; i++) {
       const count = Math.floor(nodes / groupCount) + (i < nodes % groupCount ? 1 : 0);
       groups.push(startGroup(o, i + 1, count));
     }
-    const progress = () => `joined ${sum(groups, 'joined')}, connected ${sum(groups, 'connected')}, assigned ${sum(groups, 'assigned')}, running ${sum(groups, 'running')}, errors ${sum(groups, 'errors')}, simulated nodes' longest held loop ${maxLag(groups)} ms ${groups.map((g) => g.last.lastError).filter(Boolean).join('; ')}`;
+    const progress = () => `joined ${sum(groups, 'joined')}, connected ${sum(groups, 'connected')}, assigned ${sum(groups, 'assigned')}, running ${sum(groups, 'running')}, errors ${sum(groups, 'errors')}, sessions lost ${sum(groups, 'sessionsLost')}, simulated nodes' longest held loop ${maxLag(groups)} ms ${groups.map((g) => g.last.lastError).filter(Boolean).join('; ')}`;
     await waitFor(`${nodes} nodes connected`, timeoutMs, () => sum(groups, 'connected') >= nodes, progress);
     const joinMs = Date.now() - tJoin;
     log(`control plane: ${nodes} nodes joined and connected in ${joinMs} ms`);
     await sleep(1000); // let the joins' orchestrator passes and first heartbeats settle
     control = controlClient(c.home);
     for (const g of groups) g.child.send({ type: 'reset-lag' });
+    const lostBefore = sum(groups, 'sessionsLost');
     const before = procStats(pid);
     const perService = Math.ceil(tasks / services);
     const file = c.writeStack('bench-cp', perService, services);
@@ -126,7 +129,7 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
       rssBefore: before.rss, rssAfter: after.rss, peakRss: Math.max(peakRss, after.rss),
       bytesPerTask: (after.rss - before.rss) / total,
     };
-    log(`control plane: simulated nodes' longest held event loop ${maxLag(groups)} ms (heartbeats every 500 ms, down after 2.5 s of silence)`);
+    log(`control plane: simulated nodes' longest held event loop ${maxLag(groups)} ms (heartbeats every 500 ms, down after 2.5 s of silence); sessions lost during the run ${sum(groups, 'sessionsLost') - lostBefore}`);
     log(`control plane: ${total} tasks on ${nodes} nodes: deploy ${res.deployMs} ms, dispatched ${res.dispatchMs} ms, all running at the manager ${res.ackMs} ms (${Math.round(res.tasksPerSec)} tasks/s); manager CPU ${Math.round(res.managerCpuMs)} ms, RSS ${(res.rssAfter / 2 ** 20).toFixed(0)} MiB (+${(res.bytesPerTask / 1024).toFixed(2)} KiB/task)`);
     return res;
   } finally {

@@ -63,18 +63,24 @@ export function buildRegistry(services: Service[], tasks: Task[], nodes: Node[])
     if (!list) byService.set(t.service, (list = []));
     list.push({ taskId: t.id, nodeId: t.nodeId, nodeAddress: node!.address, slot: t.slot, ports: t.ports ?? [], ...(t.address ? { address: t.address } : {}) });
   }
+  // Plain code-unit order, not localeCompare: ids are lower-case hex and
+  // names lower-case, and a service may have tens of thousands of endpoints.
   return [...services]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCodeUnits(a.name, b.name))
     .map((s) => ({
       name: s.name,
       stack: s.stack,
       shortName: s.spec.name,
       vip: s.vip ?? '',
       ports: s.spec.ports,
-      endpoints: (byService.get(s.name) ?? []).sort((a, b) => a.taskId.localeCompare(b.taskId)),
+      endpoints: (byService.get(s.name) ?? []).sort((a, b) => byCodeUnits(a.taskId, b.taskId)),
       aliases: [],
       networks: externalNetworks(s),
     }));
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** externalNetworks are the engine names of the external networks a service joins, sorted. */
