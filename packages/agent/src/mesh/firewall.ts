@@ -256,7 +256,8 @@ export class Firewall {
           await this.run('iptables-restore', ['--noflush'], rules);
           this.applied = rules;
         }
-        await this.ensureJumps();
+        // The jumps are made once here, then checked by the timer: a rebuild does not touch them.
+        if (!this.jumped) await this.ensureJumps();
         this.failing = false;
       })
       .catch((err: Error) => this.report(err));
@@ -336,6 +337,8 @@ function runIptables(command: 'iptables' | 'iptables-restore', args: string[], i
     p.stdout.resume();
     p.on('error', reject);
     p.on('close', (code) => (code === 0 ? resolve('') : reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || `exit ${code}`}`))));
+    // A program that fails before reading its input closes the pipe: its exit status tells.
+    p.stdin.on('error', () => undefined);
     p.stdin.end(input);
   });
 }
