@@ -118,3 +118,34 @@ export { until as waitFor } from '../support/cluster.js';
 export function hostOf(node: string): number {
   return Number(node.replace(/^lab/, ''));
 }
+
+/** addrOf is the address of lab host K: 10.231.0.(10+K). */
+export function addrOf(k: number): string {
+  return `10.231.0.${10 + k}`;
+}
+
+/** inHost runs a program in lab host K's network namespace (bounded to 10 s). */
+export function inHost(k: number, ...args: string[]): Result {
+  const r = spawnSync('nsenter', [`--net=/var/run/netns/clab-host${k}`, ...args], { encoding: 'utf8', timeout: 10000 });
+  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
+}
+
+/** execOn runs a shell command in the running container of a service on lab host K (see execIn). */
+export async function execOn(k: number, service: string, cmd: string): Promise<{ code: number; out: string }> {
+  const [c] = await engine(k).listContainers({ filters: { label: [`cluster.service=${service}`], status: ['running'] } });
+  if (!c) throw new Error(`no running container of ${service} on lab${k}`);
+  return execIn(engine(k).getContainer(c.Id), cmd);
+}
+
+/** execIn runs a shell command in a container, bounded inside (timeout 5) and outside (8 s); the output is trimmed. */
+export async function execIn(c: Dockerode.Container, cmd: string): Promise<{ code: number; out: string }> {
+  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await e.start({ Detach: false, Tty: true });
+  let out = '';
+  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 8000);
+    stream.on('end', () => { clearTimeout(timer); resolve(); });
+  });
+  return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+}
