@@ -51,6 +51,18 @@ ${on('lab3')}${sleeper('near', 'lab1')}${sleeper('far', 'lab2')}${sleeper('third
 const ISOB = `services:
 ${sleeper('near', 'lab1')}${sleeper('far', 'lab2')}${sleeper('third', 'lab3')}`;
 
+// A task whose healthcheck has not run yet: running, not serving, so not in the registry.
+const ISOS = `services:
+  slow:
+    image: cluster-test/busybox:latest
+    command: ${httpd('slow-s')}
+    ports: ["80"]
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 1h
+      start_period: 1h
+${on('lab1')}`;
+
 const SHARED = '    networks: [default, shared]\n';
 const EXTP = `services:
   web:
@@ -205,6 +217,17 @@ describe('lab: stack isolation', { skip, timeout: 600000 }, () => {
     await refused(2, 'isob_far', `http://${addrOf(1)}:${webPort}/`);
     await refused(2, 'isob_far', `http://${addrOf(3)}:${web3Port}/`);
     assert.ok(hits(rules(2), `-d ${addrOf(1)}/32`, `--dport ${webPort} `) > fwd0, 'lab2\'s rule refused it');
+  });
+
+  test('a task that does not serve yet is covered on its host as well', async () => {
+    ok('deploy', stackFile('isos', ISOS), '--name', 'isos', '--detach');
+    const port = await waitFor<number>('isos_slow running on lab1', 60000, () => hostPort(1, 'isos_slow').catch(() => undefined));
+    await waitFor(`lab1 rule for ${port}`, 20000, () => rules(1).includes(`--dport ${port} `));
+    assert.equal(json<{ state: string }>('ps', 'isos_slow')[0]?.state, 'running');
+    assert.equal(await get(addrOf(1), port), 'slow-s');
+    // Not in the registry: no other host has a rule for it; lab1 has it from its own observation.
+    assert.ok(!rules(2).includes(`--dport ${port} `), 'lab2 knows nothing of it');
+    await refused(1, 'isob_near', `http://${addrOf(1)}:${port}/`);
   });
 
   test('names, VIPs, published and mode host ports still answer', async () => {

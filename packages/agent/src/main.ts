@@ -105,7 +105,10 @@ async function main(): Promise<void> {
   const worker = new Worker({
     executor,
     nodeId: state.nodeId,
-    onStatus: (b) => session.report(b),
+    onStatus: (b) => {
+      session.report(b);
+      void firewall?.observe(b);
+    },
     // Other nodes drop a stopping task from their proxies before it stops taking connections.
     drainMs: mesh ? 500 : 0,
   });

@@ -36,6 +36,15 @@ test('task ports: this node\'s first, other nodes\' by address; mode host ports 
   assert.deepEqual(taskPorts([], 'me'), []);
 });
 
+test('running tasks of this node are covered before and after they serve; a mode host port stays open', () => {
+  const local = [{ target: 80, protocol: 'tcp' as const, hostPort: 33005 }, { target: 80, protocol: 'tcp' as const, hostPort: 9000 }, { target: 81, protocol: 'tcp' as const, hostPort: 33001 }];
+  assert.deepEqual(taskPorts(view, 'me', local).filter((p) => p.local), [
+    { address: '', port: 33001, protocol: 'tcp', local: true },
+    { address: '10.0.0.1', port: 33002, protocol: 'tcp', local: true },
+    { address: '', port: 33005, protocol: 'tcp', local: true },
+  ]);
+});
+
 test('rules refuse new connections from container bridges to task ports, after VIPs, task addresses and established traffic pass', () => {
   const chains = chainsOf('me');
   const rules = isolationRules(taskPorts(view, 'me'), chains, ['docker0']).split('\n');
@@ -124,6 +133,14 @@ test('the firewall applies a burst of views once per change, checks its jumps, r
   assert.match(rules[1] ?? '', /--ctorigdstport 33002/);
   await fw.update(view);
   assert.equal(rules.length, 2, 'an unchanged view is not applied again');
+  await fw.observe([{ taskId: 'starting', ports: [{ target: 80, protocol: 'tcp', hostPort: 34000 }] }]);
+  assert.match(rules.at(-1) ?? '', /--dport 34000 /, 'a running task not in the registry yet');
+  assert.match(rules.at(-1) ?? '', /--ctorigdstport 33002/, 'with the registry view');
+  const n = rules.length;
+  await fw.observe([{ taskId: 'starting', ports: [{ target: 80, protocol: 'tcp', hostPort: 34000 }] }]);
+  assert.equal(rules.length, n, 'the same ports again change nothing');
+  await fw.observe([{ taskId: 'starting' }]);
+  assert.doesNotMatch(rules.at(-1) ?? '', /--dport 34000 /, 'a stopped task');
   calls.length = 0;
   await fw.stop();
   for (const c of ['-t filter -X CLUSTER-me-IN', '-t filter -X CLUSTER-me-FWD', '-t nat -X CLUSTER-me-NAT']) assert.ok(calls.includes(`iptables ${c}`), calls.join('\n'));

@@ -27,7 +27,7 @@
  * check which stacks may use them.
  */
 import { execFile, spawn } from 'node:child_process';
-import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type RegistryEntry } from '@cluster/core';
+import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type PortMapping, type RegistryEntry } from '@cluster/core';
 
 /** BRIDGES are the interfaces container traffic comes in from (iptables `-i` patterns). */
 export const BRIDGES = ['docker0', 'br-+'];
@@ -57,12 +57,18 @@ export function chainsOf(nodeId: string): IsolationChains {
 }
 
 /**
- * taskPorts lists the host ports of every serving task in the view, sorted
- * and without duplicates; a port a `mode: host` published port of the same
- * service binds is public and left out.
+ * taskPorts lists the host ports of every serving task in the view, and the
+ * `local` ports of this node's running tasks (serving or not yet: starting,
+ * unhealthy, stopping), sorted and without duplicates; a port a `mode: host`
+ * published port of the same service binds (of any service, for `local`
+ * ports, which come without their service) is public and left out.
  */
-export function taskPorts(entries: RegistryEntry[], nodeId: string): TaskPort[] {
+export function taskPorts(entries: RegistryEntry[], nodeId: string, local: PortMapping[] = []): TaskPort[] {
   const out = new Map<string, TaskPort>();
+  const hostMode = new Set(entries.flatMap((e) => e.ports.filter((p) => p.mode === 'host' && p.published > 0).map((p) => `${p.protocol}/${p.published}`)));
+  for (const p of local) {
+    if (p.hostPort > 0 && !hostMode.has(`${p.protocol}/${p.hostPort}`)) out.set(`/${p.protocol}/${p.hostPort}`, { address: '', port: p.hostPort, protocol: p.protocol, local: true });
+  }
   for (const e of entries) {
     const publicPorts = new Set(e.ports.filter((p) => p.mode === 'host' && p.published > 0).map((p) => `${p.protocol}/${p.published}`));
     for (const ep of e.endpoints) {
@@ -70,12 +76,13 @@ export function taskPorts(entries: RegistryEntry[], nodeId: string): TaskPort[] 
         if (p.hostPort <= 0 || publicPorts.has(`${p.protocol}/${p.hostPort}`)) continue;
         const local = ep.nodeId === nodeId;
         if (!local && ep.nodeAddress === '') continue;
-        const tp: TaskPort = { address: ep.nodeAddress, port: p.hostPort, protocol: p.protocol, local };
-        out.set(`${local ? '' : tp.address}/${tp.protocol}/${tp.port}`, tp);
+        const key = `${local ? '' : ep.nodeAddress}/${p.protocol}/${p.hostPort}`;
+        if (!out.has(key)) out.set(key, { address: ep.nodeAddress, port: p.hostPort, protocol: p.protocol, local });
       }
     }
   }
-  return [...out.values()].sort((a, b) => Number(b.local) - Number(a.local) || a.address.localeCompare(b.address) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
+  // This node's ports first, by protocol and port (their address does not matter); then by node address.
+  return [...out.values()].sort((a, b) => Number(b.local) - Number(a.local) || (a.local ? 0 : a.address.localeCompare(b.address)) || a.protocol.localeCompare(b.protocol) || a.port - b.port);
 }
 
 /**
@@ -190,6 +197,8 @@ export class Firewall {
   private readonly comment: string;
   private applied: string | undefined;
   private pending: RegistryEntry[] | undefined;
+  private view: RegistryEntry[] = [];
+  private readonly running = new Map<string, PortMapping[]>();
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -220,7 +229,27 @@ export class Firewall {
 
   /** update rebuilds the chains from a view of the registry. */
   update(entries: RegistryEntry[]): Promise<void> {
+    this.view = entries;
     return this.enqueue(entries);
+  }
+
+  /**
+   * observe takes observations of this node's tasks: the ports of a running
+   * task are covered before it enters the registry (starting, unhealthy) and
+   * after it leaves it, until it stops.
+   */
+  observe(batch: { taskId: string; ports?: PortMapping[] }[]): Promise<void> {
+    let changed = false;
+    for (const o of batch) {
+      const ports = o.ports ?? [];
+      const before = this.running.get(o.taskId);
+      if (ports.length === 0) changed = this.running.delete(o.taskId) || changed;
+      else if (JSON.stringify(before) !== JSON.stringify(ports)) {
+        this.running.set(o.taskId, ports);
+        changed = true;
+      }
+    }
+    return changed ? this.enqueue(this.view) : this.queue;
   }
 
   /** stop removes the jumps and the chains. */
@@ -251,7 +280,7 @@ export class Firewall {
         const view = this.pending ?? [];
         this.pending = undefined;
         if (this.stopped) return;
-        const rules = isolationRules(taskPorts(view, this.o.nodeId), this.chains);
+        const rules = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat()), this.chains);
         if (rules !== this.applied) {
           await this.run('iptables-restore', ['--noflush'], rules);
           this.applied = rules;
