@@ -314,6 +314,7 @@ export class Dispatcher {
     if (this.lastCheck > 0 && late > this.livenessPeriod) this.stalled += late;
     this.lastCheck = real;
     const now = this.readableNow();
+    const silent: Node[] = [];
     for (const n of this.o.store.allNodes()) {
       if (n.status === 'down') continue;
       let seen = this.lastSeen.get(n.id);
@@ -322,10 +323,15 @@ export class Dispatcher {
         seen = n.createdAt - this.stalled;
         this.lastSeen.set(n.id, seen);
       }
-      if (now - seen > this.o.downAfterMs) {
-        this.markDown(n.id, `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s`);
-        this.disconnect(n.id, 'session: heartbeats stopped');
-      }
+      if (now - seen > this.o.downAfterMs) silent.push({ ...n, status: 'down', statusMessage: `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s` });
+    }
+    if (silent.length === 0) return;
+    // One transaction (one fsync) for all the nodes found silent at once.
+    this.o.store.update({ putNodes: silent });
+    for (const n of silent) {
+      this.o.log.warn(`dispatcher: node ${n.name} (${n.id}) is down: ${n.statusMessage}`);
+      this.o.kickNode(n.id);
+      this.disconnect(n.id, 'session: heartbeats stopped');
     }
   }
 
