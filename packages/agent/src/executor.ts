@@ -72,7 +72,7 @@ export interface Executor {
    * @default graceMs and signal: those the container was created with
    */
   stop(containerId: string, graceMs?: number, signal?: string): Promise<void>;
-  /** remove removes a container and its anonymous volumes; not found is fine. */
+  /** remove removes a container, killing it if it still runs, and its anonymous volumes; not found is fine. */
   remove(containerId: string): Promise<void>;
   /** inspect returns a labelled container, or undefined if it does not exist. */
   inspect(containerId: string): Promise<ManagedContainer | undefined>;

@@ -241,3 +241,26 @@ test('a task the manager saw running whose container is gone is reported failed'
   assert.equal(r.fake.calls.create, 0);
   await r.worker.stop();
 });
+
+test('a task with stop signal SIGKILL is removed at once, without a separate stop', async () => {
+  const r = await rig();
+  const a = makeAssignment({ task: { id: 't1' }, spec: { stopSignal: 'SIGKILL' } });
+  await r.worker.setAssignments([a]);
+  await r.worker.idle();
+  await r.worker.applyChanges([{ ...a, task: { ...a.task, desiredState: 'shutdown', state: 'running' } }], []);
+  await r.worker.idle();
+  assert.equal(r.obs('t1')?.state, 'shutdown');
+  assert.deepEqual([r.fake.calls.stop, r.fake.calls.remove, r.fake.byTask('t1').length], [0, 1, 0]);
+  await r.worker.stop();
+});
+
+test('a task with another stop signal is stopped with it before it is removed', async () => {
+  const r = await rig();
+  const a = makeAssignment({ task: { id: 't1' }, spec: { stopSignal: 'SIGINT' } });
+  await r.worker.setAssignments([a]);
+  await r.worker.idle();
+  await r.worker.applyChanges([], ['t1']);
+  await r.worker.idle();
+  assert.deepEqual([r.fake.calls.stop, r.fake.calls.remove, r.fake.byTask('t1').length], [1, 1, 0]);
+  await r.worker.stop();
+});

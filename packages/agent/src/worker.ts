@@ -283,7 +283,8 @@ export class Worker {
     if (!entry.containerId) return;
     // Without an assignment (an orphan), the container's own stop timeout and signal apply.
     const spec = a?.spec;
-    await this.executor.stop(entry.containerId, spec?.stopGracePeriodMs, spec?.stopSignal);
+    // A stop signal of SIGKILL has no grace to give: the removal kills the container at once.
+    if (spec?.stopSignal !== 'SIGKILL') await this.executor.stop(entry.containerId, spec?.stopGracePeriodMs, spec?.stopSignal);
     await this.executor.remove(entry.containerId);
     entry.containerId = '';
   }

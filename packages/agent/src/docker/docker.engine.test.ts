@@ -196,6 +196,31 @@ describe('docker executor on the real engine', { timeout: 180_000 }, () => {
     await r.worker.stop();
   });
 
+  test('the tasks of a stack assigned together all run, on one stack network made once', { timeout: 60_000 }, async () => {
+    const { stack, assignment, startWorker } = ctx();
+    const all = Array.from({ length: 6 }, (_, i) => assignment({ task: { slot: i + 1 } }));
+    const r = await startWorker();
+    await r.worker.setAssignments(all);
+    await r.worker.idle();
+    assert.deepEqual(all.map((a) => r.obs(a.task.id)?.state), all.map(() => 'running'));
+    const nets = (await docker.listNetworks({ filters: { name: [`${stack}_default`] } })).filter((n) => n.Name === `${stack}_default`);
+    assert.equal(nets.length, 1);
+    for (const c of await containersOf(stack)) assert.ok(c.NetworkSettings?.Networks?.[`${stack}_default`], `${c.Names[0]} on the stack network`);
+    await r.worker.stop();
+  });
+
+  test('a stack network removed behind the executor is made again for the next container', { timeout: 30_000 }, async () => {
+    const { stack, node, executor, assignment } = ctx();
+    const first = await executor.create(assignment(), node);
+    await docker.getContainer(first).remove({ force: true });
+    await docker.getNetwork(`${stack}_default`).remove();
+    const second = await executor.create(assignment({ task: { slot: 2 } }), node);
+    await executor.start(second);
+    const info = await docker.getContainer(second).inspect();
+    assert.equal(info.State.Running, true);
+    assert.ok(info.NetworkSettings.Networks[`${stack}_default`], 'on the stack network made again');
+  });
+
   test('a missing image that cannot be pulled rejects the task naming the image', { timeout: 30_000 }, async () => {
     const { stack, assignment, startWorker } = ctx();
     const a = assignment({ spec: { image: 'cluster-test/absent:1' } });
