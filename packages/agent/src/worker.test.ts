@@ -110,6 +110,21 @@ test('the full set removes labelled containers of other tasks', async () => {
   await r.worker.stop();
 });
 
+test('tasks assigned by changes that come while a full set is applied are kept running', async () => {
+  // A restarted agent: the full set holds the tasks to stop, and the changes right after it assign their replacements.
+  const r = await rig();
+  const full = r.worker.setAssignments([makeAssignment({ task: { id: 'old', desiredState: 'shutdown', state: 'running' } })]);
+  const changes = r.worker.applyChanges([makeAssignment({ task: { id: 'new' } })], []);
+  await Promise.all([full, changes]);
+  await r.worker.idle();
+  const [c, ...more] = r.fake.byTask('new');
+  assert.equal(more.length, 0);
+  assert.ok(c?.running, 'the replacement runs');
+  assert.equal(r.fake.calls.stop, 0);
+  assert.equal(r.obs('new')?.state, 'running');
+  await r.worker.stop();
+});
+
 test('an orphan appearing after start is removed by the next full set', async () => {
   const r = await rig();
   const late = r.fake.add({ taskId: 'late' });

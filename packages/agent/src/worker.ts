@@ -29,6 +29,8 @@ interface Entry {
   stack: string;
   /** assignment is undefined for a container no assignment owns (adopted before the first set, or an orphan). */
   assignment: Assignment | undefined;
+  /** assignedSeq orders the assignments this worker received: the value of Worker.assigned when this one came (0: none). */
+  assignedSeq: number;
   /** containerId is '' when no container exists. */
   containerId: string;
   obs: Observation | undefined;
@@ -74,6 +76,8 @@ export class Worker {
   private readonly limiter: Limiter;
   private readonly drainMs: number;
   private readonly entries = new Map<string, Entry>();
+  /** assigned counts the assignments received, so a full set never releases a task assigned after it. */
+  private assigned = 0;
   private pending = new Map<string, Observation>();
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -100,10 +104,14 @@ export class Worker {
     }
   }
 
-  /** setAssignments takes the FULL set of this node's assignments; labelled containers of other tasks are removed. */
+  /**
+   * setAssignments takes the FULL set of this node's assignments; labelled containers of other tasks are removed.
+   * Changes applied while the set is being applied are newer than it: the tasks they assign are kept.
+   */
   async setAssignments(all: Assignment[]): Promise<void> {
     const wanted = new Set(all.map((a) => a.task.id));
     const runs = all.map((a) => this.upsert(a));
+    const asOf = this.assigned;
     // A fresh listing also catches labelled containers this worker has never seen.
     for (const c of await this.executor.list()) {
       if (wanted.has(c.taskId)) continue;
@@ -111,7 +119,7 @@ export class Worker {
       if (!entry.containerId) entry.containerId = c.containerId;
     }
     for (const entry of this.entries.values()) {
-      if (!wanted.has(entry.taskId)) runs.push(this.release(entry.taskId));
+      if (!wanted.has(entry.taskId) && entry.assignedSeq <= asOf) runs.push(this.release(entry.taskId));
     }
     await Promise.all(runs);
   }
@@ -147,7 +155,7 @@ export class Worker {
   }
 
   private entry(taskId: string, stack: string): Entry {
-    const e: Entry = { taskId, stack, assignment: undefined, containerId: '', obs: undefined, chain: Promise.resolve() };
+    const e: Entry = { taskId, stack, assignment: undefined, assignedSeq: 0, containerId: '', obs: undefined, chain: Promise.resolve() };
     this.entries.set(taskId, e);
     return e;
   }
@@ -167,6 +175,7 @@ export class Worker {
   private upsert(a: Assignment): Promise<void> {
     const entry = this.entries.get(a.task.id) ?? this.entry(a.task.id, a.task.stack);
     entry.assignment = a;
+    entry.assignedSeq = ++this.assigned;
     entry.stack = a.task.stack;
     return this.enqueue(entry, () => this.converge(entry));
   }
