@@ -43,3 +43,13 @@ test('agents get one endpoint per node of a service without ports, every endpoin
   const web = { ...entry('s_w', [on('t1', '10.0.0.1', 32768), on('t2', '10.0.0.1', 32769)]), ports: [{ target: 80, published: 0, protocol: 'tcp' as const, mode: 'ingress' as const }] };
   assert.equal(forAgents(web), web);
 });
+
+test('a service without ports keeps the endpoint sent for a node while that task serves', () => {
+  const plain = (eps: RegistryEndpoint[]): RegistryEntry => ({ ...entry('s_p', eps), ports: [] });
+  const onNode = (id: string): RegistryEndpoint => ({ ...ep(id), nodeId: 'n1', nodeAddress: '10.0.0.1' });
+  const first = forAgents(plain([onNode('t5')]));
+  assert.deepEqual(first.endpoints.map((e) => e.taskId), ['t5']);
+  const sent = new Map([['t5', 'key']]);
+  assert.deepEqual(forAgents(plain([onNode('t1'), onNode('t5')]), sent).endpoints.map((e) => e.taskId), ['t5'], 'a lower task id coming up changes nothing');
+  assert.deepEqual(forAgents(plain([onNode('t1'), onNode('t3')]), sent).endpoints.map((e) => e.taskId), ['t1'], 'once t5 stops serving, the lowest id');
+});

@@ -29,14 +29,25 @@ export interface RegistryDelta {
  * forAgents is an entry as agents get it. A service without ports is reached
  * by no proxy and its tasks have no task addresses: only DNS names it, its
  * VIP and `tasks.NAME` (the addresses of the nodes its tasks serve on), so
- * one endpoint per node (its lowest task id) says all agents use, and a node running many of its tasks costs every
+ * one endpoint per node (the one sent before while its task still serves,
+ * else the lowest task id; `sent` holds the task ids sent for the service)
+ * says all agents use, and a node running many of its tasks costs every
  * agent one endpoint instead of one per task. Other services keep all.
  */
-export function forAgents(e: RegistryEntry): RegistryEntry {
+export function forAgents(e: RegistryEntry, sent?: ReadonlyMap<string, unknown>): RegistryEntry {
   if (e.ports.length > 0) return e;
-  const seen = new Set<string>();
-  const endpoints = e.endpoints.filter((ep) => !seen.has(ep.nodeAddress) && (seen.add(ep.nodeAddress), true));
-  return endpoints.length === e.endpoints.length ? e : { ...e, endpoints };
+  // A node's endpoint stays the one agents were sent while that task still
+  // serves: as a node's tasks come up one by one, its endpoint does not
+  // change to each lower task id in turn (a removal and an upsert for every
+  // agent each time).
+  const chosen = new Map<string, string>();
+  for (const ep of e.endpoints) {
+    const had = chosen.get(ep.nodeAddress);
+    if (had === undefined || (sent?.has(ep.taskId) === true && sent.has(had) !== true)) chosen.set(ep.nodeAddress, ep.taskId);
+  }
+  if (chosen.size === e.endpoints.length) return e;
+  const keep = new Set(chosen.values());
+  return { ...e, endpoints: e.endpoints.filter((ep) => keep.has(ep.taskId)) };
 }
 
 function metaKey(e: RegistryEntry): string {

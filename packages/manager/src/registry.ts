@@ -108,7 +108,7 @@ export class Registry {
     }
     if (plan.failed.length !== this.unaddressed && plan.failed[0]) this.o.log.warn(`registry: ${plan.failed.length} serving tasks have no task address: ${plan.failed[0].error.message}`);
     this.unaddressed = plan.failed.length;
-    const entries = buildRegistry(services, tasks, nodes).map(forAgents);
+    const entries = buildRegistry(services, tasks, nodes).map((e) => forAgents(e, this.state.get(e.name)?.endpoints));
     const { delta, state } = diffRegistryDelta(this.state, entries);
     this.state = state;
     this.entries = entries;
