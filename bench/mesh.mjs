@@ -1,10 +1,17 @@
 /**
  * The mesh benchmark: HTTP through the service proxy and through the routing
- * mesh of an agent `Mesh` following a registry view (the service's VIP
- * listener, VIP 127.0.0.2, with its per-stack allow check of the client
- * address; its published port on 127.0.0.1) versus straight to the container,
- * in one run. The container is busybox httpd on the host network, listening
- * on 127.0.0.1, so "direct" has no engine proxy in its way. Every connection
+ * mesh of an agent `Mesh` and its `Firewall` with the kernel path, following
+ * a registry view, versus straight to the container, in one run. The
+ * container is busybox httpd on a bridge network of its own; "direct" is its
+ * address. The view holds two services of that one container: `local`, whose
+ * endpoint is a task of this node (the kernel DNATs its VIP and published
+ * port straight to the container: paths kproxy and kmesh), and `remote`,
+ * whose endpoint is treated as another node's (the userspace listeners
+ * forward it: paths proxy and mesh). The VIPs (10.233.255.250 and .251, on
+ * lo for the run) check the client's stack in both paths: every client
+ * connects from the bridge's gateway address, an address of the stack's
+ * network as a container's would be. The published ports listen on that
+ * gateway address, a node address. Every connection
  * is new (busybox httpd speaks HTTP/1.0), which is the case the proxies pay
  * most for. The paths take turns every 10 requests (sequential), every 100
  * (in flight) and download by download, in an order rotated every
@@ -19,31 +26,36 @@
  * proxy.js of another version), with the VIP's allow check, in the same proxy process,
  * so that two versions of the proxy are compared in one run.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from './cluster.mjs';
 import { docker, IMAGE } from './engine.mjs';
+import { Firewall } from '../packages/agent/dist/mesh/firewall.js';
+import { KernelPath } from '../packages/agent/dist/mesh/kernelPath.js';
 import { Mesh } from '../packages/agent/dist/mesh/mesh.js';
 import { RegistryView } from '../packages/agent/dist/mesh/view.js';
 
 const LABEL = 'cluster-bench.mesh';
-/** VIP is the service's virtual address in the proxy process (all of 127/8 is local). */
-const VIP = '127.0.0.2';
+/** VIP_LOCAL and VIP_REMOTE are the services' virtual addresses, on lo while the proxy process runs. */
+const VIP_LOCAL = '10.233.255.250';
+const VIP_REMOTE = '10.233.255.251';
+/** TARGET is the container's port. */
+const TARGET = 80;
 
 /** get fetches a path on a fresh connection to `to` ({ host, port }) and resolves to the byte count (5 s bound). */
 function get(to, path) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: to.host, port: to.port, path, agent: false, timeout: 5000 }, (res) => {
+    const req = request({ host: to.host, port: to.port, path, agent: false, timeout: 5000, localAddress: to.from }, (res) => {
       let n = 0;
       res.on('data', (d) => (n += d.length));
       res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`status ${res.statusCode}`))));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
+    req.on('error', (err) => reject(new Error(`${to.host}:${to.port}${path}: ${err.message}`)));
     req.end();
   });
 }
@@ -84,22 +96,30 @@ const SEQ_BATCH = 10;
  * direct.
  */
 export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrency = 8, bulkMb = 16, profileDir, baseline, log = () => undefined } = {}) {
-  const port = await freePort();
-  const cmd = `mkdir -p /tmp/www && echo hello > /tmp/www/small && dd if=/dev/zero of=/tmp/www/large bs=1M count=${bulkMb} 2>/dev/null && exec httpd -f -p 127.0.0.1:${port} -h /tmp/www`;
-  const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: { [LABEL]: '1' }, HostConfig: { NetworkMode: 'host' } });
-  const closers = [() => c.remove({ force: true }).catch(() => undefined)];
+  const cmd = `mkdir -p /tmp/www && echo hello > /tmp/www/small && dd if=/dev/zero of=/tmp/www/large bs=1M count=${bulkMb} 2>/dev/null && exec httpd -f -p ${TARGET} -h /tmp/www`;
+  const netName = `cluster-bench-mesh-${process.pid}`;
+  const net = await docker.createNetwork({ Name: netName, Labels: { [LABEL]: '1' } });
+  const closers = [() => net.remove().catch(() => undefined)];
+  const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: { [LABEL]: '1' }, HostConfig: { NetworkMode: netName } });
+  closers.push(() => c.remove({ force: true }).catch(() => undefined));
   try {
     await c.start();
+    const info = await c.inspect();
+    const address = info.NetworkSettings.Networks[netName].IPAddress;
+    const gateway = info.NetworkSettings.Networks[netName].Gateway;
+    const subnet = (await net.inspect()).IPAM.Config[0].Subnet;
     const deadline = Date.now() + 10000;
-    const direct = { host: '127.0.0.1', port };
+    // Every path's client connects from the gateway, the host's address on the container's network: to the VIPs'
+    // allow checks it is an address of the stack's network, as a container's would be.
+    const direct = { host: address, port: TARGET, from: gateway };
     while (Date.now() < deadline && !(await get(direct, '/small').then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
 
     // The proxies run in their own process, as in the agent: the client does not share their event loop.
     const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const child = spawn(process.execPath, [...flags, new URL(import.meta.url).pathname, '--serve', String(port), ...(baseline ? [resolve(baseline)] : [])], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, [...flags, new URL(import.meta.url).pathname, '--serve', JSON.stringify({ address, gateway, subnet }), ...(baseline ? [resolve(baseline)] : [])], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     closers.push(() => stopChild(child));
-    const { target, published, baselinePort } = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('mesh bench: the proxy process did not start within 10 s')), 10000);
+    const { publishedLocal, publishedRemote, baselinePort } = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('mesh bench: the proxy process did not start within 20 s')), 20000);
       let buf = '';
       child.stdout.on('data', (d) => {
         buf += d.toString();
@@ -107,8 +127,14 @@ export async function runMeshBenchmark({ rounds = 3, requests = 1000, concurrenc
       });
       child.on('exit', (code) => reject(new Error(`mesh bench: the proxy process exited ${code}`)));
     });
-    const paths = { direct, proxy: { host: VIP, port: target }, mesh: { host: '127.0.0.1', port: published } };
-    if (baselinePort) paths.baseline = { host: '127.0.0.1', port: baselinePort };
+    const paths = {
+      direct,
+      kproxy: { host: VIP_LOCAL, port: TARGET, from: gateway },
+      kmesh: { host: gateway, port: publishedLocal, from: gateway },
+      proxy: { host: VIP_REMOTE, port: TARGET, from: gateway },
+      mesh: { host: gateway, port: publishedRemote, from: gateway },
+    };
+    if (baselinePort) paths.baseline = { host: VIP_REMOTE, port: baselinePort, from: gateway };
     const names = Object.keys(paths);
     const acc = Object.fromEntries(names.map((k) => [k, { lat: [], seconds: 0, sent: 0, bulkSeconds: 0, bytes: 0, userUs: 0, systemUs: 0 }]));
     for (let r = 0; r < rounds; r++) {
@@ -185,32 +211,69 @@ export function meshMarkdown(r) {
   return [
     `${r.rounds} rounds × (${r.requests} sequential requests, ${r.requests} requests ${r.concurrency} in flight, 4 × ${r.bulkMb} MB) per path, each on a new connection, the paths taking turns per ${SEQ_BATCH} requests (sequential), per ${BATCH} requests (in flight) and per download; proxy CPU is the proxy process's user + system time per connection in flight:`,
     '',
+    'Paths: kproxy and kmesh are the VIP and the published port of a service whose replica is on this host (kernel DNAT); proxy and mesh those of a service whose replica is treated as remote (userspace listener).',
+    '',
     '| path | p50 ms | p99 ms | req/s | MB/s | vs direct (added p50, throughput) | proxy CPU µs/conn |',
     '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
 
-/** serve runs the mesh of one service (VIP listener and published port) for a target port and prints its ports (the child process). */
-async function serve(port, baselineFile) {
-  const target = await freePort();
-  const published = await freePort();
+/**
+ * serve runs the mesh and the firewall of one node with the two services
+ * (the child process, as root): the VIPs on lo, the kernel path's chains
+ * (named after node `bench`), and prints the published ports.
+ */
+async function serve({ address, gateway, subnet }, baselineFile) {
+  const publishedLocal = await freePort();
+  const publishedRemote = await freePort();
   const view = new RegistryView();
-  view.set([{
-    name: 'bench_web', stack: 'bench', shortName: 'web', vip: VIP, aliases: [],
-    ports: [{ target, published, protocol: 'tcp', mode: 'ingress' }],
-    endpoints: [{ taskId: 't1', nodeId: 'n1', nodeAddress: '127.0.0.1', slot: 1, ports: [{ target, protocol: 'tcp', hostPort: port }] }],
-  }]);
-  const none = { add: async () => undefined, remove: async () => undefined, clear: async () => undefined };
-  // The client's 127.0.0.1 counts as a container of the stack, so the VIP's allow check answers yes.
-  const stackSubnets = async () => [{ stack: 'bench', subnet: '127.0.0.0/8' }];
-  // DNS is not part of this measurement: it gets an unused loopback port.
-  const mesh = new Mesh({ view, stackSubnets, publishAddresses: ['127.0.0.1'], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses: none, log: () => undefined });
-  await mesh.start();
-  if (!mesh.listener(`vip:${VIP}:${target}`) || !mesh.listener(`publish:127.0.0.1:${published}`)) throw new Error('mesh bench: the mesh did not listen');
+  const service = (name, vip, published, hostPort, endpoint) => ({
+    name: `bench_${name}`, stack: 'bench', shortName: name, vip, aliases: [],
+    ports: [{ target: TARGET, published, protocol: 'tcp', mode: 'ingress' }],
+    endpoints: [{ slot: 1, ports: [{ target: TARGET, protocol: 'tcp', hostPort }], ...endpoint }],
+  });
+  // The remote endpoint's node address and host port are the container's own: its listeners forward straight to it.
+  // The local one's host port is unused (the kernel path goes to the container's address and target port).
+  view.set([
+    service('local', VIP_LOCAL, publishedLocal, await freePort(), { taskId: 'tlocal', nodeId: 'bench', nodeAddress: gateway }),
+    service('remote', VIP_REMOTE, publishedRemote, TARGET, { taskId: 'tremote', nodeId: 'elsewhere', nodeAddress: address }),
+  ]);
+  // Only the VIPs go on lo (not the DNS address, which is left on loopback and unused).
+  const added = [];
+  const ours = (a) => a.startsWith('10.233.255.');
+  const addresses = {
+    add: async (a) => { if (ours(a)) { execFileSync('ip', ['addr', 'replace', `${a}/32`, 'dev', 'lo']); added.push(a); } },
+    remove: async (a) => { if (ours(a)) execFileSync('ip', ['addr', 'del', `${a}/32`, 'dev', 'lo']); },
+    clear: async () => { for (const a of added.splice(0)) try { execFileSync('ip', ['addr', 'del', `${a}/32`, 'dev', 'lo'], { stdio: 'ignore' }); } catch { /* gone */ } },
+  };
+  // The container's network is the stack's; the client connects from its gateway address. To a VIP's listener it
+  // arrives from the VIP itself (the engine masquerades its networks' sources that leave by another interface, here lo),
+  // so the VIPs' addresses count as the stack's too (the kernel path has no replica address there: no rules).
+  const stackSubnets = async () => [{ stack: 'bench', subnet }, { stack: 'bench', subnet: '10.233.255.248/29' }];
+  const log = (m) => process.stderr.write(`${m}\n`);
+  const kernel = new KernelPath({ nodeId: 'bench', locals: async () => new Map([['tlocal', [address]]]), subnets: stackSubnets, publishAddresses: [gateway], log });
+  const mesh = new Mesh({ view, stackSubnets, publishAddresses: [gateway], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses, kernelServed: () => kernel.served, log: () => undefined });
+  const firewall = new Firewall({ nodeId: 'bench', log, kernel: (e) => kernel.rules(e) });
+  const stop = async () => {
+    await firewall.stop().catch(() => undefined);
+    await mesh.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  // Exit, not die, on SIGTERM: node --cpu-prof writes its profile on exit; the chains and addresses go first.
+  process.on('SIGTERM', () => void stop());
+  try {
+    await mesh.start();
+    await firewall.start();
+    await kernel.refresh();
+    await firewall.update(view.all());
+    if (kernel.served.size !== 1) throw new Error('mesh bench: the kernel path does not serve the local service (bridged traffic must pass netfilter)');
+    if (!mesh.listener(`vip:${VIP_REMOTE}:${TARGET}`) || !mesh.listener(`publish:${gateway}:${publishedRemote}`)) throw new Error('mesh bench: the mesh did not listen');
+  } catch (err) {
+    process.stderr.write(`${err.message}\n`);
+    await stop();
+  }
   process.on('message', () => process.send(process.cpuUsage()));
-  // Exit, not die, on SIGTERM: node --cpu-prof writes its profile on exit.
-  process.on('SIGTERM', () => process.exit(0));
   let baselinePort;
   if (baselineFile) {
     const { TcpListener } = await import(pathToFileURL(baselineFile).href);
@@ -218,16 +281,16 @@ async function serve(port, baselineFile) {
     const { AskerOfAddress } = await import('../packages/agent/dist/mesh/askers.js');
     const askers = new AskerOfAddress({ stackSubnets });
     const l = new TcpListener({
-      host: '127.0.0.1', port: 0, targets: () => [{ address: '127.0.0.1', port }],
-      allow: async (ip) => canSee(view.get('bench_web') ?? { stack: 'bench' }, await askers.lookup(ip)),
+      host: VIP_REMOTE, port: 0, targets: () => [{ address, port: TARGET }],
+      allow: async (ip) => canSee(view.get('bench_remote') ?? { stack: 'bench' }, await askers.lookup(ip)),
     });
     baselinePort = await l.start();
   }
-  process.stdout.write(`${JSON.stringify({ target, published, baselinePort })}\n`);
+  process.stdout.write(`${JSON.stringify({ publishedLocal, publishedRemote, baselinePort })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--serve') {
-  await serve(Number(process.argv[3]), process.argv[4]);
+  await serve(JSON.parse(process.argv[3]), process.argv[4]);
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { rounds: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'bulk-mb': { type: 'string' }, profile: { type: 'string' }, baseline: { type: 'string' } } });
   const r = await runMeshBenchmark({

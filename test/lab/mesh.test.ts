@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { hostOf, json, lab, labSkip, ok, engine, stackFile, waitFor } from './lab.js';
 
@@ -42,6 +43,13 @@ const MESH = `services:
     deploy:
       placement:
         constraints: ["node.hostname==lab2"]
+  near:
+    image: cluster-test/busybox:latest
+    command: ["sleep", "86400"]
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname==lab1"]
 `;
 
 const OTHER = `services:
@@ -83,6 +91,20 @@ async function execIn(service: string, cmd: string): Promise<{ code: number; out
     stream.on('end', () => { clearTimeout(timer); resolve(); });
   });
   return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+}
+
+/** kernelDnats sums the packets of the kernel path's DNAT rules to `vip` on lab host k (one per new connection: nat sees only the first packet). */
+function kernelDnats(k: number, vip: string): number {
+  const ns = `clab-host${k}`;
+  const chain = /-N (CLUSTER-[a-z0-9]+-KNL)/.exec(execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-w', '-t', 'nat', '-S'], { encoding: 'utf8' }))?.[1];
+  if (!chain) throw new Error(`no kernel path chain on lab${k}`);
+  const out = execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-w', '-t', 'nat', '-L', chain, '-v', '-n', '-x'], { encoding: 'utf8' });
+  let sum = 0;
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[2] === 'DNAT' && f.includes(vip)) sum += Number(f[0]);
+  }
+  return sum;
 }
 
 function running(service: string): TaskRow[] {
@@ -159,6 +181,34 @@ describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
     const gone = two.find((a) => a !== one[0])!;
     const r = await execIn('mesh_client', `wget -q -O - http://${gone}/who`);
     assert.notEqual(r.code, 0, `the address of the stopped replica still answers: ${r.out}`);
+  });
+
+  test('a client on the host of a replica reaches it in the kernel, and the VIP still balances over the local and the remote replica', async () => {
+    const local = running('mesh_web').find((t) => t.node === 'lab1');
+    assert.ok(local, 'a web replica on lab1');
+    // On lab1 the engine's own DNS answers `web` with the local container's alias: ask on lab2 for the VIP.
+    const ns = await execIn('mesh_client', 'nslookup web');
+    const vip = /Address(?: \d+)?:\s*(10\.233\.\d+\.\d+)/.exec(ns.out)?.[1];
+    assert.ok(vip, `no VIP in: ${ns.out}`);
+    const before = kernelDnats(1, vip);
+    const r = await execIn('mesh_near', `for i in $(seq 24); do wget -q -O - http://${vip}/; done`);
+    const answers = r.out.split(/\s+/).filter((l) => l !== '');
+    assert.equal(answers.length, 24, r.out);
+    const fromLocal = answers.filter((h) => local.containerId.startsWith(h)).length;
+    const dnats = kernelDnats(1, vip) - before;
+    log(`24 requests to web from lab1: ${fromLocal} answered by the lab1 replica, ${dnats} DNATed in lab1's kernel`);
+    assert.ok(fromLocal > 0 && fromLocal < 24, `both replicas answer: ${answers.join(' ')}`);
+    // The userspace listener passes the local replica over: every answer from it came through the kernel, and nothing else did.
+    assert.equal(dnats, fromLocal);
+
+    // A task address of a replica on lab1 (pinned) goes to that replica through the kernel too.
+    const task = /10\.23[45]\.\d+\.\d+/.exec((await execIn('mesh_client', 'nslookup tasks.pinned')).out)?.[0];
+    assert.ok(task, 'an address of tasks.pinned');
+    const t0 = kernelDnats(1, task);
+    const who = await execIn('mesh_near', `wget -q -O - http://${task}/who`);
+    const pinned = running('mesh_pinned').map((t) => t.containerId);
+    assert.ok(who.out !== '' && pinned.some((id) => id.startsWith(who.out)), `${task} answered ${who.out}`);
+    assert.equal(kernelDnats(1, task) - t0, 1);
   });
 
   test('a published port answers on all 3 hosts, from replicas on lab1 and lab3', async () => {

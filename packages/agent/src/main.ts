@@ -11,8 +11,9 @@ import { CertificateRenewer } from './renewal.js';
 import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
 import { DNS_ADDRESS } from '@cluster/core';
-import { addressOwners, stackSubnets } from './docker/networks.js';
+import { addressOwners, stackSubnets, taskAddresses } from './docker/networks.js';
 import { Firewall } from './mesh/firewall.js';
+import { KernelPath } from './mesh/kernelPath.js';
 import { Mesh } from './mesh/mesh.js';
 import { RegistryView } from './mesh/view.js';
 
@@ -80,20 +81,25 @@ async function main(): Promise<void> {
   }
   // The mesh (DNS, service proxies, routing mesh) needs root in the host's network namespace; --no-mesh turns it off.
   const view = new RegistryView();
+  const publishAddresses = [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])];
+  // Connections to replicas of this node are DNATed in the kernel; the userspace listeners serve the others.
+  const kernel = values['no-mesh'] ? undefined : new KernelPath({ nodeId: state.nodeId, locals: () => taskAddresses(docker), subnets: () => stackSubnets(docker), publishAddresses, log });
   const mesh = values['no-mesh']
     ? undefined
     : new Mesh({
         view,
         stackSubnets: () => stackSubnets(docker),
         owners: () => addressOwners(docker),
-        publishAddresses: [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])],
+        publishAddresses,
+        ...(kernel ? { kernelServed: () => kernel.served } : {}),
         log,
       });
   await mesh?.start();
   // Containers may not reach task host ports straight: only the mesh (host traffic) does.
-  const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log }) : undefined;
+  const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log, ...(kernel ? { kernel: (entries) => kernel.rules(entries) } : {}) }) : undefined;
   await firewall?.start();
-  if (firewall) view.onChange(() => void firewall.update(view.all()));
+  const rebuild = (): void => void kernel?.refresh().then(() => firewall?.update(view.all()));
+  if (firewall) view.onChange(rebuild);
   const executor = dockerExecutor(docker, {
     nodeId: state.nodeId,
     filesDir: join(dataDir, 'files'),
@@ -108,6 +114,8 @@ async function main(): Promise<void> {
     onStatus: (b) => {
       session.report(b);
       void firewall?.observe(b);
+      // A local task that stops or dies leaves the kernel path at once (the registry follows later).
+      rebuild();
     },
     // Other nodes drop a stopping task from their proxies before it stops taking connections.
     drainMs: mesh ? 500 : 0,

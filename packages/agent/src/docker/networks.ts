@@ -36,3 +36,16 @@ export async function addressOwners(docker: Dockerode): Promise<{ address: strin
   }
   return out;
 }
+
+/** taskAddresses maps each running task container of this engine to its addresses, one per network. */
+export async function taskAddresses(docker: Dockerode): Promise<Map<string, string[]>> {
+  const list = await docker.listContainers({ filters: { label: [LABELS.task], status: ['running'] } });
+  const out = new Map<string, string[]>();
+  for (const c of list) {
+    const task = c.Labels?.[LABELS.task];
+    const nets = c.NetworkSettings?.Networks ?? {};
+    const addresses = Object.keys(nets).sort().map((n) => nets[n]?.IPAddress ?? '').filter((a) => a !== '');
+    if (task && addresses.length > 0) out.set(task, addresses);
+  }
+  return out;
+}

@@ -28,6 +28,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type PortMapping, type RegistryEntry } from '@cluster/core';
+import { kernelChainOf, withKernelRules } from './kernelPath.js';
 
 /** BRIDGES are the interfaces container traffic comes in from (iptables `-i` patterns). */
 export const BRIDGES = ['docker0', 'br-+'];
@@ -182,6 +183,8 @@ export interface FirewallOptions {
   checkMs?: number;
   /** alive tells whether a process still runs (stale jumps of dead agents are removed). @default signal 0 */
   alive?: (pid: number) => boolean;
+  /** kernel makes the kernel path's rules from the view (kernelPath.ts); its chain is jumped to from nat OUTPUT and the end of the NAT chain. @default none */
+  kernel?: (entries: RegistryEntry[]) => { nat: string[]; forward: string[] };
 }
 
 /**
@@ -258,13 +261,14 @@ export class Firewall {
     if (this.timer) clearInterval(this.timer);
     await this.queue;
     const all: [string, string, string][] = [['filter', 'INPUT', this.chains.input], ['filter', 'DOCKER-USER', this.chains.forward], ['filter', 'FORWARD', this.chains.forward], ['nat', 'PREROUTING', this.chains.nat]];
+    if (this.o.kernel) all.push(['nat', 'OUTPUT', kernelChainOf(this.chains)]);
     for (const [table, from, to] of all) {
       for (let i = 0; i < 10; i++) {
         const gone = await this.run('iptables', ['-t', table, '-D', from, ...this.jump(to)]).then(() => false, () => true);
         if (gone) break;
       }
     }
-    for (const [table, c] of [['filter', this.chains.input], ['filter', this.chains.forward], ['nat', this.chains.nat]] as const) {
+    for (const [table, c] of [['filter', this.chains.input], ['filter', this.chains.forward], ['nat', this.chains.nat], ...(this.o.kernel ? [['nat', kernelChainOf(this.chains)] as const] : [])] as const) {
       await this.run('iptables', ['-t', table, '-F', c]).catch(() => undefined);
       await this.run('iptables', ['-t', table, '-X', c]).catch(() => undefined);
     }
@@ -280,7 +284,8 @@ export class Firewall {
         const view = this.pending ?? [];
         this.pending = undefined;
         if (this.stopped) return;
-        const rules = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat()), this.chains);
+        const isolation = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat()), this.chains);
+        const rules = this.o.kernel ? withKernelRules(isolation, this.chains, kernelChainOf(this.chains), this.o.kernel(view)) : isolation;
         if (rules !== this.applied) {
           await this.run('iptables-restore', ['--noflush'], rules);
           this.applied = rules;
@@ -308,6 +313,7 @@ export class Firewall {
     if (this.stopped) return;
     const dockerUser = await this.run('iptables', ['-S', 'DOCKER-USER']).then(() => true, () => false);
     const jumps: [string, string, string][] = [['filter', 'INPUT', this.chains.input], ['filter', dockerUser ? 'DOCKER-USER' : 'FORWARD', this.chains.forward], ['nat', 'PREROUTING', this.chains.nat]];
+    if (this.o.kernel) jumps.push(['nat', 'OUTPUT', kernelChainOf(this.chains)]);
     for (const [table, from, to] of jumps) {
       if (jumpFirst(await this.run('iptables', ['-t', table, '-S', from]), to, process.pid)) continue;
       // Not first (or not there): take out any jump of ours further down, then put it first.

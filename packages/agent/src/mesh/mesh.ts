@@ -9,6 +9,7 @@
 import { canSee, DNS_ADDRESS, TASK_ADDRESS_NETWORK, type RegistryEntry } from '@cluster/core';
 import { AskerOfAddress, type AddressOwner } from './askers.js';
 import { DnsServer, type Upstream } from './dns.js';
+import { userspaceTargets } from './kernelPath.js';
 import { LocalAddresses } from './netif.js';
 import { TcpListener, type ProxyTarget } from './proxy.js';
 import { UdpListener } from './udpProxy.js';
@@ -31,6 +32,8 @@ export interface MeshOptions {
   upstreams?: Upstream[];
   /** addresses manages the local addresses (DNS, VIPs and task addresses). @default /32s on lo */
   addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; addRange?(cidr: string): Promise<void> };
+  /** kernelServed lists the local tasks the kernel path DNATs to (kernelPath.ts): VIP and published TCP listeners pass them over while other endpoints exist. @default none */
+  kernelServed?: () => ReadonlySet<string>;
   log: (msg: string) => void;
 }
 
@@ -108,7 +111,7 @@ export class Mesh {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const entries = this.o.view.all();
-    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string; task?: string }>();
+    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string; task?: string; kernel?: boolean }>();
     const vips = new Set<string>();
     for (const e of entries) {
       for (const p of e.ports) {
@@ -116,7 +119,7 @@ export class Mesh {
         const suffix = protocol === 'udp' ? '-udp' : '';
         if (e.vip) {
           vips.add(e.vip);
-          want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack });
+          want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack, kernel: protocol === 'tcp' });
         }
         for (const ep of e.endpoints) {
           if (!ep.address) continue;
@@ -126,7 +129,8 @@ export class Mesh {
         }
         if (p.published > 0 && p.mode === 'ingress') {
           for (const host of this.o.publishAddresses ?? ['0.0.0.0']) {
-            want.set(`publish${suffix}:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target, protocol });
+            // Loopback clients take no kernel path (a 127/8 source cannot leave the host).
+            want.set(`publish${suffix}:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target, protocol, kernel: protocol === 'tcp' && !host.startsWith('127.') });
           }
         }
       }
@@ -145,7 +149,7 @@ export class Mesh {
       const l = new (w.protocol === 'udp' ? UdpListener : TcpListener)({
         host: w.host,
         port: w.port,
-        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol, w.task),
+        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol, w.task, w.kernel ? this.o.kernelServed?.() : undefined),
         // A VIP answers only the containers of its own stack, and of stacks on one of its external networks.
         ...(stack !== undefined ? { allow: async (ip: string) => canSee(this.o.view.get(w.entry) ?? { stack }, await this.askers.lookup(ip)) } : {}),
       });
@@ -162,10 +166,11 @@ export class Mesh {
 }
 
 /** targetsOf lists where a service's target port answers, one per serving task (only task `task`'s, when given). */
-export function targetsOf(e: RegistryEntry | undefined, target: number, protocol: 'tcp' | 'udp' = 'tcp', task?: string): ProxyTarget[] {
+export function targetsOf(e: RegistryEntry | undefined, target: number, protocol: 'tcp' | 'udp' = 'tcp', task?: string, kernelServed?: ReadonlySet<string>): ProxyTarget[] {
   if (!e) return [];
   const out: ProxyTarget[] = [];
-  for (const ep of e.endpoints) {
+  const eps = kernelServed && kernelServed.size > 0 ? userspaceTargets(e.endpoints.filter((ep) => ep.ports.some((p) => p.target === target && p.protocol === protocol)), kernelServed) : e.endpoints;
+  for (const ep of eps) {
     if (task !== undefined && ep.taskId !== task) continue;
     const m = ep.ports.find((p) => p.target === target && p.protocol === protocol);
     if (m) out.push({ address: ep.nodeAddress, port: m.hostPort });
