@@ -87,18 +87,35 @@ export class TestCluster {
     return Number(readFileSync(join(this.home, 'data/agent/agent.pid'), 'utf8').trim());
   }
 
-  /** stop kills the daemons this cluster started and removes its folder. */
+  /**
+   * stop ends the daemons this cluster started and removes its folder. The
+   * agent gets SIGTERM first (up to 5 s) so that it takes its netfilter
+   * chains and loopback addresses with it; what is still alive then is killed.
+   */
   stop(): void {
     for (const f of ['data/agent/agent.pid', 'data/manager/manager.json']) {
       const file = join(this.home, f);
       if (!existsSync(file)) continue;
       const text = readFileSync(file, 'utf8');
       const pid = Number((/"pid":\s*(\d+)/.exec(text) ?? /^(\d+)/.exec(text.trim()))?.[1]);
-      if (pid) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      if (!pid) continue;
+      if (f.includes('agent') && signal(pid, 'SIGTERM')) {
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && signal(pid, 0)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
       }
+      signal(pid, 'SIGKILL');
     }
     rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** signal sends a signal to a process and tells whether it was there. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
   }
 }
 
