@@ -253,7 +253,7 @@ async function serve({ address, gateway, subnet }, baselineFile) {
   const stackSubnets = async () => [{ stack: 'bench', subnet }, { stack: 'bench', subnet: '10.233.255.248/29' }];
   const log = (m) => process.stderr.write(`${m}\n`);
   const kernel = new KernelPath({ nodeId: 'bench', locals: async () => new Map([['tlocal', [address]]]), subnets: stackSubnets, publishAddresses: [gateway], log });
-  const mesh = new Mesh({ view, stackSubnets, publishAddresses: [gateway], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses, kernelServed: () => kernel.served, log: () => undefined });
+  const mesh = new Mesh({ view, stackSubnets, publishAddresses: [gateway], dnsAddress: '127.0.0.1', dnsPort: await freePort(), upstreams: [], addresses, kernelSkips: (l, source) => kernel.skips(l, source), log: () => undefined });
   const firewall = new Firewall({ nodeId: 'bench', log, kernel: (e) => kernel.rules(e) });
   const stop = async () => {
     await firewall.stop().catch(() => undefined);

@@ -11,9 +11,9 @@ import { CertificateRenewer } from './renewal.js';
 import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
 import { DNS_ADDRESS } from '@cluster/core';
-import { addressOwners, stackSubnets, taskAddresses } from './docker/networks.js';
+import { addressOwners, bridgeSubnets, stackSubnets, taskAddresses } from './docker/networks.js';
 import { Firewall } from './mesh/firewall.js';
-import { KernelPath } from './mesh/kernelPath.js';
+import { KernelPath, type KernelListener } from './mesh/kernelPath.js';
 import { Mesh } from './mesh/mesh.js';
 import { RegistryView } from './mesh/view.js';
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const view = new RegistryView();
   const publishAddresses = [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])];
   // Connections to replicas of this node are DNATed in the kernel; the userspace listeners serve the others.
-  const kernel = values['no-mesh'] ? undefined : new KernelPath({ nodeId: state.nodeId, locals: () => taskAddresses(docker), subnets: () => stackSubnets(docker), publishAddresses, log });
+  const kernel = values['no-mesh'] ? undefined : new KernelPath({ nodeId: state.nodeId, locals: () => taskAddresses(docker), subnets: () => stackSubnets(docker), bridges: () => bridgeSubnets(docker), publishAddresses, log });
   const mesh = values['no-mesh']
     ? undefined
     : new Mesh({
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         stackSubnets: () => stackSubnets(docker),
         owners: () => addressOwners(docker),
         publishAddresses,
-        ...(kernel ? { kernelServed: () => kernel.served } : {}),
+        ...(kernel ? { kernelSkips: (l: KernelListener, source: string) => kernel.skips(l, source) } : {}),
         log,
       });
   await mesh?.start();

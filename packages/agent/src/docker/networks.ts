@@ -23,6 +23,24 @@ export async function stackSubnets(docker: Dockerode): Promise<StackSubnet[]> {
   return out;
 }
 
+/** bridgeSubnets lists the IPv4 subnets of this engine's bridge networks and their gateways (the gateway defaults to the subnet's first address). */
+export async function bridgeSubnets(docker: Dockerode): Promise<{ subnet: string; gateway: string }[]> {
+  const nets = await docker.listNetworks({ filters: { driver: ['bridge'] } });
+  const out: { subnet: string; gateway: string }[] = [];
+  for (const n of nets) {
+    for (const c of n.IPAM?.Config ?? []) {
+      if (!c.Subnet || c.Subnet.includes(':')) continue;
+      out.push({ subnet: c.Subnet, gateway: c.Gateway || firstAddress(c.Subnet) });
+    }
+  }
+  return out;
+}
+
+function firstAddress(subnet: string): string {
+  const o = (subnet.split('/')[0] ?? '').split('.').map(Number);
+  return o.length === 4 ? `${o[0]}.${o[1]}.${o[2]}.${(o[3] ?? 0) + 1}` : '';
+}
+
 /** addressOwners lists every IPv4 address of the containers labelled with a stack, with the networks each is on. */
 export async function addressOwners(docker: Dockerode): Promise<{ address: string; stack: string; networks: string[] }[]> {
   const list = await docker.listContainers({ filters: { label: [LABELS.stack] } });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RegistryEndpoint, RegistryEntry } from '@cluster/core';
 import { chainsOf, Firewall, isolationRules, taskPorts, type Iptables } from './firewall.js';
-import { KernelPath, kernelChainOf, kernelRules, probability, userspaceTargets, withKernelRules, type KernelInput } from './kernelPath.js';
+import { KernelPath, kernelChainOf, kernelRules, kernelSkips, probability, userspaceTargets, withKernelRules, type KernelInput } from './kernelPath.js';
+import { inSubnet } from './subnets.js';
 import { targetsOf } from './mesh.js';
 
 const ep = (taskId: string, nodeId: string, extra: Partial<RegistryEndpoint> = {}): RegistryEndpoint => ({
@@ -153,4 +154,66 @@ test('without netfilter on bridged traffic the kernel path stays off', async () 
   await kp.refresh();
   assert.equal(kp.rules([web([ep('t1', 'me')])]).nat.length, 0);
   assert.equal(logs.length, 1);
+});
+
+/**
+ * dnatTargets runs a new connection through the nat rules as netfilter
+ * would: the addresses a DNAT may send it to (a rule with a statistic may
+ * or may not match; one without takes all), none if it is RETURNed first.
+ * `from` is the interface it came in on (undefined: this host or another
+ * host's link); `local` are this host's addresses (`--dst-type LOCAL`).
+ */
+function dnatTargets(nat: string[], c: { src: string; dst: string; dport: number; from?: string }, local: string[]): string[] {
+  const out: string[] = [];
+  for (const r of nat) {
+    const i = /-i (\S+)/.exec(r)?.[1];
+    if (i && !(c.from !== undefined && (i.endsWith('+') ? c.from.startsWith(i.slice(0, -1)) : c.from === i))) continue;
+    const s = /-s (\S+)/.exec(r)?.[1];
+    if (s && !inSubnet(c.src, s)) continue;
+    const d = /-d (\S+)/.exec(r)?.[1];
+    if (d && !inSubnet(c.dst, d)) continue;
+    if (r.includes('--dst-type LOCAL') && !local.includes(c.dst)) continue;
+    const port = /--dport (\d+)/.exec(r)?.[1];
+    if (port && Number(port) !== c.dport) continue;
+    if (r.endsWith('-j RETURN')) return out;
+    out.push(/--to-destination (\S+):\d+$/.exec(r)![1]!);
+    if (!r.includes('--probability')) return out;
+  }
+  return out;
+}
+
+test('the listeners\' predicate (kernelSkips) matches the rules: a client is handled exactly when a DNAT may take it, and its local tasks are those it may be DNATed to', () => {
+  const eps = [ep('t1', 'me'), ep('r1', 'other'), ep('t2', 'me'), ep('t3', 'me')];
+  const bridges = [{ subnet: '172.20.0.0/16', gateway: '172.20.0.1' }, { subnet: '172.21.0.0/16', gateway: '172.21.0.1' }, { subnet: '172.22.0.0/16', gateway: '172.22.0.1' }, { subnet: '172.17.0.0/16', gateway: '172.17.0.1' }];
+  const locals: [string, string][] = [['t1', '172.20.0.7,172.22.0.7'], ['t2', '172.20.0.8'], ['t3', '172.22.0.9']];
+  const hostAddresses = ['10.0.0.1', '127.0.0.1', ...bridges.map((b) => b.gateway)];
+  const bridgeOf = (a: string): string | undefined => {
+    const b = bridges.find((x) => inSubnet(a, x.subnet) && x.gateway !== a);
+    return b ? (b.subnet.startsWith('172.17.') ? 'docker0' : `br-${b.subnet.split('.')[1]}`) : undefined;
+  };
+  const sources = ['172.20.0.50', '172.21.0.50', '172.22.0.50', '172.17.0.5', '172.20.0.1', '172.17.0.1', '10.0.0.1', '10.0.0.2', '192.168.5.5'];
+  for (const publishAddresses of [['10.0.0.1', '127.0.0.1'], ['0.0.0.0'], ['127.0.0.1']]) {
+    const inp = { ...input([web(eps)], locals), publishAddresses, bridges };
+    const r = kernelRules(inp);
+    const taskOf = new Map(locals.flatMap(([t, a]) => a.split(',').map((x) => [x, t] as const)));
+    let handled = 0;
+    const listeners = [
+      { l: { vip: '10.233.0.5', port: 80 }, dst: '10.233.0.5', dport: 80 },
+      ...(publishAddresses[0] === '127.0.0.1' ? [] : [{ l: { published: 8080 }, dst: '10.0.0.1', dport: 8080 }]),
+    ];
+    for (const { l, dst, dport } of listeners) {
+      for (const src of sources) {
+        const from = bridgeOf(src);
+        const dnat = dnatTargets(r.nat, { src, dst, dport, ...(from ? { from } : {}) }, hostAddresses);
+        const skips = kernelSkips(r.clients, l, src);
+        const what = `${JSON.stringify(l)} from ${src} (${publishAddresses.join(',')})`;
+        assert.equal(skips !== undefined, dnat.length > 0, what);
+        assert.deepEqual([...(skips ?? [])].sort(), [...new Set(dnat.map((a) => taskOf.get(a)!))].sort(), what);
+        if (skips) handled++;
+      }
+    }
+    assert.ok(handled > 0, 'some clients are handled');
+  }
+  // Without the kernel path's data, no client is handled.
+  assert.equal(kernelSkips({ vips: new Map(), published: new Map(), bridges: [] }, { published: 8080 }, '10.0.0.2'), undefined);
 });

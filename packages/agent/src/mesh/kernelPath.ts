@@ -23,6 +23,12 @@
  * and this host itself); containers fall through to its listener. UDP stays
  * in userspace.
  *
+ * The listeners tell by the client's address whether the kernel path had
+ * its turn (`kernelSkips`, from the `clients` the rules were made with): a
+ * client it handles gets the listener's endpoints without the local ones it
+ * DNATs to; every other client (a container of another stack on a shared
+ * network at a VIP, a container at a published port) gets them all.
+ *
  * A client and a replica on the same bridge need the bridge's traffic to
  * pass netfilter (`br_netfilter`, `net.bridge.bridge-nf-call-iptables = 1`,
  * which the engine sets): the replica answers the client straight over the
@@ -31,7 +37,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type RegistryEntry } from '@cluster/core';
-import { inSubnet } from './subnets.js';
+import { inSubnet, ipv4ToNumber } from './subnets.js';
 import { BRIDGES } from './firewall.js';
 
 /** KernelInput is what the rules are made from. */
@@ -44,6 +50,30 @@ export interface KernelInput {
   subnets: readonly { stack: string; subnet: string }[];
   /** publishAddresses are where published ports listen; 0.0.0.0 means every local address. Loopback ones are left to userspace (a 127/8 source cannot leave the host). */
   publishAddresses: readonly string[];
+  /** bridges are the IPv4 subnets of this node's bridge networks and their gateways (this host's address there): a source in one, other than its gateway, comes from a bridge. @default none */
+  bridges?: readonly Bridge[];
+}
+
+/** Bridge is one IPv4 subnet of a bridge network of this node. */
+export interface Bridge {
+  subnet: string;
+  gateway: string;
+}
+
+/** Range is a subnet as the first and last address, as numbers. */
+type Range = readonly [number, number];
+
+/**
+ * KernelClients tell which clients of a userspace listener the kernel path
+ * handles, and the local tasks it DNATs them to.
+ */
+export interface KernelClients {
+  /** vips maps `VIP:PORT` to the source subnets that have DNAT rules, each with the tasks they DNAT to. */
+  vips: Map<string, { subnet: Range; tasks: ReadonlySet<string> }[]>;
+  /** published maps a published port with DNAT rules to the tasks they DNAT to (for every client not from a bridge). */
+  published: Map<number, ReadonlySet<string>>;
+  /** bridges are where containers' connections come from; their gateways are this host's. */
+  bridges: { subnet: Range; gateway: number }[];
 }
 
 /** KernelRules are lines for the agent's chains, and the tasks they serve. */
@@ -52,8 +82,10 @@ export interface KernelRules {
   nat: string[];
   /** forward are the rule specs that let the DNATed connections through the filter FORWARD path (the engine drops new connections to unpublished container ports). */
   forward: string[];
-  /** served are the tasks that have rules: the userspace listeners pass them over while other endpoints exist. */
+  /** served are the tasks that have rules. */
   served: Set<string>;
+  /** clients are the sources the rules handle, for the userspace listeners (kernelSkips). */
+  clients: KernelClients;
 }
 
 /** probability formats 1/m for `--probability` (iptables takes a decimal). */
@@ -65,7 +97,8 @@ export function probability(m: number): string {
 export function kernelRules(i: KernelInput): KernelRules {
   const nat: string[] = [];
   const served = new Set<string>();
-  const published = new Map<number, { target: number; ips: string[]; n: number }>();
+  const published = new Map<number, { target: number; ips: string[]; n: number; tasks: Set<string> }>();
+  const clients: KernelClients = { vips: new Map(), published: new Map(), bridges: [] };
   for (const e of [...i.entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const sources = i.subnets.filter((s) => s.stack === e.stack).map((s) => s.subnet).sort();
     for (const p of e.ports) {
@@ -77,14 +110,20 @@ export function kernelRules(i: KernelInput): KernelRules {
         // The replicas' addresses on the client's network; a replica not on it is left to the listener.
         const on = (ep: (typeof local)[number]): string | undefined => i.locals.get(ep.taskId)?.find((a) => inSubnet(a, s));
         const ips = local.map(on).filter((a): a is string => a !== undefined);
-        if (e.vip && ips.length > 0) nat.push(...spread(`-s ${s} -d ${e.vip}/32 -p tcp -m tcp --dport ${p.target}`, ips, p.target, eps.length));
+        if (e.vip && ips.length > 0) {
+          nat.push(...spread(`-s ${s} -d ${e.vip}/32 -p tcp -m tcp --dport ${p.target}`, ips, p.target, eps.length));
+          const key = `${e.vip}:${p.target}`;
+          const list = clients.vips.get(key) ?? [];
+          list.push({ subnet: range(s), tasks: new Set(local.filter((ep) => on(ep) !== undefined).map((ep) => ep.taskId)) });
+          clients.vips.set(key, list);
+        }
         for (const ep of local) {
           const ip = on(ep);
           if (ep.address && ip) nat.push(`-s ${s} -d ${ep.address}/32 -p tcp -m tcp --dport ${p.target} -j DNAT --to-destination ${ip}:${p.target}`);
         }
       }
       const first = local.map((ep) => i.locals.get(ep.taskId)![0]!);
-      if (p.published > 0 && p.mode === 'ingress' && first.length > 0) published.set(p.published, { target: p.target, ips: first, n: eps.length });
+      if (p.published > 0 && p.mode === 'ingress' && first.length > 0) published.set(p.published, { target: p.target, ips: first, n: eps.length, tasks: new Set(local.map((ep) => ep.taskId)) });
     }
   }
   const dests = i.publishAddresses.includes('0.0.0.0')
@@ -92,12 +131,53 @@ export function kernelRules(i: KernelInput): KernelRules {
     : [...new Set(i.publishAddresses)].filter((a) => !a.startsWith('127.')).map((a) => `-d ${a}/32`);
   const forward = [`-m conntrack --ctstate DNAT --ctorigdst ${VIP_NETWORK}/16 -j ACCEPT`, `-m conntrack --ctstate DNAT --ctorigdst ${TASK_ADDRESS_NETWORK} -j ACCEPT`];
   // Containers reach published ports through the listener (their replica may be on another bridge).
-  if (published.size > 0 && dests.length > 0) for (const b of BRIDGES) nat.push(`-i ${b} -j RETURN`);
+  if (published.size > 0 && dests.length > 0) {
+    for (const b of BRIDGES) nat.push(`-i ${b} -j RETURN`);
+    clients.bridges = (i.bridges ?? []).map((b) => ({ subnet: range(b.subnet), gateway: ipv4ToNumber(b.gateway) }));
+  }
   for (const [port, w] of [...published].sort((a, b) => a[0] - b[0])) {
+    if (dests.length > 0) clients.published.set(port, w.tasks);
     for (const d of dests) nat.push(...spread(`${d} -p tcp -m tcp --dport ${port}`, w.ips, w.target, w.n));
     for (const ip of w.ips) forward.push(`-d ${ip}/32 -p tcp -m tcp --dport ${w.target} -m conntrack --ctstate DNAT --ctorigdstport ${port} -j ACCEPT`);
   }
-  return { nat, forward, served };
+  return { nat, forward, served, clients };
+}
+
+/** range returns a CIDR as its first and last address ([1, 0], matching nothing, if it is not one). */
+function range(cidr: string): Range {
+  const [base, bits] = cidr.split('/');
+  const b = ipv4ToNumber(base ?? '');
+  const n = Number(bits);
+  if (b < 0 || !Number.isInteger(n) || n < 0 || n > 32) return [1, 0];
+  const size = 2 ** (32 - n);
+  const first = Math.floor(b / size) * size;
+  return [first, first + size - 1];
+}
+
+/** KernelListener names a userspace listener the kernel path may serve before it: a VIP's port, or a published port (on a non-loopback address). */
+export type KernelListener = { vip: string; port: number } | { published: number };
+
+/**
+ * kernelSkips returns the local tasks a listener passes over for a client
+ * at `source` (the ones the kernel path DNATs that client's connections
+ * to), or undefined when the kernel path does not handle the client: at a
+ * VIP, a source in a subnet with DNAT rules; at a published port, any
+ * source not from a bridge (this host's own addresses there are not).
+ * Mirrors the rules kernelRules makes from the same input.
+ */
+export function kernelSkips(c: KernelClients, l: KernelListener, source: string): ReadonlySet<string> | undefined {
+  if ('vip' in l) {
+    const list = c.vips.get(`${l.vip}:${l.port}`);
+    if (!list) return undefined;
+    const a = ipv4ToNumber(source);
+    for (const s of list) if (a >= s.subnet[0] && a <= s.subnet[1]) return s.tasks;
+    return undefined;
+  }
+  const tasks = c.published.get(l.published);
+  if (!tasks) return undefined;
+  const a = ipv4ToNumber(source);
+  for (const b of c.bridges) if (a >= b.subnet[0] && a <= b.subnet[1] && a !== b.gateway) return undefined;
+  return tasks;
 }
 
 /** spread sends 1/n of the connections matching `match` to each of the local addresses. */
@@ -156,6 +236,8 @@ export interface KernelPathOptions {
   /** locals lists this node's running tasks and their containers' addresses. */
   locals: () => Promise<Map<string, string[]>>;
   subnets: () => Promise<{ stack: string; subnet: string }[]>;
+  /** bridges lists this node's bridge subnets and gateways: containers there reach published ports through the listeners. @default none */
+  bridges?: () => Promise<Bridge[]>;
   publishAddresses: string[];
   log: (msg: string) => void;
   /** bridgeNetfilter tells whether bridged traffic passes netfilter. @default reads /proc/sys/net/bridge/bridge-nf-call-iptables */
@@ -176,8 +258,11 @@ export class KernelPath {
   private again = false;
   private failing = false;
   private off = false;
+  private bridges: Bridge[] = [];
   /** served are the tasks the last rules DNAT to. */
   served: ReadonlySet<string> = new Set();
+  /** clients are the sources the last rules handle. */
+  clients: KernelClients = { vips: new Map(), published: new Map(), bridges: [] };
 
   constructor(o: KernelPathOptions) {
     this.o = o;
@@ -193,7 +278,9 @@ export class KernelPath {
         const on = await (this.o.bridgeNetfilter ?? bridgeNetfilter)();
         if (!on && !this.off) this.o.log('mesh: kernel path off: bridged traffic does not pass netfilter (net.bridge.bridge-nf-call-iptables is not 1)');
         this.off = !on;
-        [this.locals, this.subnets] = on ? await Promise.all([this.o.locals(), this.o.subnets()]) : [new Map<string, string[]>(), []];
+        [this.locals, this.subnets, this.bridges] = on
+          ? await Promise.all([this.o.locals(), this.o.subnets(), this.o.bridges?.() ?? []])
+          : [new Map<string, string[]>(), [], []];
         this.failing = false;
       } catch (err) {
         if (!this.failing) this.o.log(`mesh: kernel path: ${(err as Error).message}`);
@@ -205,9 +292,15 @@ export class KernelPath {
 
   /** rules makes the rules for a view from the last listing, and remembers the tasks they serve. */
   rules(entries: RegistryEntry[]): KernelRules {
-    const r = kernelRules({ entries, nodeId: this.o.nodeId, locals: this.locals, subnets: this.subnets, publishAddresses: this.o.publishAddresses });
+    const r = kernelRules({ entries, nodeId: this.o.nodeId, locals: this.locals, subnets: this.subnets, publishAddresses: this.o.publishAddresses, bridges: this.bridges });
     this.served = r.served;
+    this.clients = r.clients;
     return r;
+  }
+
+  /** skips returns the local tasks a listener passes over for a client (kernelSkips of the last rules). */
+  skips(l: KernelListener, source: string): ReadonlySet<string> | undefined {
+    return kernelSkips(this.clients, l, source);
   }
 }
 

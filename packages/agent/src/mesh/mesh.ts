@@ -9,7 +9,7 @@
 import { canSee, DNS_ADDRESS, TASK_ADDRESS_NETWORK, type RegistryEntry } from '@cluster/core';
 import { AskerOfAddress, type AddressOwner } from './askers.js';
 import { DnsServer, type Upstream } from './dns.js';
-import { userspaceTargets } from './kernelPath.js';
+import { userspaceTargets, type KernelListener } from './kernelPath.js';
 import { LocalAddresses } from './netif.js';
 import { TcpListener, type ProxyTarget } from './proxy.js';
 import { UdpListener } from './udpProxy.js';
@@ -32,8 +32,8 @@ export interface MeshOptions {
   upstreams?: Upstream[];
   /** addresses manages the local addresses (DNS, VIPs and task addresses). @default /32s on lo */
   addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; addRange?(cidr: string): Promise<void> };
-  /** kernelServed lists the local tasks the kernel path DNATs to (kernelPath.ts): VIP and published TCP listeners pass them over while other endpoints exist. @default none */
-  kernelServed?: () => ReadonlySet<string>;
+  /** kernelSkips returns the local tasks the kernel path DNATs a client's connections to (kernelPath.ts), undefined if it does not handle the client: VIP and published TCP listeners pass them over for that client while other endpoints exist. @default none */
+  kernelSkips?: (listener: KernelListener, source: string) => ReadonlySet<string> | undefined;
   log: (msg: string) => void;
 }
 
@@ -111,7 +111,7 @@ export class Mesh {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const entries = this.o.view.all();
-    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string; task?: string; kernel?: boolean }>();
+    const want = new Map<string, { host: string; port: number; entry: string; target: number; protocol: 'tcp' | 'udp'; stack?: string; task?: string; kernel?: KernelListener }>();
     const vips = new Set<string>();
     for (const e of entries) {
       for (const p of e.ports) {
@@ -119,7 +119,7 @@ export class Mesh {
         const suffix = protocol === 'udp' ? '-udp' : '';
         if (e.vip) {
           vips.add(e.vip);
-          want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack, kernel: protocol === 'tcp' });
+          want.set(`vip${suffix}:${e.vip}:${p.target}`, { host: e.vip, port: p.target, entry: e.name, target: p.target, protocol, stack: e.stack, ...(protocol === 'tcp' ? { kernel: { vip: e.vip, port: p.target } } : {}) });
         }
         for (const ep of e.endpoints) {
           if (!ep.address) continue;
@@ -130,7 +130,7 @@ export class Mesh {
         if (p.published > 0 && p.mode === 'ingress') {
           for (const host of this.o.publishAddresses ?? ['0.0.0.0']) {
             // Loopback clients take no kernel path (a 127/8 source cannot leave the host).
-            want.set(`publish${suffix}:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target, protocol, kernel: protocol === 'tcp' && !host.startsWith('127.') });
+            want.set(`publish${suffix}:${host}:${p.published}`, { host, port: p.published, entry: e.name, target: p.target, protocol, ...(protocol === 'tcp' && !host.startsWith('127.') ? { kernel: { published: p.published } } : {}) });
           }
         }
       }
@@ -145,11 +145,13 @@ export class Mesh {
     this.vips = vips;
     for (const [k, w] of want) {
       if (this.listeners.has(k)) continue;
-      const stack = w.stack;
+      const { stack, kernel } = w;
+      const skips = kernel ? this.o.kernelSkips : undefined;
       const l = new (w.protocol === 'udp' ? UdpListener : TcpListener)({
         host: w.host,
         port: w.port,
-        targets: () => targetsOf(this.o.view.get(w.entry), w.target, w.protocol, w.task, w.kernel ? this.o.kernelServed?.() : undefined),
+        // The kernel path had its turn only for the clients it handles: those get the endpoints it does not DNAT to, the rest all of them.
+        targets: (source?: string) => targetsOf(this.o.view.get(w.entry), w.target, w.protocol, w.task, skips && source !== undefined ? skips(kernel!, source) : undefined),
         // A VIP answers only the containers of its own stack, and of stacks on one of its external networks.
         ...(stack !== undefined ? { allow: async (ip: string) => canSee(this.o.view.get(w.entry) ?? { stack }, await this.askers.lookup(ip)) } : {}),
       });

@@ -23,8 +23,8 @@ export interface ProxyTarget {
 export interface TcpListenerOptions {
   host: string;
   port: number;
-  /** targets returns the serving endpoints, read on every connection. */
-  targets: () => ProxyTarget[];
+  /** targets returns the serving endpoints for a client address, read on every connection. */
+  targets: (source: string) => ProxyTarget[];
   /** allow tells whether a client address may use this listener. @default every client */
   allow?: (source: string) => boolean | Promise<boolean>;
   /** allowCacheMs is how long a client address that was allowed stays allowed without asking again (refusals are not cached). @default 1000 */
@@ -125,9 +125,9 @@ export class TcpListener {
     client.on('close', () => this.open.delete(client));
     client.on('error', noop);
     const allow = this.o.allow;
-    if (!allow) return this.route(client);
     const source = clientAddress(client.remoteAddress);
-    if (this.allowed.allowed(source)) return this.route(client);
+    if (!allow) return this.route(client, source);
+    if (this.allowed.allowed(source)) return this.route(client, source);
     const answer = allow(source);
     if (typeof answer === 'boolean') return this.admit(client, source, answer);
     answer.then((ok) => this.admit(client, source, ok), () => this.admit(client, source, false));
@@ -140,13 +140,13 @@ export class TcpListener {
       return;
     }
     this.allowed.remember(source);
-    this.route(client);
+    this.route(client, source);
   }
 
   /** route dials the next endpoint for an admitted client (the ordered list is made only when an endpoint failed lately). */
-  private route(client: Socket): void {
+  private route(client: Socket, source: string): void {
     if (client.destroyed) return;
-    const all = this.o.targets();
+    const all = this.o.targets(source);
     if (all.length === 0) return this.fail(client);
     const start = this.next++ % all.length;
     const conn: Connection = { client, rest: undefined, all, start, pending: 0, done: false };
