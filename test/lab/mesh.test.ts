@@ -215,6 +215,15 @@ describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
     const seen = new Set<string>();
     for (const k of HOSTS) for (let i = 0; i < 4; i++) seen.add(await get(addr(k), 8080));
     assert.equal(seen.size, 2, `answers from ${[...seen].join(', ')}`);
+    // A container on lab1 reaches the published port through lab1's listener (not the kernel path), which balances it over both replicas, the local one included.
+    const local = running('mesh_web').find((t) => t.node === 'lab1');
+    assert.ok(local, 'a web replica on lab1');
+    const r = await execIn('mesh_near', `for i in $(seq 16); do wget -q -O - http://${addr(1)}:8080/; done`);
+    const answers = r.out.split(/\s+/).filter((l) => l !== '');
+    assert.equal(answers.length, 16, r.out);
+    const fromLocal = answers.filter((h) => local.containerId.startsWith(h)).length;
+    log(`16 requests to ${addr(1)}:8080 from a container on lab1: ${fromLocal} answered by the lab1 replica`);
+    assert.ok(fromLocal > 0 && fromLocal < 16, `both replicas answer: ${answers.join(' ')}`);
   });
 
   test('a service of another stack neither resolves nor reaches mesh services', async () => {
