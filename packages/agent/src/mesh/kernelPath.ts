@@ -68,8 +68,8 @@ type Range = readonly [number, number];
  * handles, and the local tasks it DNATs them to.
  */
 export interface KernelClients {
-  /** vips maps `VIP:PORT` to the source subnets that have DNAT rules, each with the tasks they DNAT to. */
-  vips: Map<string, { subnet: Range; tasks: ReadonlySet<string> }[]>;
+  /** vips maps a VIP and port to the source subnets that have DNAT rules, each with the tasks they DNAT to. */
+  vips: Map<string, Map<number, { subnet: Range; tasks: ReadonlySet<string> }[]>>;
   /** published maps a published port with DNAT rules to the tasks they DNAT to (for every client not from a bridge). */
   published: Map<number, ReadonlySet<string>>;
   /** bridges are where containers' connections come from; their gateways are this host's. */
@@ -112,10 +112,11 @@ export function kernelRules(i: KernelInput): KernelRules {
         const ips = local.map(on).filter((a): a is string => a !== undefined);
         if (e.vip && ips.length > 0) {
           nat.push(...spread(`-s ${s} -d ${e.vip}/32 -p tcp -m tcp --dport ${p.target}`, ips, p.target, eps.length));
-          const key = `${e.vip}:${p.target}`;
-          const list = clients.vips.get(key) ?? [];
+          const byPort = clients.vips.get(e.vip) ?? new Map<number, { subnet: Range; tasks: ReadonlySet<string> }[]>();
+          const list = byPort.get(p.target) ?? [];
           list.push({ subnet: range(s), tasks: new Set(local.filter((ep) => on(ep) !== undefined).map((ep) => ep.taskId)) });
-          clients.vips.set(key, list);
+          byPort.set(p.target, list);
+          clients.vips.set(e.vip, byPort);
         }
         for (const ep of local) {
           const ip = on(ep);
@@ -167,7 +168,7 @@ export type KernelListener = { vip: string; port: number } | { published: number
  */
 export function kernelSkips(c: KernelClients, l: KernelListener, source: string): ReadonlySet<string> | undefined {
   if ('vip' in l) {
-    const list = c.vips.get(`${l.vip}:${l.port}`);
+    const list = c.vips.get(l.vip)?.get(l.port);
     if (!list) return undefined;
     const a = ipv4ToNumber(source);
     for (const s of list) if (a >= s.subnet[0] && a <= s.subnet[1]) return s.tasks;
