@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addrOf, engine, execIn, execOn, inHost, json, lab, LAB_DIR, labSkip, ok, stackFile, waitFor } from './lab.js';
+import { addrOf, engine, execIn, httpGet as get, execOn, inHost, json, lab, LAB_DIR, labSkip, ok, stackFile, waitFor } from './lab.js';
 
 // Stack isolation in the lab (deploy/lab/lab.sh, 3 hosts): containers reach
 // task host ports of no stack straight, on the same host or across hosts,
@@ -84,21 +83,6 @@ ${SHARED}${on('lab3')}networks:
 `;
 const EXTX = `services:
 ${sleeper('client', 'lab2')}`;
-
-/** get fetches http://ADDR:PORT/ once from this (root) namespace; resolves to the body, or throws (2 s bound). */
-function get(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString('utf8')));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`status ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** hostPort is the host port the engine of lab K bound for a service's target port 80. */
 async function hostPort(k: number, service: string): Promise<number> {

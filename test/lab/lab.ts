@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,4 +149,19 @@ export async function execIn(c: Dockerode.Container, cmd: string): Promise<{ cod
     stream.on('end', () => { clearTimeout(timer); resolve(); });
   });
   return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+}
+
+/** httpGet fetches http://HOST:PORT/ once from this (root) namespace; resolves to the trimmed body, or throws (2 s bound). */
+export function httpGet(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`status ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
-import { hostOf, json, lab, labSkip, ok, engine, stackFile, waitFor } from './lab.js';
+import { hostOf, httpGet as get, json, lab, labSkip, ok, engine, execIn as execInContainer, stackFile, waitFor } from './lab.js';
 
 // Names across hosts in the lab (deploy/lab/lab.sh, 3 hosts): DNS, the VIP
 // proxy, the routing mesh, failover and stack isolation, with real engines.
@@ -62,35 +61,11 @@ const OTHER = `services:
         constraints: ["node.hostname==lab2"]
 `;
 
-/** get fetches http://ADDR:PORT/ once; resolves to the body, or throws (2 s bound). */
-function get(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString('utf8')));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`status ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** execIn runs a shell command in a task's container on its host, bounded inside (timeout 5) and outside (8 s). */
+/** execIn runs a shell command in a task's container on its host (lab.ts's bounds). */
 async function execIn(service: string, cmd: string): Promise<{ code: number; out: string }> {
   const t = json<TaskRow>('ps', service).find((r) => r.state === 'running' && r.desiredState === 'running');
   if (!t) throw new Error(`no running task of ${service}`);
-  const c = engine(hostOf(t.node)).getContainer(t.containerId);
-  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+  return execInContainer(engine(hostOf(t.node)).getContainer(t.containerId), cmd);
 }
 
 /** kernelDnats sums the packets of the kernel path's DNAT rules to `vip` on lab host k (one per new connection: nat sees only the first packet). */
