@@ -133,7 +133,11 @@ async function main(): Promise<void> {
     // A new cluster CA: trust its bundle (saved as ca.crt) and renew at once.
     onCaUpdate: (u) => caUpdateHandler({ caFile: join(dataDir, 'ca.crt'), session, renewer, log })(u),
     volumes,
-    onState: (st) => writeFileSync(join(dataDir, 'status.json'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n'),
+    onState: (st) => {
+      // Renamed into place whole: `cluster init` and tests read it while the agent runs.
+      writeFileSync(join(dataDir, 'status.json.tmp'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n');
+      renameSync(join(dataDir, 'status.json.tmp'), join(dataDir, 'status.json'));
+    },
   });
   session.start();
   const renewer = new CertificateRenewer({

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Store } from './store.js';
@@ -65,7 +65,10 @@ async function main(): Promise<void> {
     streamGraceMs: Number(values['stream-grace-ms']),
     nodeCertTtlMs,
   });
-  writeFileSync(join(dataDir, 'manager.json'), JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
+  // Written whole and renamed into place: the CLI waits for this file and reads it at once.
+  const ready = join(dataDir, 'manager.json');
+  writeFileSync(`${ready}.tmp`, JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
+  renameSync(`${ready}.tmp`, ready);
   const shutdown = (): void => {
     log.info('manager: stopping');
     manager.stop().finally(() => { store.close(); process.exitCode = 0; });
