@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
+import { execInContainer } from '@cluster/agent';
 
 /** REPO is the repository root. */
 export const REPO = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -138,17 +139,10 @@ export async function execOn(k: number, service: string, cmd: string): Promise<{
   return execIn(engine(k).getContainer(c.Id), cmd);
 }
 
-/** execIn runs a shell command in a container, bounded inside (timeout 5) and outside (8 s); the output is trimmed. */
+/** execIn runs a shell command in a container (the agent's engine-test helper: timeout 5 inside, 8 s outside); the output is trimmed. */
 export async function execIn(c: Dockerode.Container, cmd: string): Promise<{ code: number; out: string }> {
-  const e = await c.exec({ Cmd: ['timeout', '5', 'sh', '-c', cmd], AttachStdout: true, AttachStderr: true, Tty: true });
-  const stream = await e.start({ Detach: false, Tty: true });
-  let out = '';
-  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 8000);
-    stream.on('end', () => { clearTimeout(timer); resolve(); });
-  });
-  return { code: (await e.inspect()).ExitCode ?? -1, out: out.trim() };
+  const r = await execInContainer(c, cmd);
+  return { code: r.code, out: r.out.trim() };
 }
 
 /** httpGet fetches http://HOST:PORT/ once from this (root) namespace; resolves to the trimmed body, or throws (2 s bound). */

@@ -5,3 +5,4 @@ export { CertificateRenewer, renewalTime, certificateValidity, type NodeCertific
 export { createKeyAndCsr, caDigestOfPem, certificateNotAfter } from './identity.js';
 export { Worker } from './worker.js';
 export { FakeExecutor } from './fake-executor.js';
+export { execInContainer } from './docker/testing.js';
