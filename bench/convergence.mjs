@@ -1,15 +1,16 @@
 /**
- * Convergence, scale and rm on one engine, three ways: `cluster` (a
+ * Convergence, scale and rm on one engine, four ways: `cluster` (a
  * one-node cluster on the root engine), a single-node Docker Swarm of the
- * same engine, and the engine alone (the floor). Every time runs from the
- * command to the engine's own event (the N-th container start or removal),
- * so one observer times all three.
+ * same engine, and the engine alone (the floor: containers on the default
+ * bridge; and the floor on a stack network: on a user-defined bridge network
+ * made first). Every time runs from the command to the engine's own event
+ * (the N-th container start or removal), so one observer times them all.
  */
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCluster } from './cluster.mjs';
 import {
-  EngineEvents, FLOOR_LABEL, SWARM_SERVICE_LABEL, dockerCli, floorRemove, floorStart, removeAllFloor,
+  EngineEvents, FLOOR_LABEL, SWARM_SERVICE_LABEL, dockerCli, floorNetwork, floorRemove, floorStart, removeAllFloor,
   removeBenchServices, removeStacksByPrefix, swarmCreate, swarmRunning, swarmState,
 } from './engine.mjs';
 
@@ -85,25 +86,33 @@ function swarm(ev) {
   };
 }
 
-/** Floor makes the containers itself, in parallel, through the engine API. */
-function floor(ev) {
+/**
+ * Floor makes the containers itself, in parallel, through the engine API: on
+ * the default bridge, or (`onNetwork`, the floor on a stack network) on a
+ * new user-defined bridge network made in the timed span first, as Compose
+ * does for a project and `cluster` for a stack on each node.
+ */
+function floor(ev, { onNetwork = false } = {}) {
+  const networks = new Map();
   return {
     async converge(tag, n) {
       const started = ev.wait('start', [FLOOR_LABEL, tag], n, WAIT_MS);
       const t0 = Date.now();
-      await floorStart(tag, n);
+      if (onNetwork) networks.set(tag, await floorNetwork(tag));
+      await floorStart(tag, n, 0, networks.get(tag));
       return { ms: (await started) - t0, secondaryMs: NaN, cleanup: () => this.rm(tag, n) };
     },
     async scale(tag, from, to) {
       const started = ev.wait('start', [FLOOR_LABEL, tag], to - from, WAIT_MS);
       const t0 = Date.now();
-      await floorStart(tag, to - from, from);
+      await floorStart(tag, to - from, from, networks.get(tag));
       return (await started) - t0;
     },
     async rm(tag, n) {
       const gone = ev.wait('destroy', [FLOOR_LABEL, tag], n, WAIT_MS);
       const t0 = Date.now();
       await floorRemove(tag);
+      networks.delete(tag);
       return (await gone) - t0;
     },
   };
@@ -114,9 +123,11 @@ function floor(ev) {
  * and rm, `runs` times each, interleaving the three systems so that drift of
  * the machine touches them alike. Returns raw samples in ms.
  */
-export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], systems = ['ours', 'swarm', 'floor'], baseRepo, log }) {
+export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], systems = ['ours', 'swarm', 'floor', 'floornet'], baseRepo, log }) {
   // `base` is `cluster` built from another checkout (baseRepo), for before/after comparisons in the same run.
-  const all = ['ours', 'swarm', 'floor', ...(systems.includes('base') ? ['base'] : [])];
+  const all = ['ours', 'swarm', 'floor', 'floornet', ...(systems.includes('base') ? ['base'] : [])];
+  const unknown = systems.filter((s) => !all.includes(s) && s !== 'base');
+  if (unknown.length > 0) throw new Error(`bench: unknown system ${unknown.join(', ')} (ours, base, swarm, floor, floornet)`);
   if (systems.includes('base') && !baseRepo) throw new Error('bench: system "base" needs --base DIR (a built checkout to compare with)');
   const res = { convergence: {}, convergenceSecondary: {}, scale: {}, rm: {} };
   for (const n of sizes) {
@@ -146,7 +157,7 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], syst
     }
     c = await BenchCluster.start();
     if (systems.includes('base')) cBase = await BenchCluster.start([], { repo: baseRepo });
-    const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev), ...(cBase ? { base: ours(cBase, ev) } : {}) };
+    const impl = { ours: ours(c, ev), swarm: swarm(ev), floor: floor(ev), floornet: floor(ev, { onNetwork: true }), ...(cBase ? { base: ours(cBase, ev) } : {}) };
     // One unmeasured round warms caches (image layers, the CLI's modules, the swarm's first network).
     for (const s of systems) {
       const r = await impl[s].converge(`warm-${s}`, 2);

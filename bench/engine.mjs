@@ -2,7 +2,8 @@
  * The engine side of the benchmarks: one Docker event stream that times
  * container starts and removals by label (the same observer for `cluster`,
  * Swarm and the bare engine), the floor (containers made in parallel
- * through dockerode), and Docker Swarm driven by its own CLI.
+ * through dockerode, on the default bridge or on a network of their own),
+ * and Docker Swarm driven by its own CLI.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -83,8 +84,17 @@ export class EngineEvents {
   }
 }
 
-/** floorStart creates and starts `count` containers in parallel, labelled FLOOR_LABEL=group. */
-export async function floorStart(group, count, from = 0) {
+/** floorNetworkName is the user-defined bridge network of a floor group that runs on one (the floor on a stack network). */
+export function floorNetworkName(group) {
+  return `cluster-bench-floornet-${group}`;
+}
+
+/**
+ * floorStart creates and starts `count` containers in parallel, labelled
+ * FLOOR_LABEL=group: on the default bridge, or with `network` on that
+ * user-defined bridge network (made by floorNetwork).
+ */
+export async function floorStart(group, count, from = 0, network = undefined) {
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const c = await docker.createContainer({
@@ -93,22 +103,37 @@ export async function floorStart(group, count, from = 0) {
         Cmd: COMMAND,
         StopSignal: 'SIGKILL',
         Labels: { [FLOOR_LABEL]: group },
+        ...(network ? { HostConfig: { NetworkMode: network } } : {}),
       });
       await c.start();
     }),
   );
 }
 
-/** floorRemove force-removes every container of a floor group, in parallel. */
+/**
+ * floorNetwork makes the group's user-defined bridge network, as Compose
+ * does for a project's services to name each other and `cluster` for each
+ * stack on a node, and returns its id.
+ */
+export async function floorNetwork(group) {
+  const n = await docker.createNetwork({ Name: floorNetworkName(group), Driver: 'bridge', CheckDuplicate: true, Labels: { [FLOOR_LABEL]: group } });
+  return n.id;
+}
+
+/** floorRemove force-removes every container of a floor group, in parallel, then the group's network if it has one. */
 export async function floorRemove(group) {
   const list = await docker.listContainers({ all: true, filters: { label: [`${FLOOR_LABEL}=${group}`] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const nets = await docker.listNetworks({ filters: { label: [`${FLOOR_LABEL}=${group}`] } });
+  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
 }
 
-/** removeAllFloor removes what any floor run left behind. */
+/** removeAllFloor removes what any floor run left behind: containers, then networks. */
 export async function removeAllFloor() {
   const list = await docker.listContainers({ all: true, filters: { label: [FLOOR_LABEL] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  const nets = await docker.listNetworks({ filters: { label: [FLOOR_LABEL] } });
+  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
 }
 
 /** dockerCli runs the docker CLI (optionally against another engine) and returns its output. */

@@ -37,22 +37,31 @@ export function renderResults(r) {
   out.push(`Run of ${r.date} on ${r.machine}; \`${r.command}\`; ${r.engine ? `${r.engine.runs} runs each` : ''}.`, '');
   if (r.engine) {
     const e = r.engine;
+    // `base` (another checkout's `cluster`, --base DIR) is shown only in runs that measured it.
+    const withBase = Object.values(e.convergence).some((c) => (c.base ?? []).length > 0);
+    const b = (cols) => (withBase ? cols : []);
     out.push('### Convergence: one service, N replicas, command → N-th container start (engine event)', '');
     const rows = Object.keys(e.convergence).map((n) => {
       const c = e.convergence[n];
-      const [o, s, f] = [median(c.ours), median(c.swarm), median(c.floor)];
-      return [`N=${n}`, cell(c.ours), cell(c.swarm), cell(c.floor), fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f)),
-        fmtMs(median(e.convergenceSecondary[n].ours)), fmtMs(median(e.convergenceSecondary[n].swarm))];
+      const [o, s, f, fn, base] = [median(c.ours), median(c.swarm), median(c.floor), median(c.floornet ?? []), median(c.base ?? [])];
+      return [`N=${n}`, cell(c.ours), ...b([cell(c.base ?? [])]), cell(c.swarm), cell(c.floor), cell(c.floornet ?? []),
+        fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f)), fmtRatio(ratio(o, fn)), ...b([fmtRatio(ratio(o, base))]),
+        fmtMs(median(e.convergenceSecondary[n].ours)), ...b([fmtMs(median(e.convergenceSecondary[n].base ?? []))]), fmtMs(median(e.convergenceSecondary[n].swarm))];
     });
-    out.push(table(['', 'cluster', 'Swarm', 'engine floor', 'ours/Swarm', 'ours/floor', '`cluster deploy` returned', '`service ps` shows N running'], rows), '');
-    out.push('Median (min–max). The last two columns are when each control plane itself reported convergence.', '');
+    out.push(table(['', 'cluster', ...b(['before (--base)']), 'Swarm', 'engine floor', 'floor on a stack network', 'ours/Swarm', 'ours/floor', 'ours/stack-network floor',
+      ...b(['ours/before']), '`cluster deploy` returned', ...b(['before: `cluster deploy` returned']), '`service ps` shows N running'], rows), '');
+    out.push('Median (min–max). The engine floor creates and starts the containers in parallel on the default bridge; the floor on a stack network '
+      + 'first makes a user-defined bridge network (in the timed span) and puts them on it, as Compose does for a project and `cluster` for each stack on a node. '
+      + 'The last columns are when each control plane itself reported convergence.', '');
     out.push('### Scale 10 → 30 and rm of 30', '');
     const sr = (what, key) => {
       const m = e[key];
-      const [o, s, f] = [median(m.ours), median(m.swarm), median(m.floor)];
-      return [what, cell(m.ours), cell(m.swarm), cell(m.floor), fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f))];
+      const [o, s, f, fn, base] = [median(m.ours), median(m.swarm), median(m.floor), median(m.floornet ?? []), median(m.base ?? [])];
+      return [what, cell(m.ours), ...b([cell(m.base ?? [])]), cell(m.swarm), cell(m.floor), cell(m.floornet ?? []),
+        fmtRatio(ratio(o, s)), fmtRatio(ratio(o, f)), fmtRatio(ratio(o, fn)), ...b([fmtRatio(ratio(o, base))])];
     };
-    out.push(table(['', 'cluster', 'Swarm', 'engine floor', 'ours/Swarm', 'ours/floor'], [sr('scale 10 → 30 (20 starts)', 'scale'), sr('rm (30 removals)', 'rm')]), '');
+    out.push(table(['', 'cluster', ...b(['before (--base)']), 'Swarm', 'engine floor', 'floor on a stack network', 'ours/Swarm', 'ours/floor', 'ours/stack-network floor', ...b(['ours/before'])],
+      [sr('scale 10 → 30 (20 starts)', 'scale'), sr('rm (30 removals)', 'rm')]), '');
   }
   if (typeof r.failover === 'string') out.push('### Failover', '', r.failover, '');
   else if (r.failover) out.push(...renderFailover(r.failover));
@@ -70,7 +79,9 @@ export function renderResults(r) {
       const c = r.engine.convergence[n];
       const rf = ratio(median(c.ours), median(c.floor));
       const rs = ratio(median(c.ours), median(c.swarm));
+      const rn = ratio(median(c.ours), median(c.floornet ?? []));
       t.push([`convergence N=${n} within 1.2× the floor`, fmtRatio(rf), verdict(rf, 1.2)]);
+      t.push([`convergence N=${n} within 1.2× the floor on a stack network`, fmtRatio(rn), verdict(rn, 1.2)]);
       t.push([`convergence N=${n} under half of Swarm`, fmtRatio(rs), verdict(rs, 0.5)]);
     }
   }

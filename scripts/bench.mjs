@@ -7,7 +7,8 @@
 // root) in the full run and with --only failover, not in --quick (about
 // 5 minutes, mostly Swarm's detection of a dead node).
 //   npm run bench [-- --quick] [--only engine|control|mesh|failover] [--runs N]
-//                 [--systems ours,swarm,floor] [--sizes 1,10,30]
+//                 [--systems ours,swarm,floor,floornet] [--sizes 1,10,30]
+//                 (floornet: the floor on a new user-defined bridge network, as a stack's)
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
 //                 [--base DIR]: with --systems …,base, also `cluster` built in another checkout (before/after)
 import { spawnSync } from 'node:child_process';
@@ -55,7 +56,7 @@ const result = {
 if (!o.only || o.only === 'engine') {
   spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
   result.engine = { runs, ...(await runEngineBenchmarks({
-    runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor').split(','), baseRepo: o.base, log,
+    runs, sizes: (o.sizes ?? '1,10,30').split(',').map(Number), scale: [10, 30], systems: (o.systems ?? 'ours,swarm,floor,floornet').split(','), baseRepo: o.base, log,
   })) };
 }
 if ((!o.only && !o.quick) || o.only === 'failover') {
