@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/generated/**', 'node_modules/**', '.lab/**'] },
+  { ignores: ['**/dist/**', 'packages/cli/bundle/**', '**/generated/**', 'node_modules/**', '.lab/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,8 +39,11 @@ const nodes = Number(o.nodes ?? 1000);
 const tasks = Number(o.tasks ?? 100000);
 const log = (m) => console.log(`${new Date().toISOString().slice(11, 19)} bench: ${m}`);
 
-const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The same build as `npm run build`: the compiled packages, then the CLI's bundle (scripts/bundle-cli.mjs).
+for (const [cmd, argv] of [['npx', ['tsc', '-b']], [process.execPath, ['scripts/bundle-cli.mjs']]]) {
+  const build = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 const { runEngineBenchmarks } = await import('../bench/convergence.mjs');
 const { runControlPlane } = await import('../bench/control-plane.mjs');
 const { renderResults, renderFailover, writeResults, FAILOVER_BEGIN, FAILOVER_END } = await import('../bench/report.mjs');

@@ -8,8 +8,11 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
-const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The same build as `npm run build`: the compiled packages, then the CLI's bundle (scripts/bundle-cli.mjs).
+for (const [cmd, argv] of [['npx', ['tsc', '-b']], [process.execPath, ['scripts/bundle-cli.mjs']]]) {
+  const build = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 function walk(dir) {
   if (!existsSync(dir)) return [];

@@ -18,7 +18,12 @@ export interface Control {
   close(): void;
 }
 
-/** connectControl opens a Control client from CLUSTER_HOME (or --manager). */
+/**
+ * connectControl opens a Control client from CLUSTER_HOME (or --manager) and
+ * starts connecting at once: the TLS handshake goes on while the caller
+ * prepares its request (the protos are loaded at the first call, over the
+ * same channel).
+ */
 export function connectControl(io: Io, managerOverride?: string): Control {
   const cfg = readConfig(io);
   const address = managerOverride || cfg.manager;
@@ -30,18 +35,24 @@ export function connectControl(io: Io, managerOverride?: string): Control {
   } catch (err) {
     throw new CliError(`cannot read the admin credentials: ${(err as Error).message} (run cluster init again)`);
   }
-  const proto = loadClusterProto();
   const creds = grpc.credentials.createSsl(ca, key, cert, {
     checkServerIdentity: (_host: string, c: PeerCertificate) => {
       const ou = c.subject?.OU;
       return (Array.isArray(ou) ? ou : [ou]).includes('manager') ? undefined : new Error('the server is not a manager of this cluster');
     },
   });
-  const client = new proto.Control(address, creds, TARGET_NAME) as unknown as ControlClient & Record<string, Function>;
+  const channel = new grpc.Client(address, creds, TARGET_NAME);
+  channel.getChannel().getConnectivityState(true);
+  let stub: (ControlClient & Record<string, Function>) | undefined;
+  const control = (): ControlClient & Record<string, Function> => {
+    stub ??= new (loadClusterProto().Control)(address, creds, { ...TARGET_NAME, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
+    return stub;
+  };
   return {
     address,
     call<Res>(method: string, req: object, timeoutMs = 10000): Promise<Res> {
       return new Promise<Res>((resolve, reject) => {
+        const client = control();
         const fn = client[method] as Function;
         fn.call(client, req, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
           if (err) reject(explain(err, address));
@@ -51,6 +62,7 @@ export function connectControl(io: Io, managerOverride?: string): Control {
     },
     async upload<Res>(method: string, messages: AsyncIterable<object>): Promise<Res> {
       let call: grpc.ClientWritableStream<object> | undefined;
+      const client = control();
       const done = new Promise<Res>((resolve, reject) => {
         call = (client[method] as Function).call(client, (err: grpc.ServiceError | null, res: Res) => {
           if (err) reject(explain(err, address));
@@ -69,7 +81,7 @@ export function connectControl(io: Io, managerOverride?: string): Control {
       }
       return done;
     },
-    close: () => client.close(),
+    close: () => channel.close(),
   };
 }
 

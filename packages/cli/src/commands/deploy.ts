@@ -84,10 +84,21 @@ function defaultStackNameOf(path: string): string | undefined {
 
 /** deploy sends a stack and, unless --detach, waits until every service converged. */
 export async function deploy(io: Io, files: string[], o: DeployOptions): Promise<void> {
-  const spec = loadStackFile(io, files, o);
-  const timeoutMs = parseTimeout(o.timeout);
-  const control = connectControl(io, o.manager);
+  // The connection to the manager is made while the stack is read and
+  // validated; a problem with the stack is still the one reported first.
+  let control: Control | undefined;
+  let notConnected: unknown;
   try {
+    control = connectControl(io, o.manager);
+    // A turn of the event loop sends the connection's first packets before the synchronous work below.
+    await new Promise((resolve) => setImmediate(resolve));
+  } catch (err) {
+    notConnected = err;
+  }
+  try {
+    const spec = loadStackFile(io, files, o);
+    const timeoutMs = parseTimeout(o.timeout);
+    if (control === undefined) throw notConnected;
     // Images of `build:` services are made here and handed to the manager before the stack refers to them.
     if (!o.dryRun && Object.values(spec.services).some((s) => s.build !== undefined)) {
       // The engine client is loaded only for stacks that build images: it costs a plain deploy about 0.25 s.
@@ -104,14 +115,28 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
     if (o.detach) return;
     await waitConverged(io, control, spec.name, started, timeoutMs);
   } finally {
-    control.close();
+    control?.close();
   }
 }
+
+/**
+ * pollIntervalMs is how long waitConverged waits between two looks at a
+ * stack's services: about 1 ms per desired task, from 50 ms (so `cluster
+ * deploy` returns soon after the last container started) to 250 ms (the
+ * manager's work for one look grows with the stack's tasks).
+ */
+export function pollIntervalMs(desiredTasks: number): number {
+  return Math.min(250, Math.max(50, Math.round(desiredTasks)));
+}
+
+/** TASKS_EVERY_MS spaces the looks at a stack's tasks (failures, placement problems), heavier than those at its services. */
+const TASKS_EVERY_MS = 250;
 
 /** waitConverged polls the stack's services until all converge, or fails with the reason. */
 export async function waitConverged(io: Io, control: Control, stack: string, since: number, timeoutMs: number): Promise<void> {
   const deadline = since + timeoutMs;
   let last = '';
+  let tasksSeenAt = 0;
   const unplacedSince = new Map<string, number>();
   for (;;) {
     const { services } = await control.call<{ services: ApiService[] }>('ListServices', { stack });
@@ -124,29 +149,33 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
       io.out(`stack ${stack} converged: ${line || 'no services'}\n`);
       return;
     }
-    const { tasks } = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true });
-    for (const s of services) {
-      if (s.converged) continue;
-      const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);
-      const rejected = mine.find((t) => t.state === 'rejected');
-      if (rejected) throw new CliError(`deploy: ${s.name} cannot run: ${rejected.error}`);
-      const failed = mine.filter((t) => t.state === 'failed');
-      if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error})`);
-      const pending = mine.find((t) => t.state === 'pending' && t.error);
-      // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
-      const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
-      if (stuck !== undefined) throw new CliError(stuck);
-      if (pending && !pending.error.startsWith(WAITING)) {
-        const first = unplacedSince.get(s.name) ?? Date.now();
-        unplacedSince.set(s.name, first);
-        if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${pending.error}`);
-      } else unplacedSince.delete(s.name);
+    const timedOut = Date.now() > deadline;
+    if (timedOut || Date.now() - tasksSeenAt >= TASKS_EVERY_MS) {
+      tasksSeenAt = Date.now();
+      const { tasks } = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true });
+      for (const s of services) {
+        if (s.converged) continue;
+        const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);
+        const rejected = mine.find((t) => t.state === 'rejected');
+        if (rejected) throw new CliError(`deploy: ${s.name} cannot run: ${rejected.error}`);
+        const failed = mine.filter((t) => t.state === 'failed');
+        if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error})`);
+        const pending = mine.find((t) => t.state === 'pending' && t.error);
+        // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
+        const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
+        if (stuck !== undefined) throw new CliError(stuck);
+        if (pending && !pending.error.startsWith(WAITING)) {
+          const first = unplacedSince.get(s.name) ?? Date.now();
+          unplacedSince.set(s.name, first);
+          if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${pending.error}`);
+        } else unplacedSince.delete(s.name);
+      }
     }
-    if (Date.now() > deadline) {
+    if (timedOut) {
       const why = services.filter((s) => !s.converged).map((s) => `${s.name} ${s.running}/${s.desired}${s.error ? ` (${s.error})` : ''}`).join(', ');
       throw new CliError(`deploy: not converged after ${timeoutMs / 1000}s: ${why}`);
     }
-    await sleep(250);
+    await sleep(pollIntervalMs(services.reduce((n, s) => n + s.desired, 0)));
   }
 }
 
