@@ -35,7 +35,7 @@ export class FakeExecutor implements Executor {
   /** containers by id. */
   readonly containers = new Map<string, FakeContainer>();
   /** calls counts the calls of each method, for tests that assert what was (not) done. */
-  readonly calls = { ensureImage: 0, create: 0, start: 0, stop: 0, remove: 0, removeStackResources: 0 };
+  readonly calls = { ensureImage: 0, create: 0, start: 0, stop: 0, remove: 0, removeStackResources: 0, inspect: 0 };
   /** removedStacks lists the stacks whose resources were removed, in order. */
   readonly removedStacks: string[] = [];
   private readonly images: Set<string> | undefined;
@@ -110,6 +110,7 @@ export class FakeExecutor implements Executor {
   }
 
   async inspect(containerId: string): Promise<ManagedContainer | undefined> {
+    this.calls.inspect++;
     const c = this.containers.get(containerId);
     return c && view(c);
   }

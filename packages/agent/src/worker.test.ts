@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Observation } from './executor.js';
+import type { ManagedContainer, Observation } from './executor.js';
 import { FakeExecutor, makeAssignment, type FakeExecutorOptions } from './fake-executor.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
@@ -27,6 +27,45 @@ test('a desired running task becomes a running container', async () => {
   assert.ok(c?.running);
   assert.deepEqual(r.obs('t1'), { taskId: 't1', state: 'running', containerId: c.containerId, error: '', exitCode: 0, health: '', observedAt: 42 });
   assert.deepEqual(r.batches.flat().at(-1)?.state, 'running');
+  await r.worker.stop();
+});
+
+/** GatedInspect is a FakeExecutor whose inspections wait until open() is called. */
+class GatedInspect extends FakeExecutor {
+  private opened = false;
+  private readonly waiting: (() => void)[] = [];
+  override async inspect(containerId: string): Promise<ManagedContainer | undefined> {
+    if (!this.opened) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return super.inspect(containerId);
+  }
+  open(): void {
+    this.opened = true;
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+test('a task without ports is reported running at its start, without waiting for an inspection', async () => {
+  const fake = new GatedInspect();
+  const r = await rig({}, {}, fake);
+  const applied = r.worker.setAssignments([makeAssignment()]);
+  const first = await Promise.race([applied.then(() => 'applied'), new Promise((resolve) => setTimeout(resolve, 1000, 'waiting for the inspection'))]);
+  assert.equal(first, 'applied');
+  assert.equal(r.obs('t1')?.state, 'running');
+  fake.open();
+  await r.worker.stop();
+});
+
+test('a task with ports is reported running once the inspection after its start read the bound ports', async () => {
+  const fake = new GatedInspect();
+  const r = await rig({}, {}, fake);
+  const ports = [{ target: 80, published: 8080, protocol: 'tcp' as const, mode: 'ingress' as const }];
+  const applied = r.worker.setAssignments([makeAssignment({ spec: { ports } })]);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(r.obs('t1')?.state, 'starting');
+  fake.open();
+  await applied;
+  assert.equal(r.obs('t1')?.state, 'running');
+  assert.ok(fake.calls.inspect >= 1);
   await r.worker.stop();
 });
 

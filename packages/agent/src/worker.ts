@@ -260,8 +260,9 @@ export class Worker {
       this.report(entry, 'failed', { error: errorText(err) });
       return;
     }
-    // The engine chooses the host ports at start: read them back for the registry.
-    const c = await this.executor.inspect(entry.containerId).catch(() => undefined);
+    // The engine chooses the host ports at start: read them back for the registry. A task without
+    // ports is reported at once (the engine's start event re-reads it all the same).
+    const c = a.spec.ports.length > 0 ? await this.executor.inspect(entry.containerId).catch(() => undefined) : undefined;
     this.report(entry, 'running', { health: hasHealthcheck(a) ? 'starting' : '', ports: c?.ports ?? [] });
   }
 
