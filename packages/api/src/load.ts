@@ -23,6 +23,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 /** ClusterProto is the loaded `cluster.v1` package with its services. */
 export type ClusterProto = ControlProto['cluster']['v1'] & DispatcherProto['cluster']['v1'];
 
+/** ControlOnlyProto is `cluster.v1` as control.proto alone defines it: the Control service and the messages. */
+export type ControlOnlyProto = ControlProto['cluster']['v1'];
+
 let cached: ClusterProto | undefined;
 
 /** loadClusterProto loads the protos once per process and returns `cluster.v1`. */
@@ -32,4 +35,19 @@ export function loadClusterProto(): ClusterProto {
   const pkg = grpc.loadPackageDefinition(def) as unknown as ControlProto & DispatcherProto;
   cached = pkg.cluster.v1 as ClusterProto;
   return cached;
+}
+
+let controlOnly: ControlOnlyProto | undefined;
+
+/**
+ * loadControlProto loads control.proto alone (with the types it imports):
+ * what a client of the Control service needs, in about half the time of
+ * loadClusterProto, which also parses dispatcher.proto.
+ */
+export function loadControlProto(): ControlOnlyProto {
+  if (cached) return cached;
+  if (controlOnly) return controlOnly;
+  const def = protoLoader.loadSync(['cluster/v1/control.proto'], LOADER_OPTIONS);
+  controlOnly = (grpc.loadPackageDefinition(def) as unknown as ControlProto).cluster.v1;
+  return controlOnly;
 }

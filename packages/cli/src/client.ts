@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { loadClusterProto, type ControlClient } from '@cluster/api';
+import { loadControlProto, type ControlClient } from '@cluster/api';
 import { CliError, type Io } from './io.js';
 import { readConfig } from './config.js';
 
@@ -45,7 +45,7 @@ export function connectControl(io: Io, managerOverride?: string): Control {
   channel.getChannel().getConnectivityState(true);
   let stub: (ControlClient & Record<string, Function>) | undefined;
   const control = (): ControlClient & Record<string, Function> => {
-    stub ??= new (loadClusterProto().Control)(address, creds, { ...TARGET_NAME, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
+    stub ??= new (loadControlProto().Control)(address, creds, { ...TARGET_NAME, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
     return stub;
   };
   return {
