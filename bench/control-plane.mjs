@@ -54,6 +54,18 @@ function maxLag(groups) {
   return Math.max(0, ...groups.map((g) => g.last.maxLagMs ?? 0));
 }
 
+/** lostWhy counts the groups' lost sessions by the reason the sessions gave. */
+function lostWhy(groups) {
+  const out = {};
+  for (const g of groups) for (const [why, n] of Object.entries(g.last.lostWhy ?? {})) out[why] = (out[why] ?? 0) + n;
+  return out;
+}
+
+/** describeLost says which sessions were lost since `before` (counts of lostWhy), and why. */
+function describeLost(now, before) {
+  return Object.entries(now).map(([why, n]) => [why, n - (before[why] ?? 0)]).filter(([, n]) => n > 0).map(([why, n]) => `${n} × ${why}`).join('; ');
+}
+
 function sum(groups, key) {
   return groups.reduce((n, g) => n + g.last[key], 0);
 }
@@ -99,6 +111,7 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
     control = controlClient(c.home);
     for (const g of groups) g.child.send({ type: 'reset-lag' });
     const lostBefore = sum(groups, 'sessionsLost');
+    const whyBefore = lostWhy(groups);
     const before = procStats(pid);
     const perService = Math.ceil(tasks / services);
     const file = c.writeStack('bench-cp', perService, services);
@@ -129,7 +142,7 @@ export async function runControlPlane({ nodes, tasks, services = 10, groups: gro
       rssBefore: before.rss, rssAfter: after.rss, peakRss: Math.max(peakRss, after.rss),
       bytesPerTask: (after.rss - before.rss) / total,
     };
-    log(`control plane: simulated nodes' longest held event loop ${maxLag(groups)} ms (heartbeats every 500 ms, down after 2.5 s of silence); sessions lost during the run ${sum(groups, 'sessionsLost') - lostBefore}`);
+    log(`control plane: simulated nodes' longest held event loop ${maxLag(groups)} ms (heartbeats every 500 ms, down after 2.5 s of silence); sessions lost during the run ${sum(groups, 'sessionsLost') - lostBefore}${sum(groups, 'sessionsLost') > lostBefore ? ` (${describeLost(lostWhy(groups), whyBefore)})` : ''}`);
     log(`control plane: ${total} tasks on ${nodes} nodes: deploy ${res.deployMs} ms, dispatched ${res.dispatchMs} ms, all running at the manager ${res.ackMs} ms (${Math.round(res.tasksPerSec)} tasks/s); manager CPU ${Math.round(res.managerCpuMs)} ms, RSS ${(res.rssAfter / 2 ** 20).toFixed(0)} MiB (+${(res.bytesPerTask / 1024).toFixed(2)} KiB/task)`);
     return res;
   } finally {

@@ -5,7 +5,8 @@
  * FakeExecutor. It reports progress to its parent over IPC.
  *
  * Messages in: {type:'start', manager, token, count, prefix, joinConcurrency}, {type:'reset-lag'}, {type:'stop'}.
- * Messages out: {type:'progress', joined, connected, assigned, running, errors, sessionsLost, lastError, maxLagMs}, {type:'stopped'}.
+ * Messages out: {type:'progress', joined, connected, assigned, running, errors, sessionsLost, lostWhy, lastError, maxLagMs}, {type:'stopped'};
+ * lostWhy counts the sessions lost by the reason their Session gave.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FakeExecutor, Session, Worker, joinCluster } from '@cluster/agent';
@@ -29,7 +30,7 @@ class CountingWorker extends Worker {
   }
 }
 
-const state = { joined: 0, connected: 0, errors: 0, sessionsLost: 0, lastError: '' };
+const state = { joined: 0, connected: 0, errors: 0, sessionsLost: 0, lostWhy: {}, lastError: '' };
 const assigned = new Set();
 const running = new Set();
 const nodes = [];
@@ -40,7 +41,7 @@ const lag = monitorEventLoopDelay({ resolution: 20 });
 lag.enable();
 
 function progress() {
-  process.send?.({ type: 'progress', joined: state.joined, connected: state.connected, assigned: assigned.size, running: running.size, errors: state.errors, sessionsLost: state.sessionsLost, lastError: state.lastError, maxLagMs: Math.round(lag.max / 1e6) });
+  process.send?.({ type: 'progress', joined: state.joined, connected: state.connected, assigned: assigned.size, running: running.size, errors: state.errors, sessionsLost: state.sessionsLost, lostWhy: state.lostWhy, lastError: state.lastError, maxLagMs: Math.round(lag.max / 1e6) });
 }
 
 /** pool runs fn over items with at most `limit` in flight. */
@@ -89,6 +90,8 @@ async function startNode(o, i) {
       if (!s.connected && wasConnected) {
         state.connected--;
         state.sessionsLost++;
+        const why = s.lastError || 'unknown';
+        state.lostWhy[why] = (state.lostWhy[why] ?? 0) + 1;
         if (s.lastError) state.lastError = `session: ${s.lastError}`;
       }
       wasConnected = s.connected;

@@ -3,7 +3,8 @@
  * endpoints, so that a change of one task sends that task's endpoint, not
  * every endpoint of its service, and how a view applies such a change.
  */
-import type { RegistryEndpoint, RegistryEntry } from './registry.js';
+import type { Node, Service, Task } from './model.js';
+import { externalNetworks, isServing, type RegistryEndpoint, type RegistryEntry } from './registry.js';
 
 /** RegistryState is what the last published registry was, per service, kept by the publisher. */
 export type RegistryState = Map<string, { meta: string; endpoints: Map<string, string> }>;
@@ -50,6 +51,43 @@ export function forAgents(e: RegistryEntry, sent?: ReadonlyMap<string, unknown>)
   return { ...e, endpoints: e.endpoints.filter((ep) => keep.has(ep.taskId)) };
 }
 
+/**
+ * agentEntry is one service's entry as agents get it, the same as
+ * `forAgents(buildRegistry([service], tasks, nodes)[0], sent)`, made in one
+ * pass over the service's tasks (tasks of other services are ignored): for
+ * a service without ports, only the endpoint chosen for each node is made
+ * and sorted, not one per serving task. The registry calls it once per
+ * changed service on every pass.
+ */
+export function agentEntry(s: Service, tasks: Iterable<Task>, nodes: ReadonlyMap<string, Node>, sent?: ReadonlyMap<string, unknown>): RegistryEntry {
+  const endpoints: RegistryEndpoint[] = [];
+  if (s.spec.ports.length > 0) {
+    for (const t of tasks) {
+      const node = nodes.get(t.nodeId);
+      if (t.service === s.name && isServing(t, node)) endpoints.push(endpointOf(t, node as Node));
+    }
+  } else {
+    // Per node address: the lowest task id among those sent before, else the lowest task id (forAgents).
+    const chosen = new Map<string, { t: Task; node: Node; sent: boolean }>();
+    for (const t of tasks) {
+      const node = nodes.get(t.nodeId);
+      if (t.service !== s.name || !isServing(t, node)) continue;
+      const wasSent = sent?.has(t.id) === true;
+      const had = chosen.get((node as Node).address);
+      if (had === undefined || (wasSent && !had.sent) || (wasSent === had.sent && t.id < had.t.id)) chosen.set((node as Node).address, { t, node: node as Node, sent: wasSent });
+    }
+    for (const c of chosen.values()) endpoints.push(endpointOf(c.t, c.node));
+  }
+  endpoints.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+  return { name: s.name, stack: s.stack, shortName: s.spec.name, vip: s.vip ?? '', ports: s.spec.ports, endpoints, aliases: [], networks: externalNetworks(s) };
+}
+
+function endpointOf(t: Task, node: Node): RegistryEndpoint {
+  const ep: RegistryEndpoint = { taskId: t.id, nodeId: t.nodeId, nodeAddress: node.address, slot: t.slot, ports: t.ports ?? [] };
+  if (t.address) ep.address = t.address;
+  return ep;
+}
+
 function metaKey(e: RegistryEntry): string {
   return JSON.stringify([e.stack, e.shortName, e.vip, e.ports, e.aliases, e.networks ?? []]);
 }
@@ -62,12 +100,19 @@ function endpointKey(ep: RegistryEndpoint): string {
 
 /**
  * diffRegistryDelta compares a registry with the state of the last one and
- * returns the delta and the new state. Its cost is one key per endpoint.
+ * returns the delta and the new state. Its cost is one key per endpoint of
+ * the entries that are not in `unchanged` (entries known to be the very
+ * ones the state was made from: they keep their state and change nothing).
  */
-export function diffRegistryDelta(before: RegistryState, after: RegistryEntry[]): { delta: RegistryDelta; state: RegistryState } {
+export function diffRegistryDelta(before: RegistryState, after: RegistryEntry[], unchanged?: ReadonlySet<RegistryEntry>): { delta: RegistryDelta; state: RegistryState } {
   const state: RegistryState = new Map();
   const delta: RegistryDelta = { services: [], endpoints: [], removed: [] };
   for (const e of after) {
+    const kept = unchanged?.has(e) === true ? before.get(e.name) : undefined;
+    if (kept) {
+      state.set(e.name, kept);
+      continue;
+    }
     const meta = metaKey(e);
     const endpoints = new Map<string, string>();
     for (const ep of e.endpoints) endpoints.set(ep.taskId, endpointKey(ep));

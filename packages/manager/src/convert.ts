@@ -52,8 +52,7 @@ export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task |
   if (!STATES.has(s.state)) return undefined;
   const health = (['', 'starting', 'healthy', 'unhealthy'].includes(s.health) ? s.health : '') as Task['health'];
   const ports = portsOf(s);
-  const samePorts = JSON.stringify(t.ports ?? []) === JSON.stringify(ports);
-  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && samePorts) {
+  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && samePorts(t.ports ?? [], ports)) {
     return undefined;
   }
   return { ...t, state: s.state as TaskState, containerId: s.containerId, error: s.error, exitCode: s.exitCode, health, ports, updatedAt: now };
@@ -66,9 +65,20 @@ export function specJsonOf(service: Service | undefined, t: Task): string {
   return JSON.stringify({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 });
 }
 
+function samePorts(a: readonly PortMapping[], b: readonly PortMapping[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as PortMapping;
+    const y = b[i] as PortMapping;
+    if (x.target !== y.target || x.protocol !== y.protocol || x.hostPort !== y.hostPort) return false;
+  }
+  return true;
+}
+
 /** portsOf reads the host ports of an observation, sorted, dropping malformed ones. */
 function portsOf(s: TaskStatus__Output): PortMapping[] {
-  return (s.ports ?? [])
+  if (!s.ports || s.ports.length === 0) return [];
+  return s.ports
     .filter((p) => p.target > 0 && p.target < 65536 && p.hostPort > 0 && p.hostPort < 65536 && (p.protocol === 'tcp' || p.protocol === 'udp'))
     .map((p) => ({ target: p.target, protocol: p.protocol as PortMapping['protocol'], hostPort: p.hostPort }))
     .sort((a, b) => a.target - b.target || a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort);

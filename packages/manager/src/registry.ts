@@ -1,4 +1,4 @@
-import { allocateVips, assignTaskAddresses, buildRegistry, diffRegistryDelta, forAgents, isEmptyDelta, TaskAddressPool, type RegistryEndpoint, type TaskAddressPoolOptions, type RegistryEntry, type RegistryState } from '@cluster/core';
+import { agentEntry, allocateVips, assignTaskAddresses, diffRegistryDelta, isEmptyDelta, TaskAddressPool, type Node, type RegistryEndpoint, type RegistryEntry, type RegistryState, type Service, type Task, type TaskAddressPoolOptions } from '@cluster/core';
 import type { Endpoint, RegistryUpdate, ServiceEntry } from '@cluster/api';
 import { shareEncoding } from './sharedEncoding.js';
 import type { Store } from './store.js';
@@ -30,6 +30,15 @@ export class Registry {
   private readonly o: RegistryOptions;
   private state: RegistryState = new Map();
   private entries: RegistryEntry[] = [];
+  /**
+   * built holds, per service, the inputs of its last entry (the service and
+   * its tasks, which the store replaces rather than changes) and the entry:
+   * a pass remakes only the entries of services whose own inputs or whose
+   * nodes changed.
+   */
+  private built = new Map<string, { service: Service; tasks: Task[]; entry: RegistryEntry }>();
+  /** nodes are the nodes the entries in `built` were made with. */
+  private nodes = new Map<string, Node>();
   /** full is the snapshot of the last pass, made once for every session that opens before the next change. */
   private full: RegistryUpdate | undefined;
   private scheduled = false;
@@ -98,18 +107,35 @@ export class Registry {
     const { store } = this.o;
     const fresh = allocateVips(store.allServices());
     if (fresh.length > 0) store.update({ putServices: fresh });
-    const services = store.allServices();
-    const nodes = store.allNodes();
-    let tasks = store.allTasks();
-    const plan = assignTaskAddresses(this.addresses, services, tasks, nodes);
-    if (plan.assigned.length > 0) {
-      store.putTasksSoon(plan.assigned);
-      tasks = store.allTasks();
+    const services = store.allServices().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Task addresses are for services with ports; with none, and no address held, there is nothing to look at.
+    if (this.addresses.size > 0 || services.some((s) => s.spec.ports.length > 0)) {
+      const plan = assignTaskAddresses(this.addresses, services, store.allTasks(), store.allNodes());
+      if (plan.assigned.length > 0) store.putTasksSoon(plan.assigned);
+      if (plan.failed.length !== this.unaddressed && plan.failed[0]) this.o.log.warn(`registry: ${plan.failed.length} serving tasks have no task address: ${plan.failed[0].error.message}`);
+      this.unaddressed = plan.failed.length;
     }
-    if (plan.failed.length !== this.unaddressed && plan.failed[0]) this.o.log.warn(`registry: ${plan.failed.length} serving tasks have no task address: ${plan.failed[0].error.message}`);
-    this.unaddressed = plan.failed.length;
-    const entries = buildRegistry(services, tasks, nodes).map((e) => forAgents(e, this.state.get(e.name)?.endpoints));
-    const { delta, state } = diffRegistryDelta(this.state, entries);
+    const nodes = new Map(store.allNodes().map((n) => [n.id, n]));
+    const nodesChanged = nodes.size !== this.nodes.size || [...nodes].some(([id, n]) => this.nodes.get(id) !== n);
+    this.nodes = nodes;
+    const built = new Map<string, { service: Service; tasks: Task[]; entry: RegistryEntry }>();
+    const unchanged = new Set<RegistryEntry>();
+    const entries: RegistryEntry[] = [];
+    for (const s of services) {
+      const tasks = store.tasksOfService(s.name);
+      const last = this.built.get(s.name);
+      let entry: RegistryEntry;
+      if (last && !nodesChanged && last.service === s && sameTasks(last.tasks, tasks)) {
+        entry = last.entry;
+        unchanged.add(entry);
+      } else {
+        entry = agentEntry(s, tasks, nodes, this.state.get(s.name)?.endpoints);
+      }
+      built.set(s.name, { service: s, tasks, entry });
+      entries.push(entry);
+    }
+    this.built = built;
+    const { delta, state } = diffRegistryDelta(this.state, entries, unchanged);
     this.state = state;
     this.entries = entries;
     if (isEmptyDelta(delta)) return;
@@ -122,6 +148,13 @@ export class Registry {
       endpointChanges: delta.endpoints.map((d) => ({ service: d.service, upserted: d.upserted.map(endpointToApi), removed: d.removed })),
     }));
   }
+}
+
+/** sameTasks tells whether two lists hold the same task objects in the same order (the store replaces a task it changes). */
+function sameTasks(a: readonly Task[], b: readonly Task[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** entryToApi turns a registry entry into its wire form. */
