@@ -48,6 +48,8 @@ export class Session {
   private stopped = false;
   private backoff = 100;
   private pending: Observation[] = [];
+  /** specs parses the assignments' spec text once per service version. */
+  private readonly specs = new SpecCache();
   /** nodeId is set once the manager accepted the session. */
   nodeId = '';
   /** connected tells whether a session is open and accepted. */
@@ -158,7 +160,7 @@ export class Session {
         this.o.onRegistry?.(m.registry);
       } else if (m.msg === 'assignments' && m.assignments) {
         const a = m.assignments;
-        const tasks = a.tasks.map(toAssignment);
+        const tasks = a.tasks.map((t) => toAssignment(t, this.specs.parse(t.specJson)));
         // A stack deployed again keeps its volumes; one removed with --volumes loses them once its containers are gone.
         this.o.volumes?.keep(tasks.filter((t) => t.task.desiredState === 'running').map((t) => t.task.stack));
         if (a.purgeVolumes.length > 0) this.o.volumes?.purge(a.purgeVolumes);
@@ -184,7 +186,28 @@ export class Session {
   }
 }
 
-function toAssignment(t: Task__Output): Assignment {
+/**
+ * SpecCache parses the spec text of assignments: the tasks of one service
+ * version carry the same text (a deploy sends many at once), parsed once.
+ * A parsed spec is shared by those assignments and never changed. At most
+ * `limit` texts are kept; the cache starts over when it is full.
+ */
+export class SpecCache {
+  private readonly specs = new Map<string, ServiceSpec>();
+  constructor(private readonly limit = 256) {}
+
+  parse(text: string): ServiceSpec {
+    let spec = this.specs.get(text);
+    if (spec === undefined) {
+      if (this.specs.size >= this.limit) this.specs.clear();
+      spec = JSON.parse(text || '{}') as ServiceSpec;
+      this.specs.set(text, spec);
+    }
+    return spec;
+  }
+}
+
+function toAssignment(t: Task__Output, spec: ServiceSpec): Assignment {
   const task: Task = {
     id: t.id,
     stack: t.stack,
@@ -201,7 +224,7 @@ function toAssignment(t: Task__Output): Assignment {
     createdAt: t.createdAtMs,
     updatedAt: t.updatedAtMs,
   };
-  return { task, spec: JSON.parse(t.specJson || '{}') as ServiceSpec };
+  return { task, spec };
 }
 
 function toApiStatus(o: Observation): TaskStatus {
