@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { isTerminal, type Node, type Service, type Task } from '@cluster/core';
 
+/** FLUSH_MS is the longest deferred writes (putTasksSoon) wait for their transaction. */
+const FLUSH_MS = 100;
+
 /**
  * Store is the manager's embedded, crash-safe store of desired state: nodes,
  * services, tasks and cluster metadata in SQLite (WAL, synchronous FULL), so a
@@ -20,7 +23,7 @@ export class Store {
   private readonly live = new Map<string, number>();
   /** deferred holds tasks written to memory whose disk write waits for the next flush. */
   private deferred = new Map<string, Task>();
-  private flushQueued = false;
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly stmts: {
     put: Record<Table, Database.Statement>;
     del: Record<Table, Database.Statement>;
@@ -133,24 +136,25 @@ export class Store {
   }
 
   /**
-   * putTasksSoon stores tasks in memory now and on disk with the next write:
-   * many small updates (agents' observations) become one transaction per
-   * turn of the event loop instead of one fsync each. A crash may lose the
-   * last turn's observations; agents report them again when they reconnect.
+   * putTasksSoon stores tasks in memory now and on disk with the next write,
+   * at most FLUSH_MS later: many small updates (agents' observations) become
+   * one transaction (one fsync) per FLUSH_MS instead of one each, and the
+   * states a task passes through within that time are written once. A crash
+   * may lose the observations of the last FLUSH_MS; agents report them again
+   * when they reconnect.
    */
   putTasksSoon(tasks: Task[]): void {
     for (const t of tasks) {
       this.deferred.set(t.id, t);
       this.setTask(t);
     }
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => this.flush());
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   /** flush writes the deferred tasks to disk. */
   flush(): void {
-    this.flushQueued = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (this.deferred.size === 0) return;
     const tasks = [...this.deferred.values()];
     this.deferred = new Map();
