@@ -92,8 +92,13 @@ export class Session {
       // Names are not checked (checkManagerIdentity checks the role); a
       // fixed name keeps TLS from being handed an IP address as server name.
       'grpc.ssl_target_name_override': 'manager',
+      // A ping is answered when the manager reads the connection: a manager
+      // busy for seconds (a pass over a deploy of many thousand tasks on
+      // loaded cores) answers late, and a timeout of 3 s ended every session
+      // at once when it did (nodes marked down, their tasks moved). The
+      // manager judges nodes by heartbeats; this only finds a dead connection.
       'grpc.keepalive_time_ms': 5000,
-      'grpc.keepalive_timeout_ms': 3000,
+      'grpc.keepalive_timeout_ms': 15000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': this.o.maxBackoffMs ?? 2000,
     });
