@@ -129,13 +129,25 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
 
 /** serviceToApi summarizes a service and its tasks for listings. */
 export function serviceToApi(s: Service, tasks: Task[]): ApiService {
-  const mine = tasks.filter((t) => t.service === s.name && t.desiredState === 'running');
-  const current = mine.filter((t) => t.specVersion === s.specVersion);
-  const running = current.filter((t) => t.state === 'running').length;
-  const desired = s.spec.mode === 'global' ? current.length : s.spec.replicas;
-  const stale = mine.length - current.length;
-  const withError = [...tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.error)].sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  const converged = running === desired && current.length === desired && stale === 0;
+  // One pass over the tasks (a service may have tens of thousands; `cluster deploy` polls this).
+  let mine = 0;
+  let current = 0;
+  let running = 0;
+  let withError: Task | undefined;
+  for (const t of tasks) {
+    if (t.service !== s.name) continue;
+    const isCurrent = t.specVersion === s.specVersion;
+    // The most recently updated error of the current spec, the first of equals.
+    if (isCurrent && t.error && (withError === undefined || t.updatedAt > withError.updatedAt)) withError = t;
+    if (t.desiredState !== 'running') continue;
+    mine++;
+    if (!isCurrent) continue;
+    current++;
+    if (t.state === 'running') running++;
+  }
+  const desired = s.spec.mode === 'global' ? current : s.spec.replicas;
+  const stale = mine - current;
+  const converged = running === desired && current === desired && stale === 0;
   return {
     name: s.name,
     stack: s.stack,

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Service, Task } from '@cluster/core';
+import { serviceToApi } from './control.js';
+
+/** random is a small seeded generator (mulberry32), so that a failing case can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one. */
+function expected(s: Service, tasks: Task[]): { running: number; desired: number; converged: boolean; error: string } {
+  const mine = tasks.filter((t) => t.service === s.name && t.desiredState === 'running');
+  const current = mine.filter((t) => t.specVersion === s.specVersion);
+  const running = current.filter((t) => t.state === 'running').length;
+  const desired = s.spec.mode === 'global' ? current.length : s.spec.replicas;
+  const withError = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.error).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  const converged = running === desired && current.length === desired && mine.length === current.length;
+  return { running, desired, converged, error: converged ? '' : withError?.error ?? '' };
+}
+
+test('a service summary counts running, desired and stale tasks and says the latest error, in one pass', () => {
+  for (let seed = 1; seed <= 60; seed++) {
+    const rnd = random(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const s: Service = {
+      name: 's_web', stack: 's', specVersion: 2, createdAt: 0, updatedAt: 0,
+      spec: { name: 'web', image: 'i', env: {}, labels: {}, ports: [], mode: rnd() < 0.3 ? 'global' : 'replicated', replicas: Math.floor(rnd() * 4), restart: { condition: 'any', delayMs: 0, maxAttempts: 0, windowMs: 0 }, constraints: [], stopGracePeriodMs: 1000 },
+    };
+    const tasks: Task[] = Array.from({ length: Math.floor(rnd() * 8) }, (_, i) => ({
+      id: `t${i}`, stack: 's', service: rnd() < 0.85 ? 's_web' : 's_db', slot: i + 1, nodeId: 'n1', desiredState: rnd() < 0.8 ? 'running' : 'shutdown',
+      state: pick(['running', 'running', 'starting', 'failed'] as const), containerId: '', error: rnd() < 0.4 ? `error ${i}` : '', exitCode: 0, health: '',
+      specVersion: rnd() < 0.8 ? 2 : 1, createdAt: 0, updatedAt: Math.floor(rnd() * 3),
+    }));
+    const got = serviceToApi(s, tasks);
+    assert.deepEqual({ running: got.running, desired: got.desired, converged: got.converged, error: got.error }, expected(s, tasks), `seed ${seed}`);
+  }
+});
