@@ -7,7 +7,7 @@
  * its task, as it proxies a VIP to any task of the service.
  */
 import { ClusterError } from './errors.js';
-import { isTerminal, type Node, type Service, type Task } from './model.js';
+import { copyTask, isTerminal, type Node, type Service, type Task } from './model.js';
 import { isServing } from './registry.js';
 
 /** TASK_ADDRESS_NETWORK is the range task addresses come from: 10.234.0.1 - 10.235.255.254. */
@@ -177,7 +177,7 @@ export function assignTaskAddresses(pool: TaskAddressPool, services: Iterable<Se
   // Stored addresses are claimed first, so that a new one never takes an address a live task holds.
   for (const t of want) {
     try {
-      plan.assigned.push({ ...t, address: pool.allocate(t.id) });
+      plan.assigned.push(copyTask(t, t.ports, pool.allocate(t.id)));
     } catch (err) {
       if (!(err instanceof ClusterError)) throw err;
       plan.failed.push({ taskId: t.id, error: err });

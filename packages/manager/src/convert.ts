@@ -1,5 +1,5 @@
 import type { Node as ApiNode, Task as ApiTask, TaskStatus__Output } from '@cluster/api';
-import type { Node, PortMapping, Service, Task, TaskState } from '@cluster/core';
+import { copyTask, type Node, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
 
 /** taskToApi turns a stored task into its wire form; specJson is the service spec. */
 export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
@@ -43,19 +43,33 @@ export function nodeToApi(n: Node): ApiNode {
   };
 }
 
-const STATES: ReadonlySet<string> = new Set<TaskState>([
-  'new', 'pending', 'assigned', 'preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected', 'orphaned',
-]);
+/** STATES maps each task state to its one string, so that stored tasks do not each hold a copy decoded from the wire. */
+const STATES: ReadonlyMap<string, TaskState> = new Map(
+  (['new', 'pending', 'assigned', 'preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected', 'orphaned'] as const).map((s) => [s, s]),
+);
+const HEALTH: ReadonlyMap<string, Task['health']> = new Map((['', 'starting', 'healthy', 'unhealthy'] as const).map((h) => [h, h]));
+/** NO_PORTS is the ports of every task that reported none (shared; stored tasks are never changed in place). */
+const NO_PORTS: PortMapping[] = Object.freeze([]) as unknown as PortMapping[];
 
 /** applyStatus returns the task with an agent's observation applied, or undefined if nothing changed. */
 export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task | undefined {
-  if (!STATES.has(s.state)) return undefined;
-  const health = (['', 'starting', 'healthy', 'unhealthy'].includes(s.health) ? s.health : '') as Task['health'];
+  const state = STATES.get(s.state);
+  if (state === undefined) return undefined;
+  const health = HEALTH.get(s.health) ?? '';
   const ports = portsOf(s);
-  if (t.state === s.state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && samePorts(t.ports ?? [], ports)) {
+  const unchangedPorts = samePorts(t.ports ?? [], ports);
+  if (t.state === state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && unchangedPorts) {
     return undefined;
   }
-  return { ...t, state: s.state as TaskState, containerId: s.containerId, error: s.error, exitCode: s.exitCode, health, ports, updatedAt: now };
+  // Strings equal to the stored ones are kept, not the copies just decoded.
+  const next = copyTask(t, unchangedPorts && t.ports ? t.ports : ports.length === 0 ? NO_PORTS : ports);
+  next.state = state;
+  if (t.containerId !== s.containerId) next.containerId = s.containerId;
+  if (t.error !== s.error) next.error = s.error;
+  next.exitCode = s.exitCode;
+  next.health = health;
+  next.updatedAt = now;
+  return next;
 }
 
 /** specJsonOf returns the JSON spec an assignment carries for a task. */

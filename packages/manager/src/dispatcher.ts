@@ -43,8 +43,8 @@ type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ManagerMessage>
 interface Session {
   nodeId: string;
   call: SessionCall;
-  /** sent holds, per task, the key of what the node was last told. */
-  sent: Map<string, string>;
+  /** sent holds, per task, the key of what the node was last told (sentKey). */
+  sent: Map<string, number>;
 }
 
 /**
@@ -355,6 +355,12 @@ function belongsInSet(t: Task): boolean {
   return t.desiredState === 'running' || !isTerminal(t.state) || t.state === 'orphaned';
 }
 
-function sentKey(t: Task): string {
-  return `${t.desiredState}|${t.specVersion}|${t.nodeId}`;
+/**
+ * sentKey is what a node was told of a task that a change may make it need
+ * again: desired state and spec version, as one number (a small integer
+ * costs no memory in a Map, a string per task did). The node is the
+ * session's own: a task goes only to the session of its node.
+ */
+function sentKey(t: Task): number {
+  return t.specVersion * 2 + (t.desiredState === 'running' ? 1 : 0);
 }

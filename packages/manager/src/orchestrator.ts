@@ -1,4 +1,4 @@
-import { fullServiceName, isLive, isTerminal, needsRules, reconcile, schedule, type Node, type Service, type Task } from '@cluster/core';
+import { copyTask, fullServiceName, isLive, isTerminal, needsRules, reconcile, schedule, type Node, type Service, type Task } from '@cluster/core';
 import type { Batch, Store } from './store.js';
 import type { Logger } from './log.js';
 
@@ -218,7 +218,8 @@ export class Orchestrator {
     for (const u of plan.update) {
       const t = changed.get(u.id) ?? store.task(u.id);
       if (!t) continue;
-      const next: Task = { ...t, updatedAt: now };
+      const next = copyTask(t);
+      next.updatedAt = now;
       if (u.desiredState !== undefined) next.desiredState = u.desiredState;
       if (u.state !== undefined) next.state = u.state;
       if (u.error !== undefined) next.error = u.error;
@@ -262,7 +263,12 @@ export class Orchestrator {
     for (const p of result.placements) {
       const t = index.get(p.taskId);
       if (!t) continue;
-      changed.set(t.id, { ...t, nodeId: p.nodeId, state: 'assigned', error: '', updatedAt: now });
+      const next = copyTask(t);
+      next.nodeId = p.nodeId;
+      next.state = 'assigned';
+      next.error = '';
+      next.updatedAt = now;
+      changed.set(t.id, next);
     }
     for (const name of names) {
       this.unplaced.delete(name);
@@ -273,7 +279,11 @@ export class Orchestrator {
       if (!t) continue;
       this.unplaced.add(t.service);
       if (t.state === 'pending' && t.error === u.reason) continue;
-      changed.set(t.id, { ...t, state: 'pending', error: u.reason, updatedAt: now });
+      const next = copyTask(t);
+      next.state = 'pending';
+      next.error = u.reason;
+      next.updatedAt = now;
+      changed.set(t.id, next);
     }
 
     if (changed.size > 0 || removed.size > 0) {
