@@ -259,11 +259,15 @@ export class Orchestrator {
       }
     }
     const result = schedule({ tasks: input, nodes, services: byName, only: inPass, baseLoad });
-    const index = new Map(after.map((t) => [t.id, t]));
+    const index = new Map<string, Task>();
+    for (const t of after) index.set(t.id, t);
+    // A task made by this pass (created, or copied to change) is changed in
+    // place; a stored one is copied.
+    const own = (t: Task): Task => (changed.get(t.id) === t ? t : copyTask(t));
     for (const p of result.placements) {
       const t = index.get(p.taskId);
       if (!t) continue;
-      const next = copyTask(t);
+      const next = own(t);
       next.nodeId = p.nodeId;
       next.state = 'assigned';
       next.error = '';
@@ -279,7 +283,7 @@ export class Orchestrator {
       if (!t) continue;
       this.unplaced.add(t.service);
       if (t.state === 'pending' && t.error === u.reason) continue;
-      const next = copyTask(t);
+      const next = own(t);
       next.state = 'pending';
       next.error = u.reason;
       next.updatedAt = now;

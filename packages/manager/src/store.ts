@@ -65,6 +65,11 @@ export class Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // Every record is also in memory and reads never go to SQLite: its page
+    // cache only serves writes. better-sqlite3 makes it 16 MB; SQLite's own
+    // default of 2 MB writes as fast (100,000 tasks written 3 times, same CPU)
+    // and keeps 14 MB less in a large cluster's manager.
+    db.pragma('cache_size = -2000');
     for (const t of TABLES) db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     return new Store(db);
