@@ -141,7 +141,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     return { kind: 'node', name: id.commonName, certRole: id.role };
   };
 
-  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 5000, 'grpc.keepalive_permit_without_calls': 1 });
+  // The ping finds dead connections only (nodes are judged by heartbeats):
+  // an agent busy for a few seconds answers late and keeps its session.
+  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 20000, 'grpc.keepalive_permit_without_calls': 1 });
   // The CA goes behind the server certificate (tlsMaterial) so a joining node can pin it by digest.
   const creds = experimental.createCertificateProviderServerCredentials(provider, provider, false);
   const bound = await new Promise<number>((resolve, reject) =>
