@@ -318,3 +318,60 @@ test('a task with another stop signal is stopped with it before it is removed', 
   assert.deepEqual([r.fake.calls.stop, r.fake.calls.remove, r.fake.byTask('t1').length], [1, 1, 0]);
   await r.worker.stop();
 });
+
+test('shutdowns are not held to the bound of starts: many tasks drain and stop side by side', async () => {
+  const fake = new FakeExecutor();
+  let stopping = 0;
+  let maxStopping = 0;
+  let releaseStops!: () => void;
+  const gate = new Promise<void>((resolve) => (releaseStops = resolve));
+  const stop = fake.stop.bind(fake);
+  fake.stop = async (id, graceMs, signal) => {
+    stopping++;
+    maxStopping = Math.max(maxStopping, stopping);
+    await gate;
+    stopping--;
+    return stop(id, graceMs, signal);
+  };
+  const r = await rig({}, { concurrency: 2, drainMs: 5 }, fake);
+  const tasks = Array.from({ length: 12 }, (_, i) => makeAssignment({ task: { id: `t${i}` } }));
+  await r.worker.setAssignments(tasks);
+  await r.worker.idle();
+  assert.equal(fake.containers.size, 12);
+  // Six told to shut down, six removed from the set: all twelve wait in the engine's stop at once.
+  const done = r.worker.applyChanges(
+    tasks.slice(0, 6).map((a) => ({ ...a, task: { ...a.task, desiredState: 'shutdown' as const, state: 'running' as const } })),
+    tasks.slice(6).map((a) => a.task.id),
+  );
+  for (let i = 0; i < 200 && stopping < 12; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(maxStopping, 12);
+  releaseStops();
+  await done;
+  await r.worker.idle();
+  assert.equal(fake.containers.size, 0);
+  assert.deepEqual(tasks.slice(0, 6).map((a) => r.obs(a.task.id)?.state), Array(6).fill('shutdown'));
+  await r.worker.stop();
+});
+
+test('stopConcurrency bounds the shutdowns in flight', async () => {
+  const fake = new FakeExecutor();
+  let stopping = 0;
+  let maxStopping = 0;
+  const stop = fake.stop.bind(fake);
+  fake.stop = async (id, graceMs, signal) => {
+    stopping++;
+    maxStopping = Math.max(maxStopping, stopping);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    stopping--;
+    return stop(id, graceMs, signal);
+  };
+  const r = await rig({}, { concurrency: 2, stopConcurrency: 4 }, fake);
+  const tasks = Array.from({ length: 12 }, (_, i) => makeAssignment({ task: { id: `t${i}` } }));
+  await r.worker.setAssignments(tasks);
+  await r.worker.idle();
+  await r.worker.applyChanges([], tasks.map((a) => a.task.id));
+  await r.worker.idle();
+  assert.equal(maxStopping, 4);
+  assert.equal(fake.containers.size, 0);
+  await r.worker.stop();
+});
