@@ -10,3 +10,4 @@ export * from './registry.js';
 export * from './registryDelta.js';
 export * from './registryScope.js';
 export * from './taskAddresses.js';
+export { seededRandom } from './seededRandom.js';

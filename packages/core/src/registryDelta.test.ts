@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { agentEntry, applyEndpointDelta, diffRegistryDelta, forAgents, isEmptyDelta } from './registryDelta.js';
 import { buildRegistry, type RegistryEndpoint, type RegistryEntry } from './registry.js';
 import type { Node, Service, Task } from './model.js';
+import { seededRandom } from './seededRandom.js';
 
 const ep = (taskId: string, hostPort = 0): RegistryEndpoint => ({ taskId, nodeId: 'n1', nodeAddress: '10.0.0.1', slot: 1, ports: hostPort ? [{ target: 80, protocol: 'tcp', hostPort }] : [] });
 const entry = (name: string, endpoints: RegistryEndpoint[], vip = '10.233.0.2'): RegistryEntry => ({ name, stack: 's', shortName: name, vip, ports: [], endpoints, aliases: [], networks: [] });
@@ -55,21 +56,10 @@ test('a service without ports keeps the endpoint sent for a node while that task
   assert.deepEqual(forAgents(plain([onNode('t1'), onNode('t3')]), sent).endpoints.map((e) => e.taskId), ['t1'], 'once t5 stops serving, the lowest id');
 });
 
-/** random is a small seeded generator (mulberry32), so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('agentEntry is what forAgents makes of buildRegistry, with and without ports, with and without what was sent', () => {
   for (let seed = 1; seed <= 40; seed++) {
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     // Nodes share addresses at times (several nodes on one host address), some are down or have none.
     const nodes: Node[] = Array.from({ length: 6 }, (_, i) => ({

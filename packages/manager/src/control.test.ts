@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Service, Task } from '@cluster/core';
+import { seededRandom, type Service, type Task } from '@cluster/core';
 import { serviceToApi } from './control.js';
 
-/** random is a small seeded generator (mulberry32), so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one. */
 function expected(s: Service, tasks: Task[]): { running: number; desired: number; converged: boolean; error: string } {
@@ -28,7 +17,7 @@ function expected(s: Service, tasks: Task[]): { running: number; desired: number
 
 test('a service summary counts running, desired and stale tasks and says the latest error, in one pass', () => {
   for (let seed = 1; seed <= 60; seed++) {
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const s: Service = {
       name: 's_web', stack: 's', specVersion: 2, createdAt: 0, updatedAt: 0,

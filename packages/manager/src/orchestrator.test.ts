@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isTerminal, type DependencyCondition, type Node, type Service, type Task } from '@cluster/core';
+import { isTerminal, seededRandom, type DependencyCondition, type Node, type Service, type Task } from '@cluster/core';
 import { Store } from './store.js';
 import { Orchestrator } from './orchestrator.js';
 
@@ -11,17 +11,6 @@ const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const quiet = { info() {}, warn() {}, error() {} } as never;
 
-/** random is a small seeded generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function node(id: string, now: number): Node {
   return {
@@ -178,7 +167,7 @@ function randomEvent(rnd: () => number, clock: { now: number }): { what: string;
 
 test('passes over what changed reach the desired state of passes over everything', () => {
   for (let seed = 1; seed <= 12; seed++) {
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const clock = { now: 1_000_000 };
     const inc = cluster(`inc${seed}`, true, clock, 3);
     const full = cluster(`full${seed}`, false, clock, 3);
