@@ -195,7 +195,7 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], syst
       await removeBenchServices().catch(() => undefined);
       await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);
     }
-    await removeAllFloor().catch(() => undefined);
+    await removeAllFloor().catch((err) => log(`engine floor cleanup: ${err.message} (remove it by hand)`));
     await removeStacksByPrefix('bench-').catch(() => undefined);
   }
   return res;

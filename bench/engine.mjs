@@ -124,16 +124,35 @@ export async function floorNetwork(group) {
 export async function floorRemove(group) {
   const list = await docker.listContainers({ all: true, filters: { label: [`${FLOOR_LABEL}=${group}`] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  const nets = await docker.listNetworks({ filters: { label: [`${FLOOR_LABEL}=${group}`] } });
-  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await removeNetworks(`${FLOOR_LABEL}=${group}`);
 }
 
 /** removeAllFloor removes what any floor run left behind: containers, then networks. */
 export async function removeAllFloor() {
   const list = await docker.listContainers({ all: true, filters: { label: [FLOOR_LABEL] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  const nets = await docker.listNetworks({ filters: { label: [FLOOR_LABEL] } });
-  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await removeNetworks(FLOOR_LABEL);
+}
+
+/**
+ * removeNetworks removes the networks with a label, trying a network again
+ * for up to 2 s while the engine still counts endpoints of containers it has
+ * just removed; a network left after that is named in the error.
+ */
+async function removeNetworks(label) {
+  const nets = await docker.listNetworks({ filters: { label: [label] } });
+  await Promise.all(nets.map(async (n) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await docker.getNetwork(n.Id).remove();
+        return;
+      } catch (err) {
+        if (err?.statusCode === 404) return;
+        if (attempt >= 10) throw new Error(`cannot remove network ${n.Name}: ${err?.message ?? err}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }));
 }
 
 /** dockerCli runs the docker CLI (optionally against another engine) and returns its output. */
