@@ -148,7 +148,7 @@ async function removeNetworks(label) {
         return;
       } catch (err) {
         if (err?.statusCode === 404) return;
-        if (attempt >= 10) throw new Error(`cannot remove network ${n.Name}: ${err?.message ?? err}`);
+        if (attempt >= 10) throw new Error(`cannot remove network ${n.Name}: ${err?.message ?? err}`, { cause: err });
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
