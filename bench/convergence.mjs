@@ -195,7 +195,7 @@ export async function runEngineBenchmarks({ runs, sizes, scale: [from, to], syst
       await removeBenchServices().catch(() => undefined);
       await dockerCli(['swarm', 'leave', '--force']).catch(() => undefined);
     }
-    await removeAllFloor().catch((err) => log(`engine floor cleanup: ${err.message} (remove it by hand)`));
+    await removeAllFloor().catch((err) => log(`engine floor cleanup: ${err.message} (remove it by hand; an endpoint the engine kept after its container was removed goes with a restart of dockerd)`));
     await removeStacksByPrefix('bench-').catch(() => undefined);
   }
   return res;
