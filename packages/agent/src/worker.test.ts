@@ -18,6 +18,20 @@ async function rig(opts: FakeExecutorOptions = {}, workerOpts: Partial<WorkerOpt
   return { fake, worker, batches, obs: (id) => worker.observations().find((o) => o.taskId === id) };
 }
 
+/** inFlight counts the calls of an async method in flight, each held until `wait` resolves; `max` is the most seen at once. */
+function inFlight<K extends 'ensureImage' | 'stop'>(fake: FakeExecutor, method: K, wait: () => Promise<unknown>): { now: number; max: number } {
+  const seen = { now: 0, max: 0 };
+  const original = (fake[method] as (...args: unknown[]) => Promise<void>).bind(fake);
+  (fake as unknown as Record<K, (...args: unknown[]) => Promise<void>>)[method] = async (...args: unknown[]) => {
+    seen.now++;
+    seen.max = Math.max(seen.max, seen.now);
+    await wait();
+    seen.now--;
+    return original(...args);
+  };
+  return seen;
+}
+
 test('a desired running task becomes a running container', async () => {
   const r = await rig();
   await r.worker.setAssignments([makeAssignment({ task: { id: 't1' } })]);
@@ -263,19 +277,10 @@ test('changes of many tasks are reported in one batch', async () => {
 
 test('operations of different tasks are bounded; those of one task are serialized', async () => {
   const fake = new FakeExecutor();
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const ensure = fake.ensureImage.bind(fake);
-  fake.ensureImage = async (image) => {
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    inFlight--;
-    return ensure(image);
-  };
+  const ensures = inFlight(fake, 'ensureImage', () => new Promise((resolve) => setTimeout(resolve, 2)));
   const r = await rig({}, { concurrency: 3 }, fake);
   await r.worker.setAssignments(Array.from({ length: 12 }, (_, i) => makeAssignment({ task: { id: `t${i}` } })));
-  assert.equal(maxInFlight, 3);
+  assert.equal(ensures.max, 3);
   assert.equal(fake.containers.size, 12);
   // A shutdown queued right behind a start waits for it, then removes the container.
   const start = r.worker.applyChanges([makeAssignment({ task: { id: 'x' } })], []);
@@ -321,18 +326,9 @@ test('a task with another stop signal is stopped with it before it is removed', 
 
 test('shutdowns are not held to the bound of starts: many tasks drain and stop side by side', async () => {
   const fake = new FakeExecutor();
-  let stopping = 0;
-  let maxStopping = 0;
   let releaseStops!: () => void;
   const gate = new Promise<void>((resolve) => (releaseStops = resolve));
-  const stop = fake.stop.bind(fake);
-  fake.stop = async (id, graceMs, signal) => {
-    stopping++;
-    maxStopping = Math.max(maxStopping, stopping);
-    await gate;
-    stopping--;
-    return stop(id, graceMs, signal);
-  };
+  const stops = inFlight(fake, 'stop', () => gate);
   const r = await rig({}, { concurrency: 2, drainMs: 5 }, fake);
   const tasks = Array.from({ length: 12 }, (_, i) => makeAssignment({ task: { id: `t${i}` } }));
   await r.worker.setAssignments(tasks);
@@ -343,8 +339,8 @@ test('shutdowns are not held to the bound of starts: many tasks drain and stop s
     tasks.slice(0, 6).map((a) => ({ ...a, task: { ...a.task, desiredState: 'shutdown' as const, state: 'running' as const } })),
     tasks.slice(6).map((a) => a.task.id),
   );
-  for (let i = 0; i < 200 && stopping < 12; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.equal(maxStopping, 12);
+  for (let i = 0; i < 200 && stops.now < 12; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(stops.max, 12);
   releaseStops();
   await done;
   await r.worker.idle();
@@ -355,23 +351,14 @@ test('shutdowns are not held to the bound of starts: many tasks drain and stop s
 
 test('stopConcurrency bounds the shutdowns in flight', async () => {
   const fake = new FakeExecutor();
-  let stopping = 0;
-  let maxStopping = 0;
-  const stop = fake.stop.bind(fake);
-  fake.stop = async (id, graceMs, signal) => {
-    stopping++;
-    maxStopping = Math.max(maxStopping, stopping);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    stopping--;
-    return stop(id, graceMs, signal);
-  };
+  const stops = inFlight(fake, 'stop', () => new Promise((resolve) => setTimeout(resolve, 2)));
   const r = await rig({}, { concurrency: 2, stopConcurrency: 4 }, fake);
   const tasks = Array.from({ length: 12 }, (_, i) => makeAssignment({ task: { id: `t${i}` } }));
   await r.worker.setAssignments(tasks);
   await r.worker.idle();
   await r.worker.applyChanges([], tasks.map((a) => a.task.id));
   await r.worker.idle();
-  assert.equal(maxStopping, 4);
+  assert.equal(stops.max, 4);
   assert.equal(fake.containers.size, 0);
   await r.worker.stop();
 });

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { seededRandom, type Service, type Task } from '@cluster/core';
 import { serviceToApi } from './control.js';
 
-
 /** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one. */
 function expected(s: Service, tasks: Task[]): { running: number; desired: number; converged: boolean; error: string } {
   const mine = tasks.filter((t) => t.service === s.name && t.desiredState === 'running');

@@ -11,7 +11,6 @@ const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const quiet = { info() {}, warn() {}, error() {} } as never;
 
-
 function node(id: string, now: number): Node {
   return {
     id, name: id, role: 'worker', address: '127.0.0.1', hostname: id, labels: { zone: id < 'n3' ? 'a' : 'b' }, availability: 'active', status: 'ready',
