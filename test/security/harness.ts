@@ -120,8 +120,8 @@ export interface SessionProbe {
   close(): void;
 }
 
-/** openSession opens a Session as a node and sends a hello reporting `observed` statuses. */
-export function openSession(address: string, peer: Peer, observed: object[] = []): SessionProbe {
+/** openSession opens a Session as a node and sends a hello reporting `observed` statuses; `hello` overrides its other fields. */
+export function openSession(address: string, peer: Peer, observed: object[] = [], hello: object = {}): SessionProbe {
   const c = client('Dispatcher', address, peer);
   const stream = (c.Session as Function).call(c) as grpc.ClientDuplexStream<any, any>;
   const accepted = new Promise<string>((resolve) => {
@@ -133,7 +133,7 @@ export function openSession(address: string, peer: Peer, observed: object[] = []
     stream.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
     stream.on('status', (s: grpc.StatusObject) => resolve({ code: s.code, details: s.details }));
   });
-  stream.write({ hello: { hostname: 'test', advertiseAddress: '127.0.0.1', engineVersion: 'test', nanoCpus: 1e9, memoryBytes: 1e9, observed } });
+  stream.write({ hello: { hostname: '', advertiseAddress: '127.0.0.1', engineVersion: 'test', nanoCpus: 1e9, memoryBytes: 1e9, observed, ...hello } });
   return { stream, accepted, ended, close: () => { stream.cancel(); c.close(); } };
 }
 

@@ -6,3 +6,5 @@ export { createKeyAndCsr, caDigestOfPem, certificateNotAfter } from './identity.
 export { Worker } from './worker.js';
 export { FakeExecutor } from './fake-executor.js';
 export { execInContainer } from './docker/testing.js';
+export { Firewall, type Iptables } from './mesh/firewall.js';
+export { RegistryView } from './mesh/view.js';

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     log(`joined as node ${name} (${creds.nodeId}, ${creds.role})`);
   }
   // The mesh (DNS, service proxies, routing mesh) needs root in the host's network namespace; --no-mesh turns it off.
-  const view = new RegistryView();
+  const view = new RegistryView({ log });
   const publishAddresses = [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])];
   // Connections to replicas of this node are DNATed in the kernel; the userspace listeners serve the others.
   const kernel = values['no-mesh'] ? undefined : new KernelPath({ nodeId: state.nodeId, locals: () => taskAddresses(docker), subnets: () => stackSubnets(docker), bridges: () => bridgeSubnets(docker), publishAddresses, log });

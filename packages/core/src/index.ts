@@ -11,3 +11,4 @@ export * from './registryDelta.js';
 export * from './registryScope.js';
 export * from './taskAddresses.js';
 export { seededRandom } from './seededRandom.js';
+export * from './terminalText.js';

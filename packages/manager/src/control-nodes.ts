@@ -3,6 +3,7 @@ import { ClusterError, type Node, type NodeAvailability } from '@cluster/core';
 import type { Store } from './store.js';
 import { nodeToApi } from './convert.js';
 import { toServiceError } from './status.js';
+import { checkLabel } from './nodeInput.js';
 
 /** NodeControlOptions are what the node operations of the Control API work on. */
 export interface NodeControlOptions {
@@ -14,7 +15,6 @@ export interface NodeControlOptions {
 type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
 
 const AVAILABILITIES: readonly NodeAvailability[] = ['active', 'pause', 'drain'];
-const LABEL_KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 
 /** UpdateNodeRequest is the wire form of a node update. */
 interface UpdateNodeRequest {
@@ -61,7 +61,7 @@ function updateNode(store: Store, req: UpdateNodeRequest, kick: () => void): Nod
     next.availability = req.availability as NodeAvailability;
   }
   for (const [k, v] of Object.entries(req.addLabels ?? {})) {
-    if (!LABEL_KEY_RE.test(k)) throw new ClusterError('invalid_argument', `node: invalid label key "${k}" (letters, digits, ".", "_", "-", "/")`);
+    checkLabel('node', k, v);
     next.labels[k] = v;
   }
   for (const k of req.removeLabels ?? []) {

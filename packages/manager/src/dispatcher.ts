@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
 import { applyStatus, specJsonOf, taskToApi } from './convert.js';
 import { volumePurges } from './volumePurges.js';
+import { boundedStatus, checkHello, shown } from './nodeInput.js';
 import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
 
@@ -221,8 +222,15 @@ export class Dispatcher {
     const store = this.o.store;
     const node = store.node(nodeId);
     if (!node) throw new ClusterError('permission_denied', `session: node ${nodeId} is not a member of this cluster (removed?)`);
+    // Checked before anything is applied: a refused hello changes nothing.
+    const facts = checkHello(hello);
     // Statuses first: a hello reporting another node's task changes nothing.
     this.applyStatuses(nodeId, hello.observed);
+    // The host name is an identity fact placement relies on (node.hostname
+    // constraints): it is the one of the join, never what a node says later.
+    if (facts.hostname !== '' && facts.hostname !== node.hostname) {
+      this.o.log.warn(`dispatcher: node ${node.name} (${nodeId}) says its host name is ${shown(facts.hostname)}; it keeps ${shown(node.hostname)} from its join (join again to change it)`);
+    }
     const old = this.sessions.get(nodeId);
     if (old) old.call.end();
     const timer = this.graceTimers.get(nodeId);
@@ -236,11 +244,10 @@ export class Dispatcher {
         status: 'ready',
         statusMessage: '',
         lastHeartbeat: now,
-        address: hello.advertiseAddress || node.address,
-        hostname: hello.hostname || node.hostname,
-        engineVersion: hello.engineVersion,
-        nanoCpus: hello.nanoCpus,
-        memoryBytes: hello.memoryBytes,
+        address: facts.address || node.address,
+        engineVersion: facts.engineVersion,
+        nanoCpus: facts.nanoCpus,
+        memoryBytes: facts.memoryBytes,
       }],
     });
     const session: Session = { nodeId, call, sent: new Map() };
@@ -263,7 +270,8 @@ export class Dispatcher {
     const store = this.o.store;
     const now = this.now();
     const put: Task[] = [];
-    for (const s of statuses) {
+    for (const raw of statuses) {
+      const s = boundedStatus(raw);
       const t = store.task(s.taskId);
       if (!t) continue;
       if (t.nodeId !== nodeId) {

@@ -5,6 +5,7 @@ import type { ClusterIdentity } from './identity.js';
 import type { SecurityLedger } from './ledger.js';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
+import { checkHostname, checkLabels, checkNodeAddress, shown } from './nodeInput.js';
 
 /** JoinServiceOptions configure how nodes join. */
 export interface JoinServiceOptions {
@@ -54,9 +55,13 @@ export class JoinService {
       throw new ClusterError('unauthenticated', `join token: this ${claims.role} token was rotated away; ask for a new one with: cluster token ${claims.role}`);
     }
     const name = (req.name || req.hostname || '').trim();
-    if (!name || !NAME_RE.test(name.toLowerCase())) {
-      throw new ClusterError('invalid_argument', `join: invalid node name "${name}" (letters, digits, "_" and "-")`);
+    if (!name || name.length > 128 || !NAME_RE.test(name.toLowerCase())) {
+      throw new ClusterError('invalid_argument', `join: invalid node name ${shown(name)} (letters, digits, "_" and "-", at most 128)`);
     }
+    // What a joining node says of itself is untrusted input, checked before anything is spent.
+    const address = checkNodeAddress('join', req.advertiseAddress) || peerAddress(peer);
+    const hostname = checkHostname('join', req.hostname || name);
+    const labels = checkLabels('join', { ...req.labels });
     const existing = store.allNodes().find((n) => n.name === name);
     if (existing && existing.status !== 'down') {
       throw new ClusterError('already_exists', `join: node name "${name}" is taken by node ${existing.id} (${existing.status}); choose another with --name`);
@@ -75,9 +80,9 @@ export class JoinService {
       id,
       name,
       role: claims.role,
-      address: req.advertiseAddress || peerAddress(peer),
-      hostname: req.hostname || name,
-      labels: { ...req.labels },
+      address,
+      hostname,
+      labels,
       availability: 'active',
       status: 'unknown',
       statusMessage: 'joined; waiting for its session',

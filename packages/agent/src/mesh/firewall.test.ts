@@ -147,3 +147,52 @@ test('the firewall applies a burst of views once per change, checks its jumps, r
   assert.ok(calls.some((c) => c.startsWith('iptables -t filter -D INPUT')));
   assert.ok(calls.some((c) => c.startsWith('iptables -t nat -D PREROUTING')));
 });
+
+test('the rule builder drops endpoint addresses that are not IPv4 addresses: no node-chosen text reaches the rules', () => {
+  const injected = '10.9.9.9/32 -j RETURN\n-I INPUT 1 -s 198.51.100.77';
+  const hostile = [injected, 'db.example.com', '10.0.0.256', '-P INPUT DROP', '10.0.0.3 ', 'fe80::1'];
+  const entries = [entry('a_web', {
+    ports: [{ target: 80, published: 0, protocol: 'tcp', mode: 'ingress' }],
+    endpoints: [
+      ...hostile.map((a, i) => ({ taskId: `x${i}`, nodeId: `evil${i}`, nodeAddress: a, slot: i + 1, ports: [{ target: 80, protocol: 'tcp' as const, hostPort: 33001 }] })),
+      { taskId: 'ok', nodeId: 'other', nodeAddress: '10.0.0.2', slot: 9, ports: [{ target: 80, protocol: 'tcp' as const, hostPort: 33001 }] },
+    ],
+  })];
+  const dropped: string[] = [];
+  const ports = taskPorts(entries, 'me', [], (a) => dropped.push(a));
+  assert.deepEqual(ports, [{ address: '10.0.0.2', port: 33001, protocol: 'tcp', local: false }]);
+  assert.deepEqual(dropped, hostile);
+  // isolationRules checks again what it is handed, whoever made it.
+  const rules = isolationRules([...ports, { address: injected, port: 33002, protocol: 'tcp', local: false }, { address: '10.0.0.4', port: 70000, protocol: 'tcp', local: false }], chainsOf('me'), ['docker0']);
+  assert.ok(!rules.includes('198.51.100.77') && !rules.includes('RETURN\n-I'), rules);
+  assert.ok(!rules.includes('70000'));
+  const lines = rules.split('\n');
+  assert.ok(lines.every((l) => l === '' || l === 'COMMIT' || l.startsWith('*') || l.startsWith(':CLUSTER-me-') || l.startsWith('-A CLUSTER-me-')), rules);
+  assert.equal(lines.filter((l) => l.includes('-d 10.0.0.2/32')).length, 1);
+});
+
+test('the firewall logs a dropped endpoint address once, escaped, and still applies the other rules', async () => {
+  const logs: string[] = [];
+  const inputs: string[] = [];
+  const iptables: Iptables = async (command, _args, input) => {
+    if (command === 'iptables-restore') inputs.push(input ?? '');
+    return '';
+  };
+  const fw = new Firewall({ nodeId: 'me', log: (m) => logs.push(m), iptables, checkMs: 60_000 });
+  await fw.start();
+  const bad = entry('a_web', {
+    ports: [{ target: 80, published: 0, protocol: 'tcp', mode: 'ingress' }],
+    endpoints: [
+      { taskId: 'x', nodeId: 'evil', nodeAddress: '1.2.3.4\n-P INPUT DROP', slot: 1, ports: [{ target: 80, protocol: 'tcp', hostPort: 33001 }] },
+      { taskId: 'y', nodeId: 'other', nodeAddress: '10.0.0.2', slot: 2, ports: [{ target: 80, protocol: 'tcp', hostPort: 33009 }] },
+    ],
+  });
+  await fw.update([bad]);
+  await fw.update([{ ...bad, shortName: 'again' }]);
+  await fw.stop();
+  assert.equal(logs.filter((l) => l.includes('not an IPv4 address')).length, 1, logs.join('\n'));
+  assert.ok(logs.some((l) => l.includes('"1.2.3.4\\n-P INPUT DROP" is not an IPv4 address; left out of the rules')), logs.join('\n'));
+  const last = inputs.at(-1) ?? '';
+  assert.ok(last.includes('-d 10.0.0.2/32 -p tcp -m tcp --dport 33009'), last);
+  assert.ok(!inputs.some((i) => i.includes('-P INPUT') || i.includes('1.2.3.4')));
+});

@@ -27,8 +27,9 @@
  * check which stacks may use them.
  */
 import { execFile, spawn } from 'node:child_process';
-import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type PortMapping, type RegistryEntry } from '@cluster/core';
+import { TASK_ADDRESS_NETWORK, VIP_NETWORK, clipText, escapeControl, type PortMapping, type RegistryEntry } from '@cluster/core';
 import { kernelChainOf, withKernelRules } from './kernelPath.js';
+import { ipv4ToNumber } from './subnets.js';
 
 /** BRIDGES are the interfaces container traffic comes in from (iptables `-i` patterns). */
 export const BRIDGES = ['docker0', 'br-+'];
@@ -58,25 +59,46 @@ export function chainsOf(nodeId: string): IsolationChains {
 }
 
 /**
+ * isRuleAddress tells whether a node address may go into a rule: a plain
+ * IPv4 address (iptables takes no other), nothing else. Addresses come from
+ * the manager, which had them from nodes: never pasted unchecked.
+ */
+export function isRuleAddress(address: string): boolean {
+  return ipv4ToNumber(address) >= 0;
+}
+
+/** isRulePort tells whether a port number may go into a rule: a whole number from 1 to 65535. */
+function isRulePort(port: number): boolean {
+  return Number.isInteger(port) && port > 0 && port < 65536;
+}
+
+/**
  * taskPorts lists the host ports of every serving task in the view, and the
  * `local` ports of this node's running tasks (serving or not yet: starting,
  * unhealthy, stopping), sorted and without duplicates; a port a `mode: host`
  * published port of the same service binds (of any service, for `local`
- * ports, which come without their service) is public and left out.
+ * ports, which come without their service) is public and left out. An
+ * endpoint of another node whose address is not an IPv4 address is left
+ * out and handed to `dropped` (it cannot be matched, and must never reach
+ * the rules' text).
  */
-export function taskPorts(entries: RegistryEntry[], nodeId: string, local: PortMapping[] = []): TaskPort[] {
+export function taskPorts(entries: RegistryEntry[], nodeId: string, local: PortMapping[] = [], dropped: (address: string) => void = () => undefined): TaskPort[] {
   const out = new Map<string, TaskPort>();
   const hostMode = new Set(entries.flatMap((e) => e.ports.filter((p) => p.mode === 'host' && p.published > 0).map((p) => `${p.protocol}/${p.published}`)));
   for (const p of local) {
-    if (p.hostPort > 0 && !hostMode.has(`${p.protocol}/${p.hostPort}`)) out.set(`/${p.protocol}/${p.hostPort}`, { address: '', port: p.hostPort, protocol: p.protocol, local: true });
+    if (isRulePort(p.hostPort) && !hostMode.has(`${p.protocol}/${p.hostPort}`)) out.set(`/${p.protocol}/${p.hostPort}`, { address: '', port: p.hostPort, protocol: p.protocol, local: true });
   }
   for (const e of entries) {
     const publicPorts = new Set(e.ports.filter((p) => p.mode === 'host' && p.published > 0).map((p) => `${p.protocol}/${p.published}`));
     for (const ep of e.endpoints) {
       for (const p of ep.ports) {
-        if (p.hostPort <= 0 || publicPorts.has(`${p.protocol}/${p.hostPort}`)) continue;
+        if (!isRulePort(p.hostPort) || publicPorts.has(`${p.protocol}/${p.hostPort}`)) continue;
         const local = ep.nodeId === nodeId;
         if (!local && ep.nodeAddress === '') continue;
+        if (!local && !isRuleAddress(ep.nodeAddress)) {
+          dropped(ep.nodeAddress);
+          continue;
+        }
         const key = `${local ? '' : ep.nodeAddress}/${p.protocol}/${p.hostPort}`;
         if (!out.has(key)) out.set(key, { address: ep.nodeAddress, port: p.hostPort, protocol: p.protocol, local });
       }
@@ -90,9 +112,13 @@ export function taskPorts(entries: RegistryEntry[], nodeId: string, local: PortM
  * isolationRules returns the `iptables-restore --noflush` input that
  * replaces the contents of the chains in one transaction (declaring a chain
  * flushes it). Only new connections are refused: TCP with a reset, UDP with
- * port unreachable, so a client fails at once instead of waiting.
+ * port unreachable, so a client fails at once instead of waiting. Every
+ * value is checked before it is written: a port with an address that is not
+ * IPv4 (of another node), a port number out of range or another protocol
+ * makes no rule, so no text a node chose can end a rule and start another.
  */
-export function isolationRules(ports: TaskPort[], chains: IsolationChains, bridges: string[] = BRIDGES): string {
+export function isolationRules(input: TaskPort[], chains: IsolationChains, bridges: string[] = BRIDGES): string {
+  const ports = input.filter((p) => (p.protocol === 'tcp' || p.protocol === 'udp') && isRulePort(p.port) && (p.local || isRuleAddress(p.address)));
   const lines = ['*filter', `:${chains.input} - [0:0]`, `:${chains.forward} - [0:0]`];
   lines.push(`-A ${chains.input} -m conntrack ! --ctstate NEW -j RETURN`);
   lines.push(`-A ${chains.input} -d ${VIP_NETWORK}/16 -j RETURN`, `-A ${chains.input} -d ${TASK_ADDRESS_NETWORK} -j RETURN`);
@@ -207,6 +233,8 @@ export class Firewall {
   private stopped = false;
   private failing = false;
   private jumped = false;
+  /** droppedAddresses are the endpoint addresses already logged as left out (at most 100). */
+  private readonly droppedAddresses = new Set<string>();
 
   constructor(o: FirewallOptions) {
     this.o = o;
@@ -284,7 +312,7 @@ export class Firewall {
         const view = this.pending ?? [];
         this.pending = undefined;
         if (this.stopped) return;
-        const isolation = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat()), this.chains);
+        const isolation = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat(), (a) => this.dropped(a)), this.chains);
         const rules = this.o.kernel ? withKernelRules(isolation, this.chains, kernelChainOf(this.chains), this.o.kernel(view)) : isolation;
         if (rules !== this.applied) {
           await this.run('iptables-restore', ['--noflush'], rules);
@@ -296,6 +324,13 @@ export class Firewall {
       })
       .catch((err: Error) => this.report(err));
     return this.queue;
+  }
+
+  /** dropped logs, once per address, an endpoint left out of the rules for its address. */
+  private dropped(address: string): void {
+    if (this.droppedAddresses.has(address) || this.droppedAddresses.size >= 100) return;
+    this.droppedAddresses.add(address);
+    this.o.log(`mesh: firewall: endpoint address "${escapeControl(clipText(address, 80))}" is not an IPv4 address; left out of the rules`);
   }
 
   private report(err: Error): void {

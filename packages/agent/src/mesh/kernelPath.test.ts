@@ -217,3 +217,13 @@ test('the listeners\' predicate (kernelSkips) matches the rules: a client is han
   // Without the kernel path's data, no client is handled.
   assert.equal(kernelSkips({ vips: new Map(), published: new Map(), bridges: [] }, { published: 8080 }, '10.0.0.2'), undefined);
 });
+
+test('a VIP, task address or subnet that is not IPv4 makes no kernel rule: no text from the wire is pasted into the rules', () => {
+  const injected = '10.233.0.5/32 -j RETURN\n-I INPUT 1 -s 198.51.100.77';
+  const bad: RegistryEntry = { ...web([ep('t1', 'me', { address: `10.234.0.1${injected}` })]), vip: injected };
+  const r = kernelRules({ ...input([bad], [['t1', '172.20.0.7']]), subnets: [{ stack: 'a', subnet: '172.20.0.0/16 -j ACCEPT' }, { stack: 'a', subnet: '172.22.0.0/16' }] });
+  const text = [...r.nat, ...r.forward].join('\n');
+  assert.ok(!text.includes('198.51.100.77') && !text.includes('172.20.0.0/16 -j') && !text.includes('10.234.0.1'), text);
+  assert.ok(r.nat.every((l) => !l.includes('-s 172.20.0.0/16')), 'a malformed subnet makes no rule');
+  assert.equal(r.clients.vips.size, 0);
+});

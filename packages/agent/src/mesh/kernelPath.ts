@@ -100,30 +100,33 @@ export function kernelRules(i: KernelInput): KernelRules {
   const published = new Map<number, { target: number; ips: string[]; n: number; tasks: Set<string> }>();
   const clients: KernelClients = { vips: new Map(), published: new Map(), bridges: [] };
   for (const e of [...i.entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const sources = i.subnets.filter((s) => s.stack === e.stack).map((s) => s.subnet).sort();
+    const sources = i.subnets.filter((s) => s.stack === e.stack).map((s) => s.subnet).filter(isCidr).sort();
+    // Addresses from the registry go into rules only as checked IPv4 addresses (a VIP that is not one makes no rule).
+    const vip = ipv4ToNumber(e.vip) >= 0 ? e.vip : '';
     for (const p of e.ports) {
-      if (p.protocol !== 'tcp') continue;
+      if (p.protocol !== 'tcp' || !isPort(p.target) || (p.published !== 0 && !isPort(p.published))) continue;
       const eps = e.endpoints.filter((ep) => ep.ports.some((m) => m.target === p.target && m.protocol === 'tcp'));
       const local = eps.filter((ep) => ep.nodeId === i.nodeId && (i.locals.get(ep.taskId) ?? []).length > 0);
       for (const ep of local) served.add(ep.taskId);
       for (const s of sources) {
         // The replicas' addresses on the client's network; a replica not on it is left to the listener.
+        // (inSubnet holds only for an IPv4 address: what `on` returns may go into a rule.)
         const on = (ep: (typeof local)[number]): string | undefined => i.locals.get(ep.taskId)?.find((a) => inSubnet(a, s));
         const ips = local.map(on).filter((a): a is string => a !== undefined);
-        if (e.vip && ips.length > 0) {
-          nat.push(...spread(`-s ${s} -d ${e.vip}/32 -p tcp -m tcp --dport ${p.target}`, ips, p.target, eps.length));
-          const byPort = clients.vips.get(e.vip) ?? new Map<number, { subnet: Range; tasks: ReadonlySet<string> }[]>();
+        if (vip && ips.length > 0) {
+          nat.push(...spread(`-s ${s} -d ${vip}/32 -p tcp -m tcp --dport ${p.target}`, ips, p.target, eps.length));
+          const byPort = clients.vips.get(vip) ?? new Map<number, { subnet: Range; tasks: ReadonlySet<string> }[]>();
           const list = byPort.get(p.target) ?? [];
           list.push({ subnet: range(s), tasks: new Set(local.filter((ep) => on(ep) !== undefined).map((ep) => ep.taskId)) });
           byPort.set(p.target, list);
-          clients.vips.set(e.vip, byPort);
+          clients.vips.set(vip, byPort);
         }
         for (const ep of local) {
           const ip = on(ep);
-          if (ep.address && ip) nat.push(`-s ${s} -d ${ep.address}/32 -p tcp -m tcp --dport ${p.target} -j DNAT --to-destination ${ip}:${p.target}`);
+          if (ep.address && ipv4ToNumber(ep.address) >= 0 && ip) nat.push(`-s ${s} -d ${ep.address}/32 -p tcp -m tcp --dport ${p.target} -j DNAT --to-destination ${ip}:${p.target}`);
         }
       }
-      const first = local.map((ep) => i.locals.get(ep.taskId)![0]!);
+      const first = local.map((ep) => i.locals.get(ep.taskId)![0]!).filter((a) => ipv4ToNumber(a) >= 0);
       if (p.published > 0 && p.mode === 'ingress' && first.length > 0) published.set(p.published, { target: p.target, ips: first, n: eps.length, tasks: new Set(local.map((ep) => ep.taskId)) });
     }
   }
@@ -142,6 +145,17 @@ export function kernelRules(i: KernelInput): KernelRules {
     for (const ip of w.ips) forward.push(`-d ${ip}/32 -p tcp -m tcp --dport ${w.target} -m conntrack --ctstate DNAT --ctorigdstport ${port} -j ACCEPT`);
   }
   return { nat, forward, served, clients };
+}
+
+/** isCidr tells whether a subnet is an IPv4 CIDR (`10.0.0.0/24`) that may go into a rule. */
+function isCidr(cidr: string): boolean {
+  const [base, bits, more] = cidr.split('/');
+  return more === undefined && ipv4ToNumber(base ?? '') >= 0 && /^\d{1,2}$/.test(bits ?? '') && Number(bits) <= 32;
+}
+
+/** isPort tells whether a port number may go into a rule. */
+function isPort(port: number): boolean {
+  return Number.isInteger(port) && port > 0 && port < 65536;
 }
 
 /** range returns a CIDR as its first and last address ([1, 0], matching nothing, if it is not one). */

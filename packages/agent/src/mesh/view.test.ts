@@ -28,3 +28,17 @@ test('task addresses come with endpoints, whole and in changes; an empty one is 
   view.apply(update({ endpointChanges: [{ service: 's_a', upserted: [ep('t2', '10.0.0.1', '10.234.0.2')], removed: [] }] }));
   assert.deepEqual(view.get('s_a')?.endpoints.map((e) => e.address), ['10.234.0.1', '10.234.0.2']);
 });
+
+test('endpoints whose node or task address is not an IP address, and a VIP that is not IPv4, are left out of the view and logged', () => {
+  const logs: string[] = [];
+  const view = new RegistryView({ log: (m) => logs.push(m) });
+  const injected = '10.9.9.9/32 -j RETURN\n-I INPUT 1 -s 198.51.100.77';
+  view.apply(update({ type: 'FULL', services: [{ ...entry('s_a', []), vip: 'evil.example', endpoints: [ep('t1', injected), ep('t2'), ep('t3', '10.0.0.3', '10.234.0.1 -j ACCEPT'), ep('t4', 'fd00::4')] }] }));
+  assert.deepEqual(view.get('s_a')?.endpoints.map((e) => e.taskId), ['t2', 't4']);
+  assert.equal(view.get('s_a')?.vip, '');
+  view.apply(update({ endpointChanges: [{ service: 's_a', upserted: [ep('t5', 'db.example.com'), ep('t6', '10.0.0.6')], removed: [] }] }));
+  assert.deepEqual(view.get('s_a')?.endpoints.map((e) => e.taskId), ['t2', 't4', 't6']);
+  assert.equal(logs.length, 4, logs.join('\n'));
+  assert.ok(logs.some((l) => l.includes('"10.9.9.9/32 -j RETURN\\n-I INPUT 1 -s 198.51.100.77"')), logs.join('\n'));
+  assert.ok(logs.every((l) => !l.includes('\n')));
+});

@@ -1,4 +1,5 @@
-import { applyEndpointDelta, type PortSpec, type RegistryEndpoint, type RegistryEntry } from '@cluster/core';
+import { isIP } from 'node:net';
+import { applyEndpointDelta, clipText, escapeControl, type PortSpec, type RegistryEndpoint, type RegistryEntry } from '@cluster/core';
 import type { Endpoint__Output, RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
 
 /**
@@ -9,16 +10,26 @@ import type { Endpoint__Output, RegistryUpdate__Output, ServiceEntry__Output } f
 export class RegistryView {
   private readonly entries = new Map<string, RegistryEntry>();
   private readonly listeners: (() => void)[] = [];
+  private readonly log: (msg: string) => void;
   /** version increases on every applied update. */
   version = 0;
+
+  /**
+   * log is told of addresses left out of the view (not IP addresses: the
+   * manager checks them, and the agent checks again before they reach DNS
+   * answers, proxies or netfilter rules). @default nothing is logged
+   */
+  constructor(o: { log?: (msg: string) => void } = {}) {
+    this.log = o.log ?? (() => undefined);
+  }
 
   /** apply takes an update from the session. */
   apply(u: RegistryUpdate__Output): void {
     if (u.type === 'FULL') this.entries.clear();
-    for (const s of u.services) this.entries.set(s.name, entryFromApi(s));
+    for (const s of u.services) this.entries.set(s.name, this.checked(entryFromApi(s)));
     for (const c of u.endpointChanges ?? []) {
       const e = this.entries.get(c.service);
-      if (e) this.entries.set(c.service, { ...e, endpoints: applyEndpointDelta(e.endpoints, c.upserted.map(endpointFromApi), c.removed) });
+      if (e) this.entries.set(c.service, { ...e, endpoints: applyEndpointDelta(e.endpoints, this.checkedEndpoints(c.service, c.upserted.map(endpointFromApi)), c.removed) });
     }
     for (const name of u.removed) this.entries.delete(name);
     this.version++;
@@ -36,6 +47,23 @@ export class RegistryView {
   /** onChange registers a listener called after every update. */
   onChange(l: () => void): void {
     this.listeners.push(l);
+  }
+
+  /** checked returns an entry with a VIP that is not an IPv4 address taken out, and endpoints with bad addresses left out. */
+  private checked(e: RegistryEntry): RegistryEntry {
+    const vip = e.vip === '' || isIP(e.vip) === 4 ? e.vip : (this.log(`registry: service ${shownText(e.name)}: VIP ${shownText(e.vip)} is not an IPv4 address; left out`), '');
+    return { ...e, vip, endpoints: this.checkedEndpoints(e.name, e.endpoints) };
+  }
+
+  /** checkedEndpoints leaves out endpoints whose node address is not an IP address or whose task address is not IPv4. */
+  private checkedEndpoints(service: string, eps: RegistryEndpoint[]): RegistryEndpoint[] {
+    const ok = (ep: RegistryEndpoint): boolean =>
+      (ep.nodeAddress === '' || (isIP(ep.nodeAddress) !== 0 && /^[0-9A-Fa-f.:]+$/.test(ep.nodeAddress))) && (ep.address === undefined || isIP(ep.address) === 4);
+    if (eps.every(ok)) return eps;
+    for (const ep of eps.filter((x) => !ok(x))) {
+      this.log(`registry: service ${shownText(service)}: endpoint ${shownText(ep.taskId)} on node address ${shownText(ep.nodeAddress)} (task address ${shownText(ep.address ?? '')}) is not an IP address; left out`);
+    }
+    return eps.filter(ok);
   }
 
   all(): RegistryEntry[] {
@@ -74,4 +102,9 @@ function endpointFromApi(e: Endpoint__Output): RegistryEndpoint {
     ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
     ...(e.address ? { address: e.address } : {}),
   };
+}
+
+/** shownText quotes a value from the wire for a log line: clipped, control characters escaped. */
+function shownText(v: string): string {
+  return `"${escapeControl(clipText(v, 80))}"`;
 }
