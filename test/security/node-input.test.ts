@@ -1,8 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadCompose } from '@cluster/core';
-import { pki } from '@cluster/manager';
+import { pki, writeAdmin } from '@cluster/manager';
+import { run } from '@cluster/cli';
 import { Firewall, RegistryView, joinCluster, type Iptables, type NodeCredentials } from '@cluster/agent';
 import { call, openSession, refusal, startTestManager, within, type Peer, type TestManager } from './harness.js';
 
@@ -20,8 +23,14 @@ async function waitFor(ok: () => boolean, ms = 10_000): Promise<void> {
 
 describe('node input: what a node sends is checked by the manager and again by the agent', { timeout: 90_000 }, () => {
   let m: TestManager;
+  let home: string;
   before(async () => {
     m = await startTestManager();
+    home = join(m.dir, 'home');
+    writeAdmin(join(home, 'credentials'), m.admin);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({
+      manager: m.address, caFile: join(home, 'credentials/ca.crt'), certFile: join(home, 'credentials/admin.crt'), keyFile: join(home, 'credentials/admin.key'),
+    }));
   });
   after(async () => {
     await m?.stop();
@@ -32,6 +41,12 @@ describe('node input: what a node sends is checked by the manager and again by t
   const token = async (): Promise<string> => (await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' })).token;
   const newNode = async (name: string, advertise: string): Promise<NodeCredentials> =>
     joinCluster({ manager: m.address, token: await token(), name, hostname: name, advertise, labels: {} });
+  const cli = async (args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await run(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, env: { CLUSTER_HOME: home }, cwd: m.dir });
+    return { code, out, err };
+  };
   const deploy = async (stack: string, yaml: string): Promise<void> => {
     const { spec } = loadCompose(yaml, { file: 'stack.yml', stackName: stack });
     await call('Control', m.address, admin(), 'DeployStack', { name: stack, specJson: JSON.stringify(spec), dryRun: false });
@@ -107,6 +122,43 @@ describe('node input: what a node sends is checked by the manager and again by t
       const end = await within(s.ended, 5000, 'negative resources');
       assert.equal(end.code, grpc.status.INVALID_ARGUMENT);
       assert.equal(end.details, 'session: hello nanoCpus -1 is not a whole number of 0 or more');
+    } finally {
+      s.close();
+    }
+  });
+
+  test('escape sequences a node sends come out escaped in cluster nodes; a 1.6 MB task error is clipped and cluster ps works', async () => {
+    const n = await newNode('painter', '192.0.2.40');
+    const s = openSession(m.address, node(n), [], { advertiseAddress: '192.0.2.40', engineVersion: '\x1b]0;pwned\x07\x1b[2J' });
+    try {
+      await within(s.accepted, 5000, 'session');
+      const listed = await cli(['nodes']);
+      assert.equal(listed.code, 0, listed.err);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(listed.out), JSON.stringify(listed.out));
+      const row = listed.out.split('\n').find((l) => l.includes('painter')) ?? '';
+      assert.ok(row.endsWith('\\e]0;pwned\\x07\\e[2J'), row);
+      const asJson = await cli(['nodes', '--format', 'json']);
+      assert.equal((JSON.parse(asJson.out) as { name: string; engineVersion: string }[]).find((x) => x.name === 'painter')?.engineVersion, '\\e]0;pwned\\x07\\e[2J');
+
+      await deploy('loud', 'services:\n  web:\n    image: example/web\n    deploy:\n      placement:\n        constraints: ["node.hostname==painter"]\n');
+      await waitFor(() => m.store.allTasks().some((t) => t.stack === 'loud' && t.nodeId === n.nodeId));
+      const task = m.store.allTasks().find((t) => t.stack === 'loud')!;
+      const huge = `\x1b[2J${'E'.repeat(1_600_000)}`;
+      s.stream.write({ status: { statuses: [{ taskId: task.id, state: 'failed', containerId: 'c1', error: huge, exitCode: 1, health: '', observedAtMs: Date.now(), ports: [] }] } });
+      await waitFor(() => m.store.task(task.id)?.state === 'failed');
+      assert.ok((m.store.task(task.id)?.error.length ?? 0) <= 4096);
+      const ps = await cli(['ps', 'loud', '--all']);
+      assert.equal(ps.code, 0, ps.err);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(ps.out));
+      const line = ps.out.split('\n').find((l) => l.startsWith(task.id)) ?? '';
+      assert.match(line, /\\e\[2JE+… \(\d+ more characters\)$/);
+      assert.ok(line.length < 400, `${line.length}`);
+      const psJson = await cli(['ps', 'loud', '--all', '--format', 'json']);
+      const error = (JSON.parse(psJson.out) as { id: string; error: string }[]).find((t) => t.id === task.id)?.error ?? '';
+      assert.ok(error.length <= 4096 && error.startsWith('\x1b[2JEEE'), `${error.length}`);
+      assert.match(error, /… \(1595\d{3} more characters\)$/);
     } finally {
       s.close();
     }

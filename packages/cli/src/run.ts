@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { clipText, escapeControl } from '@cluster/core';
 import { CliError, type Io } from './io.js';
 import { init, join_ } from './commands/cluster.js';
 import { registerSecurityCommands } from './commands/security.js';
@@ -112,10 +113,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return err.exitCode || 2;
     }
     if (err instanceof CliError) {
-      io.err(`cluster: ${err.message}\n`);
+      io.err(`cluster: ${printable(err.message)}\n`);
       return err.exitCode;
     }
-    io.err(`cluster: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`cluster: ${printable(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
+}
+
+/**
+ * printable makes an error message safe for the terminal: it may quote the
+ * manager or a node (a task error, a refusal's details), so every control
+ * character but the line breaks of a message of several lines (a stack
+ * file's problems, each with its caret line) is written as a visible escape,
+ * and the whole is clipped.
+ */
+function printable(message: string): string {
+  return escapeControl(clipText(message, 20_000), '\n');
 }

@@ -5,6 +5,7 @@ import { CliError, type Io } from '../io.js';
 import { connectControl, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
 import { dependencyProblem } from './dependencyProblem.js';
+import { shown } from '../format.js';
 
 const WAITING = 'waiting for ';
 
@@ -157,9 +158,9 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
         if (s.converged) continue;
         const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);
         const rejected = mine.find((t) => t.state === 'rejected');
-        if (rejected) throw new CliError(`deploy: ${s.name} cannot run: ${rejected.error}`);
+        if (rejected) throw new CliError(`deploy: ${s.name} cannot run: ${shown(rejected.error, 1000)}`);
         const failed = mine.filter((t) => t.state === 'failed');
-        if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error})`);
+        if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${shown(failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error, 1000)})`);
         const pending = mine.find((t) => t.state === 'pending' && t.error);
         // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
         const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
@@ -167,12 +168,12 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
         if (pending && !pending.error.startsWith(WAITING)) {
           const first = unplacedSince.get(s.name) ?? Date.now();
           unplacedSince.set(s.name, first);
-          if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${pending.error}`);
+          if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${shown(pending.error, 1000)}`);
         } else unplacedSince.delete(s.name);
       }
     }
     if (timedOut) {
-      const why = services.filter((s) => !s.converged).map((s) => `${s.name} ${s.running}/${s.desired}${s.error ? ` (${s.error})` : ''}`).join(', ');
+      const why = services.filter((s) => !s.converged).map((s) => `${s.name} ${s.running}/${s.desired}${s.error ? ` (${shown(s.error, 1000)})` : ''}`).join(', ');
       throw new CliError(`deploy: not converged after ${timeoutMs / 1000}s: ${why}`);
     }
     await sleep(pollIntervalMs(services.reduce((n, s) => n + s.desired, 0)));

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { CliError, type Io } from '../io.js';
 import { connectControl } from '../client.js';
 import { nodes } from './manage.js';
+import { shown } from '../format.js';
 
 interface ApiNode { id: string; name: string; availability: string; labels: Record<string, string> }
 
@@ -86,6 +87,6 @@ async function updateNode(io: Io, managerAddr: string | undefined, req: { node: 
 }
 
 function formatLabels(labels: Record<string, string>): string {
-  const pairs = Object.entries(labels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+  const pairs = Object.entries(labels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${shown(k)}=${shown(v)}`);
   return pairs.length > 0 ? pairs.join(' ') : '(none)';
 }
