@@ -29,7 +29,7 @@ export interface TestManager {
 }
 
 /** startTestManager creates a cluster (CA, token secret, admin credentials) and serves it. */
-export async function startTestManager(o: { nodeCertTtlMs?: number } = {}): Promise<TestManager> {
+export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boolean } = {}): Promise<TestManager> {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-security-'));
   const store = Store.open(join(dir, 'store.db'));
   const now = new Date();
@@ -52,6 +52,7 @@ export async function startTestManager(o: { nodeCertTtlMs?: number } = {}): Prom
     downAfterMs: 5000,
     streamGraceMs: 300,
     ...(o.nodeCertTtlMs === undefined ? {} : { nodeCertTtlMs: o.nodeCertTtlMs }),
+    ...(o.images === true ? { imagesDir: join(dir, 'images') } : {}),
   });
   return {
     dir,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ImageChunk, ImageChunk__Output } from '@cluster/api';
 import { endWithStatus } from './status.js';
+import { shown } from './nodeInput.js';
 import type { Store } from './store.js';
 
 /** CHUNK_BYTES is the size of the chunks sent to nodes. */
@@ -110,8 +111,30 @@ export class ImageStore {
     });
   }
 
-  /** fetch serves Dispatcher.FetchImage: the archive of a name, in chunks. */
-  fetch(call: grpc.ServerWritableStream<{ name: string }, ImageChunk>): void {
+  /**
+   * usedOn tells whether a task assigned to a node, and meant to run, uses
+   * an image: the only images that node may fetch.
+   */
+  private usedOn(nodeId: string, name: string): boolean {
+    for (const t of this.store.tasksOfNode(nodeId)) {
+      if (t.desiredState === 'running' && this.store.service(t.service)?.spec.image === name) return true;
+    }
+    return false;
+  }
+
+  /**
+   * fetch serves Dispatcher.FetchImage to node `nodeId`: the archive of a
+   * name, in chunks, if a task assigned to that node uses it; otherwise
+   * PERMISSION_DENIED, whether the manager holds the image or not (a node
+   * learns nothing of the images of others' tasks).
+   */
+  fetch(call: grpc.ServerWritableStream<{ name: string }, ImageChunk>, nodeId: string): void {
+    if (!this.usedOn(nodeId, call.request.name)) {
+      const details = `fetch image: no task assigned to node ${nodeId} uses image ${shown(call.request.name)}`;
+      this.log(`images: refused: ${details}`);
+      endWithStatus(call, grpcError(grpc.status.PERMISSION_DENIED, details));
+      return;
+    }
     const image = this.lookup(call.request.name);
     if (image === undefined) {
       endWithStatus(call, grpcError(grpc.status.NOT_FOUND, `fetch image: the manager has no image "${call.request.name}"`));

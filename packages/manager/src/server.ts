@@ -5,7 +5,7 @@ import { loadClusterProto } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import type { ClusterIdentity } from './identity.js';
-import { guardService, type Authenticate } from './auth/guard.js';
+import { callerOf, guardService, type Authenticate } from './auth/guard.js';
 import { CaRotation, tlsMaterial, verifyPeer } from './ca-rotation.js';
 import { DynamicCertificateProvider } from './tls-provider.js';
 import { Orchestrator } from './orchestrator.js';
@@ -161,7 +161,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const images = o.imagesDir === undefined ? undefined : new ImageStore(o.imagesDir, store, (line) => log.info(line));
   const imageControl = images?.controlHandlers() ?? {};
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
-  const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call)) as grpc.UntypedHandleCall } : {};
+  const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call, callerOf(call).name)) as grpc.UntypedHandleCall } : {};
   server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate));
   // A registry update is encoded once for all sessions (sharedEncoding.ts).
   const dispatcherService = withSharedEncoding(proto.Dispatcher.service);

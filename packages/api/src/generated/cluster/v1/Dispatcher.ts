@@ -17,17 +17,21 @@ import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, 
 export interface DispatcherClient extends grpc.Client {
   /**
    * FetchImage streams an image the manager holds (pushed by `cluster deploy`
-   * for a `build:` service) to a node that lacks it, in chunks, then ends;
-   * NOT_FOUND when the manager has no image of that name. Requires a node
-   * certificate.
+   * for a `build:` service) to a node that lacks it, in chunks, then ends.
+   * Requires a node certificate, and a task assigned to that node (meant to
+   * run) whose service uses the image: PERMISSION_DENIED otherwise, whether
+   * the manager holds it or not; NOT_FOUND when the manager has no image of
+   * that name.
    */
   FetchImage(argument: _cluster_v1_FetchImageRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
   FetchImage(argument: _cluster_v1_FetchImageRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
   /**
    * FetchImage streams an image the manager holds (pushed by `cluster deploy`
-   * for a `build:` service) to a node that lacks it, in chunks, then ends;
-   * NOT_FOUND when the manager has no image of that name. Requires a node
-   * certificate.
+   * for a `build:` service) to a node that lacks it, in chunks, then ends.
+   * Requires a node certificate, and a task assigned to that node (meant to
+   * run) whose service uses the image: PERMISSION_DENIED otherwise, whether
+   * the manager holds it or not; NOT_FOUND when the manager has no image of
+   * that name.
    */
   fetchImage(argument: _cluster_v1_FetchImageRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
   fetchImage(argument: _cluster_v1_FetchImageRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_cluster_v1_ImageChunk__Output>;
@@ -97,9 +101,11 @@ export interface DispatcherClient extends grpc.Client {
 export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
   /**
    * FetchImage streams an image the manager holds (pushed by `cluster deploy`
-   * for a `build:` service) to a node that lacks it, in chunks, then ends;
-   * NOT_FOUND when the manager has no image of that name. Requires a node
-   * certificate.
+   * for a `build:` service) to a node that lacks it, in chunks, then ends.
+   * Requires a node certificate, and a task assigned to that node (meant to
+   * run) whose service uses the image: PERMISSION_DENIED otherwise, whether
+   * the manager holds it or not; NOT_FOUND when the manager has no image of
+   * that name.
    */
   FetchImage: grpc.handleServerStreamingCall<_cluster_v1_FetchImageRequest__Output, _cluster_v1_ImageChunk>;
   
