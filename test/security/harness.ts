@@ -29,8 +29,10 @@ export interface TestManager {
 }
 
 /** startTestManager creates a cluster (CA, token secret, admin credentials) and serves it. */
-export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boolean } = {}): Promise<TestManager> {
+export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boolean; before?: (storePath: string) => void } = {}): Promise<TestManager> {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-security-'));
+  // before writes what a store from before holds (the manager that wrote it is gone).
+  o.before?.(join(dir, 'store.db'));
   const store = Store.open(join(dir, 'store.db'));
   const now = new Date();
   const { identity } = await loadOrCreateIdentity(dir, store, { addresses: ['127.0.0.1'], now, serverCertTtlMs: DAY });

@@ -12,3 +12,5 @@ export * from './registryScope.js';
 export * from './taskAddresses.js';
 export { seededRandom } from './seededRandom.js';
 export * from './terminalText.js';
+export * from './limits.js';
+export { validateStackSpec, validateServiceSpec, formatSpecProblems, type SpecProblem } from './validateStackSpec.js';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ClusterError, NAME_RE, dependentsToRestart, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, dependentsToRestart, formatSpecProblems, validateStackSpec, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
 import type { Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
@@ -17,6 +17,8 @@ export interface ControlOptions {
   /** tokenTtlMs is the default lifetime of join tokens. @default 24 h */
   tokenTtlMs: number;
   now?: () => number;
+  /** serviceError says why the orchestrator leaves a service out (Orchestrator.serviceError). @default none */
+  serviceError?: (name: string) => string | undefined;
   /** onPurgeVolumes tells the connected nodes to delete a removed stack's volumes. @default nothing */
   onPurgeVolumes?: (stack: string) => void;
 }
@@ -76,7 +78,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       return { changes };
     }),
     RemoveStack: unary((req: { name: string; volumes: boolean }) => {
-      const names = store.allServices().filter((s) => s.stack === req.name).map((s) => s.name);
+      const names = [...store.allServices(), ...store.invalidServices()].filter((s) => s.stack === req.name).map((s) => s.name);
       if (names.length === 0 && !req.volumes) throw new ClusterError('not_found', `rm: stack "${req.name}" not found (see: cluster services)`);
       if (req.volumes) {
         addVolumePurge(store, req.name);
@@ -93,18 +95,24 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       const put: Service[] = [];
       for (const r of resolved) {
         if (r.service.spec.mode === 'global') throw new ClusterError('failed_precondition', `scale: ${r.service.name} is a global service; it runs one task per node and cannot be scaled`);
-        if (!Number.isInteger(r.replicas) || r.replicas < 0 || r.replicas > 100000) {
-          throw new ClusterError('invalid_argument', `scale: invalid replica count ${r.replicas} for ${r.service.name} (0-100000)`);
+        if (!Number.isInteger(r.replicas) || r.replicas < 0 || r.replicas > MAX_REPLICAS) {
+          throw new ClusterError('invalid_argument', `scale: invalid replica count ${r.replicas} for ${r.service.name} (0-${MAX_REPLICAS})`);
         }
         put.push({ ...r.service, spec: { ...r.service.spec, replicas: r.replicas }, updatedAt: t });
       }
       store.update({ putServices: put });
       o.kick();
-      return { services: put.map((s) => serviceToApi(s, store.tasksOfService(s.name))) };
+      return { services: put.map((s) => serviceToApi(s, store.tasksOfService(s.name), o.serviceError?.(s.name))) };
     }),
     ListServices: unary((req: { stack: string }) => {
-      const services = store.allServices().filter((s) => !req.stack || s.stack === req.stack).sort((a, b) => a.name.localeCompare(b.name));
-      return { services: services.map((s) => serviceToApi(s, store.tasksOfService(s.name))) };
+      const services = store.allServices().filter((s) => !req.stack || s.stack === req.stack);
+      // A service whose stored spec is invalid is listed with what is wrong, so that it can be seen and replaced or removed.
+      const invalid = store.invalidServices().filter((s) => !req.stack || s.stack === req.stack);
+      const listed = [
+        ...services.map((s) => serviceToApi(s, store.tasksOfService(s.name), o.serviceError?.(s.name))),
+        ...invalid.map((s) => ({ name: s.name, stack: s.stack, mode: '', replicas: 0, running: 0, image: '', specVersion: 0, specJson: '{}', desired: 0, converged: false, error: s.error })),
+      ];
+      return { services: listed.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) };
     }),
     ListTasks: unary((req: { filter: string; all: boolean }) => {
       const f = req.filter;
@@ -127,8 +135,8 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
   };
 }
 
-/** serviceToApi summarizes a service and its tasks for listings. */
-export function serviceToApi(s: Service, tasks: Task[]): ApiService {
+/** serviceToApi summarizes a service and its tasks for listings; left is why the orchestrator leaves it out, if it does. */
+export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiService {
   // One pass over the tasks (a service may have tens of thousands; `cluster deploy` polls this).
   let mine = 0;
   let current = 0;
@@ -147,7 +155,7 @@ export function serviceToApi(s: Service, tasks: Task[]): ApiService {
   }
   const desired = s.spec.mode === 'global' ? current : s.spec.replicas;
   const stale = mine - current;
-  const converged = running === desired && current === desired && stale === 0;
+  const converged = left === undefined && running === desired && current === desired && stale === 0;
   return {
     name: s.name,
     stack: s.stack,
@@ -160,7 +168,7 @@ export function serviceToApi(s: Service, tasks: Task[]): ApiService {
     specJson: JSON.stringify(redactSpec(s.spec)),
     desired,
     converged,
-    error: converged ? '' : withError?.error ?? '',
+    error: left ?? (converged ? '' : withError?.error ?? ''),
   };
 }
 
@@ -179,21 +187,22 @@ function sameSpec(a: ServiceSpec, b: ServiceSpec): boolean {
   return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
 }
 
+/**
+ * parseStack reads a DeployStack request's spec and checks all of it with the
+ * validator the CLI's loader uses (validateStackSpec): a spec the manager
+ * stores is one the orchestrator can work on.
+ */
 function parseStack(name: string, specJson: string): StackSpec {
-  if (!NAME_RE.test(name)) throw new ClusterError('invalid_argument', `deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
-  let spec: StackSpec;
+  if (specJson.length > MAX_STACK_SPEC_BYTES) throw new ClusterError('invalid_argument', `deploy: the stack spec is ${specJson.length} bytes (at most ${MAX_STACK_SPEC_BYTES})`);
+  let spec: unknown;
   try {
-    spec = JSON.parse(specJson) as StackSpec;
+    spec = JSON.parse(specJson);
   } catch (err) {
     throw new ClusterError('invalid_argument', 'deploy: the stack spec is not valid JSON', { cause: err });
   }
-  if (!spec || typeof spec.services !== 'object' || spec.services === null) throw new ClusterError('invalid_argument', 'deploy: the stack spec has no services');
-  for (const [key, s] of Object.entries(spec.services)) {
-    if (!s || typeof s !== 'object' || s.name !== key || !NAME_RE.test(key)) throw new ClusterError('invalid_argument', `deploy: services.${key}: invalid service`);
-    if (typeof s.image !== 'string' || s.image === '') throw new ClusterError('invalid_argument', `deploy: services.${key}.image: missing`);
-    if (!Number.isInteger(s.replicas) || s.replicas < 0) throw new ClusterError('invalid_argument', `deploy: services.${key}.deploy.replicas: invalid ${s.replicas}`);
-  }
-  return { name, services: spec.services };
+  const problems = validateStackSpec(name, spec);
+  if (problems.length > 0) throw new ClusterError('invalid_argument', `deploy: invalid stack spec: ${formatSpecProblems(problems)}`);
+  return { name, services: (spec as StackSpec).services };
 }
 
 function checkPublishedPorts(all: Service[], stack: StackSpec): void {

@@ -7,7 +7,7 @@
  * a clear error, free text is clipped to a bound.
  */
 import { isIP } from 'node:net';
-import { ClusterError, clipText, escapeControl, hasControl } from '@cluster/core';
+import { ClusterError, MAX_ERROR_CHARS, clipText, escapeControl, hasControl } from '@cluster/core';
 import type { TaskStatus__Output } from '@cluster/api';
 
 /** NODE_INPUT_LIMITS are the bounds on what a node sends, in characters (counts for labels). */
@@ -16,7 +16,7 @@ export const NODE_INPUT_LIMITS = {
   engineVersion: 128,
   containerId: 128,
   /** taskError bounds a task's error text; `cluster ps` shows it, and every listing carries it. */
-  taskError: 4096,
+  taskError: MAX_ERROR_CHARS,
   labelKey: 128,
   labelValue: 256,
   labels: 64,

@@ -1,4 +1,4 @@
-import { copyTask, fullServiceName, isLive, isTerminal, needsRules, reconcile, schedule, type Node, type Service, type Task } from '@cluster/core';
+import { ClusterError, MAX_ERROR_CHARS, copyTask, formatSpecProblems, fullServiceName, isLive, isTerminal, needsRules, reconcile, schedule, clipText, validateServiceSpec, type Node, type Service, type Task } from '@cluster/core';
 import type { Batch, Store } from './store.js';
 import type { Logger } from './log.js';
 
@@ -62,6 +62,13 @@ export class Orchestrator {
   private safetyTimer: NodeJS.Timeout | undefined;
   /** asked says what the pass in progress was asked for (for the log of slow passes). */
   private asked = '';
+  /**
+   * failed holds, per stored service (the object: a new spec is a new one),
+   * why its pass threw; it is left out of passes until its spec changes.
+   */
+  private readonly failed = new WeakMap<Service, string>();
+  /** checked holds, per stored service, the problems of its spec ('' when valid). */
+  private readonly checked = new WeakMap<Service, string>();
   /** passes counts completed passes (for tests and metrics). */
   passes = 0;
 
@@ -113,7 +120,40 @@ export class Orchestrator {
   /** pass reconciles and schedules every service at once and stores the result. */
   pass(): void {
     const { store } = this.opts;
-    this.passOver([...new Set([...store.allServices().map((s) => s.name), ...store.serviceNamesOfTasks()])].sort());
+    this.isolatedPass([...new Set([...store.allServices().map((s) => s.name), ...store.serviceNamesOfTasks()])].sort());
+  }
+
+  /**
+   * serviceError says why a service is left out of orchestration (its spec is
+   * invalid, or its pass threw), undefined when it is not: the other services
+   * carry on, and this one is looked at again when its spec changes.
+   */
+  serviceError(name: string): string | undefined {
+    const s = this.opts.store.service(name);
+    return s === undefined ? this.opts.store.invalidService(name)?.error : this.brokenReason(s);
+  }
+
+  /** brokenReason checks a stored service once per version of it (a store from before may hold anything). */
+  private brokenReason(s: Service): string | undefined {
+    const failed = this.failed.get(s);
+    if (failed !== undefined) return failed;
+    let problems = this.checked.get(s);
+    if (problems === undefined) {
+      const key = typeof s.stack === 'string' && s.name.startsWith(`${s.stack}_`) ? s.name.slice(s.stack.length + 1) : s.name;
+      const found = validateServiceSpec(key, s.spec, 'spec');
+      problems = found.length === 0 ? '' : clipText(`invalid spec: ${formatSpecProblems(found)}`, MAX_ERROR_CHARS);
+      this.checked.set(s, problems);
+      if (problems !== '') this.opts.log.error(`orchestrator: service ${s.name} left out: ${problems}`);
+    }
+    return problems === '' ? undefined : problems;
+  }
+
+  /** isolate leaves a service whose pass threw out of the next passes, until its spec changes. */
+  private isolate(name: string, err: unknown): void {
+    const s = this.opts.store.service(name);
+    const message = clipText(`orchestrator: ${err instanceof Error ? err.message : String(err)}`, MAX_ERROR_CHARS);
+    this.opts.log.error(`orchestrator: pass over service ${name} failed; it is left out until its spec changes`, err);
+    if (s !== undefined) this.failed.set(s, message);
   }
 
   private hasWork(): boolean {
@@ -147,7 +187,31 @@ export class Orchestrator {
   private step(): void {
     this.collect();
     const chunk = this.takeChunk();
-    if (chunk.length > 0) this.passOver(chunk);
+    if (chunk.length > 0) this.isolatedPass(chunk);
+  }
+
+  /**
+   * isolatedPass runs a pass over some services; when it throws, it runs one
+   * per service, and a service whose own pass throws is left out (isolate):
+   * one bad service never stops the others.
+   */
+  private isolatedPass(chunk: readonly string[]): void {
+    try {
+      this.passOver(chunk);
+    } catch (err) {
+      // A store that cannot write fails every pass alike: retried as a whole.
+      if (err instanceof ClusterError && err.retryable) throw err;
+      // Otherwise one service's pass threw: find it, and let the others carry on.
+      for (const name of chunk) {
+        try {
+          if (chunk.length > 1) this.passOver([name]);
+          else throw err;
+        } catch (one) {
+          if (one instanceof ClusterError && one.retryable) throw one;
+          this.isolate(name, one);
+        }
+      }
+    }
   }
 
   /** collect turns what was asked for into service names, merged into the queue in name order. */
@@ -199,10 +263,16 @@ export class Orchestrator {
   }
 
   /** passOver runs one reconcile + schedule over some services (full names, in order) and stores the result. */
-  private passOver(names: readonly string[]): void {
+  private passOver(all: readonly string[]): void {
     const { store } = this.opts;
     const now = this.now();
     const started = Date.now();
+    // A service that cannot be worked on keeps its tasks as they are; they count as others' do.
+    const names = all.filter((name) => {
+      const s = store.service(name);
+      // A service whose stored spec is invalid is not a removed one: its tasks are left alone.
+      return s === undefined ? store.invalidService(name) === undefined : this.brokenReason(s) === undefined;
+    });
     const inPass = new Set(names);
     const services: Service[] = [];
     const tasks: Task[] = [];
@@ -235,7 +305,8 @@ export class Orchestrator {
     const after: Task[] = [];
     for (const t of tasks) if (!removed.has(t.id)) after.push(changed.get(t.id) ?? t);
     for (const t of plan.create) if (!removed.has(t.id)) after.push(t);
-    const byName = new Map<string, Service>(store.allServices().map((s) => [s.name, s]));
+    const byName = new Map<string, Service>();
+    for (const s of store.allServices()) if (this.brokenReason(s) === undefined) byName.set(s.name, s);
     const input: Task[] = [...after];
     let baseLoad: Map<string, number> | undefined;
     if (services.some(needsRules)) {
@@ -274,7 +345,7 @@ export class Orchestrator {
       next.updatedAt = now;
       changed.set(t.id, next);
     }
-    for (const name of names) {
+    for (const name of all) {
       this.unplaced.delete(name);
       this.wakeAt.delete(name);
     }
@@ -292,7 +363,11 @@ export class Orchestrator {
 
     if (changed.size > 0 || removed.size > 0) {
       const batch: Batch = { putTasks: [...changed.values()], deleteTasks: [...removed] };
-      store.update(batch);
+      try {
+        store.update(batch);
+      } catch (err) {
+        throw new ClusterError('unavailable', 'orchestrator: the store refused the pass\'s writes', { cause: err, retryable: true });
+      }
       this.opts.onTasks(batch.putTasks ?? [], batch.deleteTasks ?? []);
     }
     this.passes++;

@@ -150,7 +150,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     server.bindAsync(o.listen, creds, (err, port) => (err ? reject(err) : resolve(port))),
   );
   let advertise = '';
-  const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY, onPurgeVolumes: (stack) => dispatcher.purgeVolumes(stack) });
+  const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY, serviceError: (name) => orchestrator.serviceError(name), onPurgeVolumes: (stack) => dispatcher.purgeVolumes(stack) });
   const nodeOps = nodeControlHandlers({ store, kick });
   const security = securityControlHandlers({
     store, identity, ledger, log, kick,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { isTerminal, type Node, type Service, type Task } from '@cluster/core';
+import { MAX_ERROR_CHARS, formatSpecProblems, isTerminal, clipText, validateServiceSpec, type Node, type Service, type Task } from '@cluster/core';
 
 /** FLUSH_MS is the longest deferred writes (putTasksSoon) wait for their transaction. */
 const FLUSH_MS = 100;
@@ -14,6 +14,13 @@ export class Store {
   private readonly db: Database.Database;
   private readonly nodes = new Map<string, Node>();
   private readonly services = new Map<string, Service>();
+  /**
+   * invalid holds the services read from disk whose spec the validator
+   * refuses (a store written before the manager checked specs): they stay on
+   * disk, are left out of every reader, and are replaced by a new deploy or
+   * deleted with their stack.
+   */
+  private readonly invalid = new Map<string, InvalidService>();
   private readonly tasks = new Map<string, Task>();
   /** byNode indexes tasks by the node they are assigned to ('' for none). */
   private readonly byNode = new Map<string, Map<string, Task>>();
@@ -49,9 +56,11 @@ export class Store {
       const n = JSON.parse(row.body) as Node;
       this.nodes.set(n.id, n);
     }
-    for (const row of db.prepare('SELECT body FROM services').all() as Row[]) {
+    for (const row of db.prepare('SELECT id, body FROM services').all() as (Row & { id: string })[]) {
       const s = JSON.parse(row.body) as Service;
-      this.services.set(s.name, s);
+      const problem = serviceProblem(row.id, s);
+      if (problem === undefined) this.services.set(s.name, s);
+      else this.invalid.set(row.id, { name: row.id, stack: typeof s?.stack === 'string' ? s.stack : '', error: problem });
     }
     for (const row of db.prepare('SELECT body FROM tasks').all() as Row[]) {
       const t = JSON.parse(row.body) as Task;
@@ -103,6 +112,14 @@ export class Store {
   }
   allServices(): Service[] {
     return [...this.services.values()];
+  }
+  /** invalidServices lists the stored services whose spec is invalid (left out of allServices). */
+  invalidServices(): InvalidService[] {
+    return [...this.invalid.values()];
+  }
+  /** invalidService returns a stored service whose spec is invalid, by full name. */
+  invalidService(name: string): InvalidService | undefined {
+    return this.invalid.get(name);
   }
   task(id: string): Task | undefined {
     return this.tasks.get(id);
@@ -193,8 +210,14 @@ export class Store {
     }
     for (const n of batch.putNodes ?? []) this.nodes.set(n.id, n);
     for (const id of batch.deleteNodes ?? []) this.nodes.delete(id);
-    for (const s of batch.putServices ?? []) this.services.set(s.name, s);
-    for (const name of batch.deleteServices ?? []) this.services.delete(name);
+    for (const s of batch.putServices ?? []) {
+      this.services.set(s.name, s);
+      this.invalid.delete(s.name);
+    }
+    for (const name of batch.deleteServices ?? []) {
+      this.services.delete(name);
+      this.invalid.delete(name);
+    }
     for (const t of batch.putTasks ?? []) this.setTask(t);
     for (const id of batch.deleteTasks ?? []) this.deleteTask(id);
   }
@@ -245,6 +268,20 @@ function removeFrom(index: Map<string, Map<string, Task>>, key: string, id: stri
   const m = index.get(key);
   m?.delete(id);
   if (m && m.size === 0) index.delete(key);
+}
+
+/** InvalidService is a stored service whose spec is invalid: its name, stack and what is wrong. */
+export interface InvalidService {
+  name: string;
+  stack: string;
+  error: string;
+}
+
+/** serviceProblem checks a service read from disk with the validator of DeployStack; undefined when valid. */
+function serviceProblem(name: string, s: Service): string | undefined {
+  if (typeof s !== 'object' || s === null || s.name !== name || typeof s.stack !== 'string' || !name.startsWith(`${s.stack}_`)) return 'invalid service record';
+  const problems = validateServiceSpec(name.slice(s.stack.length + 1), s.spec, 'spec');
+  return problems.length === 0 ? undefined : clipText(`invalid spec: ${formatSpecProblems(problems)}`, MAX_ERROR_CHARS);
 }
 
 /** Batch is one transactional set of writes. */

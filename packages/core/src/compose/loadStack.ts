@@ -11,6 +11,7 @@ import { normalizeStack } from './normalizeStack.js';
 import { parseEnvFile } from './parseEnvFile.js';
 import { pairOf, resolveExtends } from './resolveExtends.js';
 import { validateSchema } from './validateSchema.js';
+import { validateStackSpec } from '../validateStackSpec.js';
 
 /** LoadStackOptions name the files of a stack: the first one, then override files merged onto it in order. */
 export interface LoadStackOptions extends Omit<LoadOptions, 'file'> {
@@ -75,6 +76,10 @@ export function loadStack(options: LoadStackOptions): LoadResult {
   ctx.errors.push(...fromSchema);
   const warnings = ctx.warnings.filter((w) => !fromSchema.some((s) => samePlace(w, s)));
   ctx.warnings.splice(0, ctx.warnings.length, ...warnings);
+  // What the manager will check of the spec is checked here too (one validator), so that a spec refused there is refused here first.
+  if (ctx.errors.length === 0 && spec !== undefined) {
+    for (const p of validateStackSpec(spec.name, spec)) ctx.errors.push(nowhere(first, `${p.path}: ${p.message}`));
+  }
   const files = [...ctx.sources.map((s) => s.file)];
   return ctx.errors.length === 0 && spec !== undefined ? { ...result(ctx, files), spec } : result(ctx, files);
 }

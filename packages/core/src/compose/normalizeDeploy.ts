@@ -4,6 +4,7 @@ import type { Entry } from './nodes.js';
 import { describe, entriesOf, indexPath, isNull, quote, readInteger, readMap, readString, scalarText, warnUnsupported } from './nodes.js';
 import { formatConstraint, parseConstraint } from '../constraints.js';
 import { normalizeRestartPolicy } from './normalizeRestart.js';
+import { MAX_REPLICAS } from '../limits.js';
 import { readBytes } from './normalizeHostKeys.js';
 import { normalizeKeyValues } from './normalizeKeyValues.js';
 import type { Resources } from '../serviceOptions.js';
@@ -19,7 +20,8 @@ const DEPLOY_KEYS = new Map<string, KeyNormalizer>([
   }],
   ['replicas', (ctx, e, draft) => {
     const n = readInteger(ctx, e.value, e.path, { name: 'replicas', min: 0, expected: 'a non-negative integer' });
-    if (n !== undefined) draft.spec.replicas = n;
+    if (n !== undefined && n > MAX_REPLICAS) ctx.error(e.value, e.path, `invalid replicas ${quote(String(n))} (at most ${MAX_REPLICAS}, as for cluster scale)`);
+    else if (n !== undefined) draft.spec.replicas = n;
     draft.replicasEntry = e;
   }],
   ['restart_policy', (ctx, e, draft) => {

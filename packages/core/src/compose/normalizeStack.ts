@@ -2,6 +2,7 @@ import { isMap, type YAMLMap } from 'yaml';
 import { NAME_RE, type ServiceSpec, type StackSpec } from '../model.js';
 import { type LoadContext, NOWHERE } from './context.js';
 import { defaultStackName } from './defaultStackName.js';
+import { MAX_SERVICES_PER_STACK } from '../limits.js';
 import { describe, type Entry, entriesOf, isNull, quote, readString, warnUnsupported } from './nodes.js';
 import { emptyResources, normalizeResources } from './normalizeResources.js';
 import { checkDependencyCycles } from './normalizeDependsOn.js';
@@ -74,6 +75,10 @@ function readServices(ctx: LoadContext, entry: Entry | undefined): ServiceDraft[
   }
   const services = entriesOf(ctx, entry.value, entry.path);
   if (services.length === 0 && ctx.inactiveServices.size === 0) ctx.warn(entry.keyNode, entry.path, 'no services (the stack runs nothing)');
+  if (services.length > MAX_SERVICES_PER_STACK) {
+    ctx.error(entry.keyNode, entry.path, `${services.length} services (at most ${MAX_SERVICES_PER_STACK} per stack; split the stack)`);
+    return [];
+  }
   const drafts: ServiceDraft[] = [];
   for (const s of services) {
     if (!NAME_RE.test(s.key)) ctx.error(s.keyNode, s.path, `invalid service name ${quote(s.key)} (${NAME_FORM})`);
