@@ -29,7 +29,7 @@ export interface TestManager {
 }
 
 /** startTestManager creates a cluster (CA, token secret, admin credentials) and serves it. */
-export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boolean; before?: (storePath: string) => void } = {}): Promise<TestManager> {
+export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boolean; engineGraceMs?: number; before?: (storePath: string) => void } = {}): Promise<TestManager> {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-security-'));
   // before writes what a store from before holds (the manager that wrote it is gone).
   o.before?.(join(dir, 'store.db'));
@@ -55,6 +55,7 @@ export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boo
     streamGraceMs: 300,
     ...(o.nodeCertTtlMs === undefined ? {} : { nodeCertTtlMs: o.nodeCertTtlMs }),
     ...(o.images === true ? { imagesDir: join(dir, 'images') } : {}),
+    ...(o.engineGraceMs === undefined ? {} : { engineGraceMs: o.engineGraceMs }),
   });
   return {
     dir,

@@ -91,7 +91,9 @@ export type ExecutorErrorCode =
   /** the engine refused the container's configuration */
   | 'invalid_spec'
   /** the engine could not be reached or failed */
-  | 'engine';
+  | 'engine'
+  /** the engine did not answer within the call's deadline (stuck or overloaded) */
+  | 'timeout';
 
 /** ExecutorErrorOptions are the optional parts of an ExecutorError. */
 export interface ExecutorErrorOptions {

@@ -42,6 +42,8 @@ export class FakeExecutor implements Executor {
   private readonly idPrefix: string;
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private nextId = 1;
+  /** engineDown makes every call fail as a refused connection does: an engine that went away. @default false */
+  engineDown = false;
 
   constructor(opts: FakeExecutorOptions = {}) {
     this.images = opts.images === undefined ? undefined : new Set(opts.images);
@@ -49,11 +51,13 @@ export class FakeExecutor implements Executor {
   }
 
   async list(): Promise<ManagedContainer[]> {
+    this.answer();
     return [...this.containers.values()].map(view);
   }
 
   async ensureImage(image: string): Promise<void> {
     this.calls.ensureImage++;
+    this.answer();
     if (this.images !== undefined && !this.images.has(image)) {
       throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: no registry`);
     }
@@ -61,6 +65,7 @@ export class FakeExecutor implements Executor {
 
   async create(a: Assignment, nodeId: string): Promise<string> {
     this.calls.create++;
+    this.answer();
     const id = `${this.idPrefix}${this.nextId++}`;
     const { task, spec } = a;
     this.containers.set(id, {
@@ -85,6 +90,7 @@ export class FakeExecutor implements Executor {
 
   async start(containerId: string): Promise<void> {
     this.calls.start++;
+    this.answer();
     const c = this.mustGet(containerId);
     if (c.running) return;
     c.running = true;
@@ -97,6 +103,7 @@ export class FakeExecutor implements Executor {
 
   async stop(containerId: string, _graceMs?: number, _signal?: string): Promise<void> {
     this.calls.stop++;
+    this.answer();
     const c = this.containers.get(containerId);
     if (!c || !c.running) return;
     c.running = false;
@@ -106,11 +113,13 @@ export class FakeExecutor implements Executor {
 
   async remove(containerId: string): Promise<void> {
     this.calls.remove++;
+    this.answer();
     this.containers.delete(containerId);
   }
 
   async inspect(containerId: string): Promise<ManagedContainer | undefined> {
     this.calls.inspect++;
+    this.answer();
     const c = this.containers.get(containerId);
     return c && view(c);
   }
@@ -123,6 +132,18 @@ export class FakeExecutor implements Executor {
   async removeStackResources(stack: string): Promise<void> {
     this.calls.removeStackResources++;
     this.removedStacks.push(stack);
+  }
+
+  /** running counts the running containers. */
+  running(): number {
+    let n = 0;
+    for (const c of this.containers.values()) if (c.running) n++;
+    return n;
+  }
+
+  /** answer throws what a call to an engine that went away gets. */
+  private answer(): void {
+    if (this.engineDown) throw new ExecutorError('engine', 'docker: connect ECONNREFUSED /run/fake-engine.sock', { retryable: true });
   }
 
   /** crash simulates the exit of a running container. */

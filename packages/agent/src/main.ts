@@ -10,6 +10,8 @@ import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
 import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
+import { EngineMonitor } from './engineMonitor.js';
+import { within, withDeadlines } from './deadlines.js';
 import { DNS_ADDRESS } from '@cluster/core';
 import { addressOwners, bridgeSubnets, stackSubnets, taskAddresses } from './docker/networks.js';
 import { Firewall } from './mesh/firewall.js';
@@ -31,8 +33,12 @@ function log(msg: string): void {
 
 /**
  * The agent daemon: `node main.js --data-dir DIR --manager HOST:PORT
- * [--token T] [--name N] [--advertise ADDR] [--docker-host URL] [--label k=v]…`.
+ * [--token T] [--name N] [--advertise ADDR] [--docker-host URL] [--label k=v]…
+ * [--engine-timeout-ms N] [--engine-check-ms N]`.
  * The first start joins with the token; later starts reuse DIR's credentials.
+ * --engine-timeout-ms bounds every engine call (default 10000; a stop gets
+ * the container's grace on top); --engine-check-ms is how often the engine
+ * is pinged to tell whether it answers (default 1000).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -45,14 +51,20 @@ async function main(): Promise<void> {
       'docker-host': { type: 'string' },
       label: { type: 'string', multiple: true, default: [] },
       'no-mesh': { type: 'boolean', default: false },
+      'engine-timeout-ms': { type: 'string', default: '10000' },
+      'engine-check-ms': { type: 'string', default: '1000' },
     },
   });
+  const engineTimeoutMs = Number(values['engine-timeout-ms']);
+  if (!Number.isSafeInteger(engineTimeoutMs) || engineTimeoutMs < 100) throw new Error(`agent: invalid --engine-timeout-ms "${values['engine-timeout-ms']}" (milliseconds, >= 100)`);
+  const engineCheckMs = Number(values['engine-check-ms']);
+  if (!Number.isSafeInteger(engineCheckMs) || engineCheckMs < 50) throw new Error(`agent: invalid --engine-check-ms "${values['engine-check-ms']}" (milliseconds, >= 50)`);
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error('agent: --data-dir is required');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stateFile = join(dataDir, 'node.json');
   const docker = dockerFromHost(values['docker-host']);
-  const engine = await engineInfo(docker).catch((err: unknown) => {
+  const engine = await within('ask for the version', engineTimeoutMs, () => engineInfo(docker)).catch((err: unknown) => {
     throw new Error(`agent: the Docker engine at ${values['docker-host'] ?? 'unix:///var/run/docker.sock'} does not answer: ${err instanceof Error ? err.message : String(err)}`);
   });
   let state: NodeState;
@@ -100,13 +112,26 @@ async function main(): Promise<void> {
   await firewall?.start();
   const rebuild = (): void => void kernel?.refresh().then(() => firewall?.update(view.all()));
   if (firewall) view.onChange(rebuild);
-  const executor = dockerExecutor(docker, {
+  // Engine health is node health: a broken event stream is checked at once, and the engine is pinged on a period.
+  const monitor: EngineMonitor = new EngineMonitor({
+    ping: () => docker.ping(),
+    intervalMs: engineCheckMs,
+    timeoutMs: engineTimeoutMs,
+    log,
+    onChange: (error) => {
+      session.engine(error);
+      // Back: what failed while it was away (stops of tasks moved elsewhere) is done now.
+      if (!error) worker.resync().catch((err: unknown) => log(`engine: reconciling after the engine came back failed: ${String(err)}`));
+    },
+  });
+  const executor = withDeadlines(dockerExecutor(docker, {
     nodeId: state.nodeId,
+    onEventsBroken: () => void monitor.check(),
     filesDir: join(dataDir, 'files'),
     // Images built by `cluster deploy` come from the manager over the node's authenticated channel.
     imageSource: (name) => session.fetchImage(name),
     ...(mesh ? { dns: [DNS_ADDRESS] } : { routingMesh: false }),
-  });
+  }), { callMs: engineTimeoutMs });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({
     executor,
@@ -140,6 +165,7 @@ async function main(): Promise<void> {
     },
   });
   session.start();
+  monitor.start();
   const renewer = new CertificateRenewer({
     manager: state.manager,
     caPem: readFileSync(join(dataDir, 'ca.crt'), 'utf8'),
@@ -162,6 +188,7 @@ async function main(): Promise<void> {
   log(`node ${state.name} (${state.nodeId}) started; manager ${state.manager}`);
   const shutdown = (): void => {
     renewer.stop();
+    monitor.stop();
     session.stop();
     Promise.all([worker.stop(), mesh?.stop(), firewall?.stop()]).finally(() => { process.exitCode = 0; });
   };

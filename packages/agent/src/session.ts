@@ -56,6 +56,8 @@ export class Session {
   connected = false;
   /** lastError is why the last session ended. */
   lastError = '';
+  /** engineError is why the node's engine does not answer ('' while it answers), told to the manager. */
+  private engineError = '';
 
   constructor(o: SessionOptions) {
     this.o = o;
@@ -108,6 +110,16 @@ export class Session {
     this.open();
   }
 
+  /**
+   * engine tells the manager that the node's engine stopped answering (why)
+   * or answers again (''); a session opened later says it in its hello.
+   */
+  engine(error: string): void {
+    if (error === this.engineError) return;
+    this.engineError = error;
+    if (this.call && this.connected) this.call.write({ engine: { error } });
+  }
+
   /** report sends task observations now, or with the next hello if no session is open. */
   report(batch: Observation[]): void {
     if (this.call && this.connected) this.call.write({ status: { statuses: batch.map(toApiStatus) } });
@@ -148,7 +160,7 @@ export class Session {
     this.call = call;
     const hello = this.o.hello();
     this.pending = [];
-    call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus) } });
+    call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus), engineError: this.engineError } });
     call.on('data', (m: ManagerMessage__Output) => {
       if (m.msg === 'accepted' && m.accepted) {
         this.connected = true;

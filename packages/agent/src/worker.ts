@@ -88,6 +88,8 @@ export class Worker {
   private pending = new Map<string, Observation>();
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** fullSet tells whether a full set of assignments came (before it, what runs here is only adopted). */
+  private fullSet = false;
 
   constructor(opts: WorkerOptions) {
     this.executor = opts.executor;
@@ -117,6 +119,7 @@ export class Worker {
    * Changes applied while the set is being applied are newer than it: the tasks they assign are kept.
    */
   async setAssignments(all: Assignment[]): Promise<void> {
+    this.fullSet = true;
     const wanted = new Set(all.map((a) => a.task.id));
     const runs = all.map((a) => this.upsert(a));
     const asOf = this.assigned;
@@ -130,6 +133,19 @@ export class Worker {
       if (!wanted.has(entry.taskId) && entry.assignedSeq <= asOf) runs.push(this.release(entry.taskId));
     }
     await Promise.all(runs);
+  }
+
+  /**
+   * resync converges every task again against what the engine shows now: after
+   * the engine was away, operations that failed meanwhile (a stop of a task
+   * moved elsewhere) are done, and containers no task owns are removed.
+   * Nothing happens before the first full set of assignments.
+   */
+  async resync(): Promise<void> {
+    if (!this.fullSet) return;
+    const all: Assignment[] = [];
+    for (const e of this.entries.values()) if (e.assignment) all.push(e.assignment);
+    await this.setAssignments(all);
   }
 
   /** applyChanges converges the upserted assignments and releases the removed task ids. */

@@ -31,6 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--docker-host <url>', 'Docker engine of the local agent (default: unix:///var/run/docker.sock)')
     .option('--heartbeat-ms <n>', 'agent heartbeat period in ms', '500')
     .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', '2500')
+    .option('--engine-grace-ms <n>', 'a node whose engine does not answer is marked down after this (ms)', '3000')
     .option('--cert-ttl <duration>', 'lifetime of node certificates, renewed by agents at 50-80% of it (default: 24h)')
     .action(async (o) => init(io, o));
 

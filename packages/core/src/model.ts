@@ -197,11 +197,22 @@ export interface Node {
   availability: NodeAvailability;
   status: NodeStatus;
   statusMessage: string;
+  /**
+   * engineError is why the node's container engine does not answer, as its
+   * agent reports it: such a node takes no new tasks, and past the manager's
+   * engine grace period it is marked down. @default "" (the engine answers)
+   */
+  engineError?: string;
   lastHeartbeat: number;
   engineVersion: string;
   nanoCpus: number;
   memoryBytes: number;
   createdAt: number;
+}
+
+/** canRun tells whether a node can take new tasks: it is ready and its engine answers. */
+export function canRun(node: Node): boolean {
+  return node.status === 'ready' && !node.engineError;
 }
 
 /** fullServiceName joins a stack and a short service name as `stack_service`. */

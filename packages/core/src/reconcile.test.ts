@@ -145,6 +145,14 @@ test('task on a down node is orphaned and replaced', () => {
   assert.equal(plan.wakeAt, undefined);
 });
 
+test('a node down for its engine orphans its tasks with the engine\'s reason; one within its grace keeps them', () => {
+  const svc = service('web', { replicas: 2 }, { delayMs: 60_000 });
+  const tasks = [running('t1', 1, 'a'), running('t2', 2, 'b')];
+  const plan = run({ services: [svc], tasks, nodes: [node('a', { engineError: 'ECONNREFUSED /x.sock' }), node('b', { status: 'down', engineError: 'ECONNREFUSED /y.sock' })] });
+  assert.deepEqual(plan.update, [{ id: 't2', desiredState: 'shutdown', state: 'orphaned', error: 'node host-b (engine unreachable: ECONNREFUSED /y.sock) is down' }]);
+  assert.deepEqual(plan.create.map((t) => [t.slot, t.nodeId]), [[2, '']]);
+});
+
 test('task on a node that no longer exists is orphaned and replaced', () => {
   const plan = run({ services: [service('web')], tasks: [running('t1', 1, 'gone')], nodes: [node('a')] });
   assert.deepEqual(plan.update, [{ id: 't1', desiredState: 'shutdown', state: 'orphaned', error: 'node gone is down' }]);

@@ -5,7 +5,7 @@
  * same plan.
  */
 import { matchesConstraints } from './constraints.js';
-import { isHeld, isTerminal, type DesiredState, type Node, type Service, type Task, type TaskState } from './model.js';
+import { canRun, isHeld, isTerminal, type DesiredState, type Node, type Service, type Task, type TaskState } from './model.js';
 
 /** ReconcileInput is the whole state the reconciler decides from. */
 export interface ReconcileInput {
@@ -177,7 +177,7 @@ function reconcileSlot(b: PlanBuilder, service: Service, tasks: readonly Task[],
     }
     const node = t.nodeId === '' ? undefined : nodes.get(t.nodeId);
     if (t.nodeId !== '' && (!node || node.status === 'down')) {
-      b.orphan(t, node?.name ?? t.nodeId);
+      b.orphan(t, lostNodeName(node, t.nodeId));
       replaceNow = true;
     } else if (node?.availability === 'drain' || outdated) {
       b.stop(t);
@@ -230,9 +230,15 @@ function reconcileReplicated(b: PlanBuilder, service: Service, tasks: readonly T
   for (let slot = 1; slot <= replicas; slot++) reconcileSlot(b, service, slots.get(slot) ?? [], slot, '', nodes);
 }
 
+/** lostNodeName names a lost node for its orphaned tasks, with the engine's failure if that is why. */
+function lostNodeName(node: Node | undefined, nodeId: string): string {
+  if (!node) return nodeId;
+  return node.engineError ? `${node.name} (engine unreachable: ${node.engineError})` : node.name;
+}
+
 /** isEligible tells whether a node may run a task of a global service. */
 function isEligible(node: Node, service: Service): boolean {
-  return node.status === 'ready' && node.availability === 'active' && matchesConstraints(node, service.spec.constraints);
+  return canRun(node) && node.availability === 'active' && matchesConstraints(node, service.spec.constraints);
 }
 
 /**
@@ -254,7 +260,7 @@ function reconcileGlobal(b: PlanBuilder, service: Service, tasks: readonly Task[
       if (t.desiredState !== 'running') continue;
       if (isTerminal(t.state)) b.update(t, { desiredState: 'shutdown' });
       else if (nodeId === '') b.remove(t);
-      else if (!node || node.status === 'down') b.orphan(t, node?.name ?? nodeId);
+      else if (!node || node.status === 'down') b.orphan(t, lostNodeName(node, nodeId));
       else if (!keeps) b.stop(t);
     }
   }

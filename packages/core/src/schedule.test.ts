@@ -91,6 +91,14 @@ test('unplaceable task explains every refusal', () => {
   }]);
 });
 
+test('a ready node whose engine does not answer takes no new task, and says so', () => {
+  const nodes = [node('a', { engineError: 'ECONNREFUSED /run/docker.sock' }), node('b')];
+  const r = schedule({ tasks: [task('t1', 'web', 1), task('t2', 'web', 2)], nodes, services: services(service('web')) });
+  assert.deepEqual(perNode(r.placements), { b: 2 });
+  const none = schedule({ tasks: [task('t1', 'web', 1)], nodes: [nodes[0]!], services: services(service('web')) });
+  assert.deepEqual(none.unplaced, [{ taskId: 't1', reason: 'no suitable node (1 node with an unreachable engine)' }]);
+});
+
 test('with no nodes the reason says so', () => {
   const r = schedule({ tasks: [task('t1', 'web', 1)], nodes: [], services: services(service('web')) });
   assert.deepEqual(r.unplaced, [{ taskId: 't1', reason: 'no suitable node (no nodes)' }]);

@@ -7,7 +7,7 @@
  */
 import { formatConstraint, matchConstraint, parseConstraints, type Constraint } from './constraints.js';
 import { DependencyIndex } from './dependencies.js';
-import { isHeld, isTerminal, type Node, type Service, type Task } from './model.js';
+import { canRun, isHeld, isTerminal, type Node, type Service, type Task } from './model.js';
 import { chooseNode, needsRules, PlacementState } from './placement.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
@@ -55,9 +55,9 @@ interface NodeFilter {
   refuse(node: Node, constraints: readonly Constraint[]): string | undefined;
 }
 
-/** readyFilter refuses nodes that are not ready. */
+/** readyFilter refuses nodes that are not ready, or whose engine does not answer. */
 const readyFilter: NodeFilter = {
-  refuse: (node) => (node.status === 'ready' ? undefined : node.status === 'down' ? 'down' : 'not ready'),
+  refuse: (node) => (canRun(node) ? undefined : node.status === 'down' ? 'down' : node.engineError ? 'with an unreachable engine' : 'not ready'),
 };
 
 /** availabilityFilter refuses paused and drained nodes: they take no new tasks. */

@@ -40,6 +40,7 @@ export function nodeToApi(n: Node): ApiNode {
     nanoCpus: n.nanoCpus,
     memoryBytes: n.memoryBytes,
     statusMessage: n.statusMessage,
+    engineError: n.engineError ?? '',
   };
 }
 

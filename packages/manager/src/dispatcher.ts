@@ -6,7 +6,7 @@ import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
 import { applyStatus, specJsonOf, taskToApi } from './convert.js';
 import { volumePurges } from './volumePurges.js';
-import { boundedStatus, checkHello, shown } from './nodeInput.js';
+import { boundedStatus, checkHello, engineErrorOf, shown } from './nodeInput.js';
 import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
 
@@ -30,6 +30,13 @@ export interface DispatcherOptions {
    * within 3 s. @default 1500
    */
   streamGraceMs: number;
+  /**
+   * engineGraceMs: a node whose agent reports its engine unreachable takes no
+   * new tasks at once, and is marked down (its tasks move) after this unless
+   * the engine answers again: an engine restarted in place moves nothing.
+   * @default 3000
+   */
+  engineGraceMs?: number;
   /** restartGraceMs: after a manager start, extra time nodes get to reconnect before the silence counts. @default 3000 */
   restartGraceMs?: number;
   now?: () => number;
@@ -60,6 +67,8 @@ export class Dispatcher {
   /** lastSeen holds, per node, when it was last heard from, on the clock of readable time (readableNow). */
   private readonly lastSeen = new Map<string, number>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** engineTimers hold, per node whose engine does not answer, the timer that marks it down. */
+  private readonly engineTimers = new Map<string, NodeJS.Timeout>();
   private liveness: NodeJS.Timeout | undefined;
   private livenessPeriod = 250;
   /** lastCheck is when the liveness check last ran (ms, 0 before the first). */
@@ -91,6 +100,7 @@ export class Dispatcher {
   stop(): void {
     if (this.liveness) clearInterval(this.liveness);
     for (const t of this.graceTimers.values()) clearTimeout(t);
+    for (const t of this.engineTimers.values()) clearTimeout(t);
     for (const s of this.sessions.values()) s.call.end();
     this.sessions.clear();
   }
@@ -198,6 +208,7 @@ export class Dispatcher {
         }
         this.lastSeen.set(nodeId, this.readableNow());
         if (msg.msg === 'status' && msg.status) this.applyStatuses(nodeId, msg.status.statuses);
+        else if (msg.msg === 'engine' && msg.engine) this.engineStatus(nodeId, msg.engine.error);
       } catch (err) {
         if (err instanceof ClusterError) log.warn(`dispatcher: session of node ${nodeId} refused: ${err.message}`);
         else log.error(`dispatcher: session of node ${nodeId}`, err);
@@ -236,6 +247,8 @@ export class Dispatcher {
     const timer = this.graceTimers.get(nodeId);
     if (timer) clearTimeout(timer);
     this.graceTimers.delete(nodeId);
+    clearTimeout(this.engineTimers.get(nodeId));
+    this.engineTimers.delete(nodeId);
     const now = this.now();
     this.lastSeen.set(nodeId, this.readableNow());
     store.update({
@@ -248,8 +261,10 @@ export class Dispatcher {
         engineVersion: facts.engineVersion,
         nanoCpus: facts.nanoCpus,
         memoryBytes: facts.memoryBytes,
+        engineError: engineErrorOf(hello.engineError),
       }],
     });
+    if (hello.engineError) this.scheduleEngineDown(nodeId);
     const session: Session = { nodeId, call, sent: new Map() };
     this.sessions.set(nodeId, session);
     call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
@@ -291,6 +306,44 @@ export class Dispatcher {
     const finished = new Set<string>();
     for (const t of put) if (isTerminal(t.state) && (t.desiredState === 'running' || !store.service(t.service))) finished.add(t.service);
     for (const name of finished) this.o.kickService(name);
+  }
+
+  /** engineStatus records that a node's engine stopped (error) or started ('') answering. */
+  private engineStatus(nodeId: string, reported: string): void {
+    const error = engineErrorOf(reported);
+    const store = this.o.store;
+    const n = store.node(nodeId);
+    if (!n || (n.engineError ?? '') === error) return;
+    if (error) {
+      store.update({ putNodes: [{ ...n, engineError: error }] });
+      this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}): engine unreachable: ${error}; it takes no new tasks, and its tasks move in ${this.engineGraceMs()} ms unless the engine answers`);
+      this.scheduleEngineDown(nodeId);
+    } else {
+      clearTimeout(this.engineTimers.get(nodeId));
+      this.engineTimers.delete(nodeId);
+      // A node marked down for its engine alone is ready again: its session never ended.
+      const back = n.status === 'down' && this.sessions.has(nodeId);
+      if (back) this.lastSeen.set(nodeId, this.readableNow());
+      store.update({ putNodes: [{ ...n, engineError: '', ...(back ? { status: 'ready', statusMessage: '', lastHeartbeat: this.now() } : {}) }] });
+      this.o.log.info(`dispatcher: node ${n.name} (${nodeId}): engine answers again${back ? '; the node is ready' : ''}`);
+    }
+    this.o.kickNode(nodeId);
+  }
+
+  private engineGraceMs(): number {
+    return this.o.engineGraceMs ?? 3000;
+  }
+
+  /** scheduleEngineDown marks a node down after the engine grace period unless its engine answers again. */
+  private scheduleEngineDown(nodeId: string): void {
+    if (this.engineTimers.has(nodeId)) return;
+    const timer = setTimeout(() => {
+      this.engineTimers.delete(nodeId);
+      const error = this.o.store.node(nodeId)?.engineError;
+      if (error) this.markDown(nodeId, `engine unreachable: ${error}`);
+    }, this.engineGraceMs());
+    timer.unref();
+    this.engineTimers.set(nodeId, timer);
   }
 
   private scheduleDown(nodeId: string, why: string): void {

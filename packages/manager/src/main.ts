@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 
 /**
  * The manager daemon: `node main.js --data-dir DIR [--listen HOST:PORT]
- * [--advertise HOST] [--heartbeat-ms N] [--down-after-ms N]`. On first start
+ * [--advertise HOST] [--heartbeat-ms N] [--down-after-ms N] [--engine-grace-ms N]`. On first start
  * it creates the cluster (CA, token secret, admin credentials in
  * DIR/admin); on later starts it resumes from DIR/store.db.
  */
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       'heartbeat-ms': { type: 'string', default: '500' },
       'down-after-ms': { type: 'string', default: '2500' },
       'stream-grace-ms': { type: 'string', default: '1500' },
+      'engine-grace-ms': { type: 'string', default: '3000' },
       'node-cert-ttl': { type: 'string', default: String(24 * 3600 * 1000) },
     },
   });
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     heartbeatMs: Number(values['heartbeat-ms']),
     downAfterMs: Number(values['down-after-ms']),
     streamGraceMs: Number(values['stream-grace-ms']),
+    engineGraceMs: Number(values['engine-grace-ms']),
     nodeCertTtlMs,
   });
   // Written whole and renamed into place: the CLI waits for this file and reads it at once.

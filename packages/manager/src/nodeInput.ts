@@ -106,6 +106,11 @@ export function checkHello(hello: { hostname: string; advertiseAddress: string; 
   };
 }
 
+/** engineErrorOf is a node's report of why its engine does not answer, as shown: clipped, control characters escaped. */
+export function engineErrorOf(reported: string): string {
+  return escapeControl(clipText(reported, NODE_INPUT_LIMITS.taskError));
+}
+
 /**
  * boundedStatus returns a task status with its free text bounded: the error
  * clipped to NODE_INPUT_LIMITS.taskError (a 1.6 MB error would be in every

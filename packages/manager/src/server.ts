@@ -34,6 +34,8 @@ export interface ManagerOptions {
   downAfterMs?: number;
   /** streamGraceMs: a broken session marks its node down after this (longer than an agent restart). @default 1500 */
   streamGraceMs?: number;
+  /** engineGraceMs: a node whose engine does not answer is marked down after this (longer than an engine restart). @default 3000 */
+  engineGraceMs?: number;
   /** nodeCertTtlMs: lifetime of node certificates. @default 24 h */
   nodeCertTtlMs?: number;
   /** tokenTtlMs: lifetime of join tokens. @default 24 h */
@@ -123,6 +125,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     heartbeatMs: o.heartbeatMs ?? 500,
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 1500,
+    engineGraceMs: o.engineGraceMs ?? 3000,
     registry: () => registry.snapshot(),
     greeting: (nodeId) => rotation.greeting(nodeId),
   });

@@ -45,6 +45,8 @@ export interface DockerExecutorOptions {
   filesDir?: string;
   /** imageSource fetches images the manager holds (built by `cluster deploy`) before a pull is tried. @default none */
   imageSource?: ImageSource;
+  /** onEventsBroken is told when the engine's event stream ends or fails (the engine may be gone). @default none */
+  onEventsBroken?: () => void;
 }
 
 /**
@@ -303,6 +305,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
         });
         const broken = (): void => {
           if (closed || timer) return;
+          options.onEventsBroken?.();
           timer = setTimeout(() => {
             timer = undefined;
             if (!closed) open().catch(broken);

@@ -7,6 +7,7 @@ import type { CaUpdate as _cluster_v1_CaUpdate, CaUpdate__Output as _cluster_v1_
 import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
 import type { Endpoint as _cluster_v1_Endpoint, Endpoint__Output as _cluster_v1_Endpoint__Output } from './cluster/v1/Endpoint.js';
 import type { EndpointChanges as _cluster_v1_EndpointChanges, EndpointChanges__Output as _cluster_v1_EndpointChanges__Output } from './cluster/v1/EndpointChanges.js';
+import type { EngineStatus as _cluster_v1_EngineStatus, EngineStatus__Output as _cluster_v1_EngineStatus__Output } from './cluster/v1/EngineStatus.js';
 import type { FetchImageRequest as _cluster_v1_FetchImageRequest, FetchImageRequest__Output as _cluster_v1_FetchImageRequest__Output } from './cluster/v1/FetchImageRequest.js';
 import type { Heartbeat as _cluster_v1_Heartbeat, Heartbeat__Output as _cluster_v1_Heartbeat__Output } from './cluster/v1/Heartbeat.js';
 import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from './cluster/v1/ImageChunk.js';
@@ -43,6 +44,7 @@ export interface ProtoGrpcType {
       Dispatcher: SubtypeConstructor<typeof grpc.Client, _cluster_v1_DispatcherClient> & { service: _cluster_v1_DispatcherDefinition }
       Endpoint: MessageTypeDefinition<_cluster_v1_Endpoint, _cluster_v1_Endpoint__Output>
       EndpointChanges: MessageTypeDefinition<_cluster_v1_EndpointChanges, _cluster_v1_EndpointChanges__Output>
+      EngineStatus: MessageTypeDefinition<_cluster_v1_EngineStatus, _cluster_v1_EngineStatus__Output>
       FetchImageRequest: MessageTypeDefinition<_cluster_v1_FetchImageRequest, _cluster_v1_FetchImageRequest__Output>
       Heartbeat: MessageTypeDefinition<_cluster_v1_Heartbeat, _cluster_v1_Heartbeat__Output>
       ImageChunk: MessageTypeDefinition<_cluster_v1_ImageChunk, _cluster_v1_ImageChunk__Output>

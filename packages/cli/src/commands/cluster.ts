@@ -17,6 +17,7 @@ export interface InitOptions {
   dockerHost?: string;
   heartbeatMs?: string;
   downAfterMs?: string;
+  engineGraceMs?: string;
   /** certTtl is the lifetime of node certificates, such as 24h. @default the manager's (24h) */
   certTtl?: string;
 }
@@ -39,6 +40,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
     if (o.advertise) args.push('--advertise', o.advertise);
     if (o.heartbeatMs) args.push('--heartbeat-ms', o.heartbeatMs);
     if (o.downAfterMs) args.push('--down-after-ms', o.downAfterMs);
+    if (o.engineGraceMs) args.push('--engine-grace-ms', o.engineGraceMs);
     if (o.certTtl) args.push('--node-cert-ttl', String(durationMs('init --cert-ttl', o.certTtl)));
     const d = await startDaemon({ which: 'manager', args, logFile: join(managerDir, 'manager.log'), ready: () => existsSync(readyFile), timeoutMs: 30000 });
     advertise = (JSON.parse(readFileSync(readyFile, 'utf8')) as { advertise: string }).advertise;

@@ -37,6 +37,11 @@ export interface Node {
    * status_message says why a node is down, in words.
    */
   'statusMessage'?: (string);
+  /**
+   * engine_error is why the node's container engine does not answer, as its
+   * agent reports it ("" when it answers). Such a node takes no new tasks.
+   */
+  'engineError'?: (string);
 }
 
 /**
@@ -74,4 +79,9 @@ export interface Node__Output {
    * status_message says why a node is down, in words.
    */
   'statusMessage': (string);
+  /**
+   * engine_error is why the node's container engine does not answer, as its
+   * agent reports it ("" when it answers). Such a node takes no new tasks.
+   */
+  'engineError': (string);
 }

@@ -13,6 +13,12 @@ export interface SessionHello {
    * observed is what the agent runs now, for tasks it knows of.
    */
   'observed'?: (_cluster_v1_TaskStatus)[];
+  /**
+   * engine_error is why the node's container engine does not answer now
+   * ("" when it answers): the node takes no new tasks and, past the
+   * manager's engine grace period, its tasks are moved like a dead host's.
+   */
+  'engineError'?: (string);
 }
 
 export interface SessionHello__Output {
@@ -25,4 +31,10 @@ export interface SessionHello__Output {
    * observed is what the agent runs now, for tasks it knows of.
    */
   'observed': (_cluster_v1_TaskStatus__Output)[];
+  /**
+   * engine_error is why the node's container engine does not answer now
+   * ("" when it answers): the node takes no new tasks and, past the
+   * manager's engine grace period, its tasks are moved like a dead host's.
+   */
+  'engineError': (string);
 }
