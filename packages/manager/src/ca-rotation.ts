@@ -149,8 +149,8 @@ export class CaRotation {
   }
 
   /** noteIssued records a node certificate of the current CA, and finishes the rotation once every node holds one. */
-  noteIssued(nodeId: string, serial: string): void {
-    this.o.ledger.recordNodeCertificate(nodeId, serial, caDigest(this.o.identity.ca.certPem));
+  noteIssued(nodeId: string, serial: string, notAfterMs?: number): void {
+    this.o.ledger.recordNodeCertificate(nodeId, serial, caDigest(this.o.identity.ca.certPem), notAfterMs);
     this.finishIfDone();
   }
 

@@ -21,7 +21,7 @@ export interface JoinServiceOptions {
   /** onJoined is told of a node that joined. */
   onJoined?: (node: Node) => void;
   /** onIssued is told of every node certificate issued (join or renewal), after it is committed. */
-  onIssued?: (nodeId: string, serial: string) => void;
+  onIssued?: (nodeId: string, serial: string, notAfterMs: number) => void;
 }
 
 /**
@@ -69,7 +69,7 @@ export class JoinService {
     const claim = { keyDigest: csrKeyDigest(req.csrPem), ...(claims.singleUse === true ? { jti: claims.jti } : {}) };
     ledger.claim(claim);
     const id = this.o.newId();
-    let cert: { certPem: string; serial: string };
+    let cert: { certPem: string; serial: string; notAfter: Date };
     try {
       cert = await issueCertificate(identity.ca, { csrPem: req.csrPem, commonName: id, role: claims.role, ttlMs: this.o.nodeCertTtlMs, now });
     } catch (err) {
@@ -98,7 +98,7 @@ export class JoinService {
       store.update({ putNodes: [node], deleteNodes: existing ? [existing.id] : [] });
     });
     this.o.log.info(`join: node ${name} joined as ${claims.role} with id ${id}${existing ? ` (replacing down node ${existing.id})` : ''}`);
-    this.o.onIssued?.(id, cert.serial);
+    this.o.onIssued?.(id, cert.serial, cert.notAfter.getTime());
     this.o.onJoined?.(node);
     return { nodeId: id, certificatePem: cert.certPem, caPem: identity.ca.certPem, role: claims.role };
   }
@@ -123,7 +123,7 @@ export async function renewNode(o: JoinServiceOptions, caller: { nodeId: string;
     const cert = await issueCertificate(o.identity.ca, { csrPem, commonName: caller.nodeId, role: caller.role, ttlMs: o.nodeCertTtlMs, now });
     o.ledger.commit(claim, `node ${caller.nodeId}`, now.getTime());
     o.log.info(`renew: node ${node.name} (${caller.nodeId}) has a new certificate until ${cert.notAfter.toISOString()}`);
-    o.onIssued?.(caller.nodeId, cert.serial);
+    o.onIssued?.(caller.nodeId, cert.serial, cert.notAfter.getTime());
     return { certificatePem: cert.certPem };
   } catch (err) {
     o.ledger.release(claim);

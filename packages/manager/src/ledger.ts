@@ -111,14 +111,14 @@ export class SecurityLedger {
     return this.revokedSerials.has(serial);
   }
 
-  /** recordNodeCertificate remembers the serial and the issuing CA (digest) of a node's latest certificate. */
-  recordNodeCertificate(nodeId: string, serial: string, caDigest: string): void {
-    this.store.setMeta(`node.cert.${nodeId}`, JSON.stringify({ serial, ca: caDigest }));
+  /** recordNodeCertificate remembers the serial, the issuing CA (digest) and the expiry of a node's latest certificate. */
+  recordNodeCertificate(nodeId: string, serial: string, caDigest: string, notAfterMs?: number): void {
+    this.store.setMeta(`node.cert.${nodeId}`, JSON.stringify({ serial, ca: caDigest, ...(notAfterMs === undefined ? {} : { notAfterMs }) }));
   }
 
-  /** nodeCertificate is the latest certificate issued to a node, if recorded. */
-  nodeCertificate(nodeId: string): { serial: string; ca: string } | undefined {
-    return readJson<{ serial: string; ca: string } | undefined>(this.store, `node.cert.${nodeId}`, undefined);
+  /** nodeCertificate is the latest certificate issued to a node, if recorded (notAfterMs is absent from records of earlier versions). */
+  nodeCertificate(nodeId: string): { serial: string; ca: string; notAfterMs?: number } | undefined {
+    return readJson<{ serial: string; ca: string; notAfterMs?: number } | undefined>(this.store, `node.cert.${nodeId}`, undefined);
   }
 }
 

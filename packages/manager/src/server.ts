@@ -5,8 +5,10 @@ import { loadClusterProto } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import type { ClusterIdentity } from './identity.js';
-import { callerOf, guardService, type Authenticate } from './auth/guard.js';
-import { CaRotation, tlsMaterial, verifyPeer } from './ca-rotation.js';
+import { callerOf, guardService } from './auth/guard.js';
+import { authenticator } from './auth/authenticate.js';
+import { LiveStreams } from './auth/liveStreams.js';
+import { CaRotation, tlsMaterial } from './ca-rotation.js';
 import { DynamicCertificateProvider } from './tls-provider.js';
 import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
@@ -44,6 +46,8 @@ export interface ManagerOptions {
   imagesDir?: string;
   /** dataDir holds the CA (ca/), which RotateCa replaces. @default none: RotateCa is not served */
   dataDir?: string;
+  /** certCheckMs is how often the certificates of open streams are checked again (expiry, revocation, retired CA). @default 1000 */
+  certCheckMs?: number;
 }
 
 /** Manager is a started manager: its servers, loops and bound port. */
@@ -108,7 +112,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
       orchestrator.kickNode(node.id);
       registry.kick();
     },
-    onIssued: (nodeId, serial) => rotation.noteIssued(nodeId, serial),
+    onIssued: (nodeId, serial, notAfterMs) => rotation.noteIssued(nodeId, serial, notAfterMs),
   });
   const dispatcher = new Dispatcher({
     store,
@@ -130,19 +134,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     greeting: (nodeId) => rotation.greeting(nodeId),
   });
   late.dispatcher = dispatcher;
-  const authenticate: Authenticate = (raw) => {
-    if (!raw) return { kind: 'anonymous', name: '', certRole: '' };
-    const id = verifyPeer(raw, identity, new Date());
-    if ('error' in id) return { error: id.error };
-    // Revocation: a chain-valid certificate is still refused once revoked.
-    if (id.role === 'admin') {
-      if (ledger.isSerialRevoked(id.serial)) return { error: `credentials of ${id.commonName} (certificate ${id.serial}) are revoked` };
-      return { kind: 'admin', name: id.commonName, certRole: id.role };
-    }
-    if (ledger.isNodeRevoked(id.commonName)) return { error: `node ${id.commonName} was removed from the cluster; its certificate is revoked (join again with a new token)` };
-    if (!store.node(id.commonName)) return { error: `node ${id.commonName} is not a member of this cluster (removed?)` };
-    return { kind: 'node', name: id.commonName, certRole: id.role };
-  };
+  const { authenticate, check } = authenticator({ identity, ledger, store });
+  // Certificates are checked when a stream opens and for as long as it runs.
+  const live = new LiveStreams({ check, log: (line) => log.warn(line), periodMs: o.certCheckMs ?? 1000 });
 
   // The ping finds dead connections only (nodes are judged by heartbeats):
   // an agent busy for a few seconds answers late and keeps its session.
@@ -165,12 +159,13 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const imageControl = images?.controlHandlers() ?? {};
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
   const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call, callerOf(call).name)) as grpc.UntypedHandleCall } : {};
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate));
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate, live));
   // A registry update is encoded once for all sessions (sharedEncoding.ts).
   const dispatcherService = withSharedEncoding(proto.Dispatcher.service);
-  server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate));
+  server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate, live));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
+  live.start();
   registry.start();
   orchestrator.kick();
   log.info(`manager: serving on ${o.listen.replace(/:0$/, '')}:${bound}, advertised as ${advertise}`);
@@ -183,6 +178,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     registry,
     async stop() {
       registry.stop();
+      live.stop();
       orchestrator.stop();
       d.stop();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

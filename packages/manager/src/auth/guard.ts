@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { RPC_ROLES, type Role } from './roles.js';
 import { endWithStatus } from '../status.js';
+import type { LiveStreams } from './liveStreams.js';
 
 /** Caller is the authenticated identity behind a call. */
 export interface Caller {
@@ -10,6 +11,12 @@ export interface Caller {
   name: string;
   /** certRole is the role written in the certificate (admin, manager, worker). */
   certRole: string;
+  /** serial is the certificate's serial (lower-case hex); '' for anonymous. */
+  serial?: string;
+  /** notAfterMs is when the certificate expires (ms since the epoch). */
+  notAfterMs?: number;
+  /** ca is the digest of the CA that issued the certificate. */
+  ca?: string;
 }
 
 /**
@@ -27,17 +34,21 @@ type AnyCall = {
  * guardService wraps every handler of a service so that it runs only for a
  * caller whose kind RPC_ROLES allows; the handler reads the caller with
  * callerOf(call). A refused unary call answers PERMISSION_DENIED or
- * UNAUTHENTICATED; a refused stream is ended with that status.
+ * UNAUTHENTICATED; a refused stream is ended with that status. An admitted
+ * stream of an authenticated caller is handed to `live`, which checks its
+ * certificate again for as long as it runs.
  */
 export function guardService<H extends grpc.UntypedServiceImplementation>(
   service: grpc.ServiceDefinition,
   handlers: H,
   authenticate: Authenticate,
+  live?: LiveStreams,
 ): grpc.UntypedServiceImplementation {
   const out: grpc.UntypedServiceImplementation = {};
   for (const [name, def] of Object.entries(service)) {
     const impl = handlers[name] as ((...args: unknown[]) => unknown) | undefined;
     const path = def.path;
+    const streaming = def.requestStream || def.responseStream;
     out[name] = ((call: AnyCall & Record<string, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
       const refusal = admit(path, call, authenticate);
       if (refusal) {
@@ -46,6 +57,8 @@ export function guardService<H extends grpc.UntypedServiceImplementation>(
         else endWithStatus(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, err);
         return;
       }
+      const caller = callers.get(call);
+      if (live && streaming && caller && caller.kind !== 'anonymous') live.add(call as unknown as Parameters<LiveStreams['add']>[0], caller);
       if (!impl) {
         const err = Object.assign(new Error(`${path}: not served`), { code: grpc.status.UNIMPLEMENTED, details: `${path}: not served` });
         if (callback) callback(err);
