@@ -10,13 +10,20 @@
 #   lab.sh start HOST         start a killed host again (dockerd, then its agent)
 #   lab.sh cut HOST           take the host's link down (a silent host)
 #   lab.sh heal HOST          bring the link up again
-#   lab.sh restart-agent HOST kill -9 the agent and start it again from its data dir
+#   lab.sh restart-agent HOST [ARG…]  kill -9 the agent and start it again from its data dir
+#                             (ARGs are added to the agent's command line, e.g. --docker-host URL)
+#   lab.sh kill-engine HOST   kill -9 the host's dockerd, containerd, shims and containers; its agent lives
+#   lab.sh start-engine HOST  start the host's dockerd again (after kill-engine)
+#   lab.sh stop-engine HOST   kill -9 dockerd and containerd only: with live-restore (on in
+#                             the lab) the containers keep running; start-engine starts it again
+#   lab.sh restart-engine HOST  stop-engine, then start-engine at once (a restart in place)
 #   lab.sh status             hosts, pids and links
 #   lab.sh env                print `export CLUSTER_HOME=…` for this lab
 #
 # HOST is labK, hostK or K. Environment: LAB_DIR (state and logs; default
 # .lab in the repository), LAB_PORT (manager port; default 7790),
-# LAB_HEARTBEAT_MS / LAB_DOWN_AFTER_MS (passed to the manager when set).
+# LAB_HEARTBEAT_MS / LAB_DOWN_AFTER_MS / LAB_ENGINE_GRACE_MS (passed to the
+# manager when set).
 # One lab per machine: namespaces, the bridge and /var/lib/clab are global.
 # /run/clab.owner names the LAB_DIR of the lab that is up; `up` from another
 # LAB_DIR waits for it to come down (LAB_WAIT_S, default 900 s), `down` from
@@ -127,13 +134,36 @@ claim() {
 
 # kill_host K: the host dies with everything on it; its data stays.
 kill_host() {
-  local k=$1 pids=() p
+  local k=$1
   kill_if "$(pid_of "$(agent_dir "$k")/agent.pid")" "$(agent_dir "$k")"
+  kill_engine "$k"
+}
+
+# kill_daemons K: kill -9 the host's dockerd and containerd (shims and containers live on).
+kill_daemons() {
+  local k=$1 d c
+  d=$(pid_of "/run/clab/host$k.pid"); c=$(pid_of "$(exec_root "$k")/containerd/containerd.pid")
+  kill_if "$d" "$(sock "$k")"
+  kill_if "$c" "$(exec_root "$k")/containerd"
+  wait_gone $d $c
+  # A containerd killed but not yet reaped still answers kill -0: the next
+  # dockerd would wait for it instead of starting its own.
+  rm -f "$(sock "$k")" "/run/clab/host$k.pid" "$(exec_root "$k")/containerd/containerd.pid"
+}
+
+# kill_engine K: the host's engine dies (dockerd, containerd, shims,
+# containers); its agent, if any, lives on.
+kill_engine() {
+  local k=$1 pids=() p
   kill_if "$(pid_of "/run/clab/host$k.pid")" "$(sock "$k")"
   kill_if "$(pid_of "$(exec_root "$k")/containerd/containerd.pid")" "$(exec_root "$k")/containerd"
   for p in $(shim_pids "$k") $(container_pids "$k"); do kill -9 "$p" 2>/dev/null || true; pids+=("$p"); done
   if ip netns list 2>/dev/null | grep -qw "$(ns "$k")"; then
-    for p in $(ip netns pids "$(ns "$k")" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; pids+=("$p"); done
+    for p in $(ip netns pids "$(ns "$k")" 2>/dev/null); do
+      # The host's agent is spared (kill_host kills it first).
+      [ "$p" = "$(pid_of "$(agent_dir "$k")/agent.pid")" ] && continue
+      kill -9 "$p" 2>/dev/null || true; pids+=("$p")
+    done
   fi
   [ ${#pids[@]} -eq 0 ] || wait_gone "${pids[@]}"
   umount_under "$(exec_root "$k")"
@@ -145,7 +175,8 @@ start_dockerd() {
   local k=$1 log
   log="$(host_dir "$k")/dockerd.log"
   mkdir -p "$(host_dir "$k")" "$(exec_root "$k")" "$(data_root "$k")"
-  [ -f "$LAB_DIR/daemon.json" ] || echo '{}' >"$LAB_DIR/daemon.json"
+  # live-restore: containers outlive their engine (restart-engine), as on hosts that set it.
+  [ -f "$LAB_DIR/daemon.json" ] || echo '{"live-restore": true}' >"$LAB_DIR/daemon.json"
   # --config-file: ignore /etc/docker/daemon.json of the root engine.
   # No --containerd: with no system containerd socket, dockerd starts its own
   # under its exec root. --cgroup-parent groups the host's containers so that
@@ -179,11 +210,12 @@ in_host() {
 
 start_agent() {
   local k=$1 dir pid i
+  shift
   dir=$(agent_dir "$k")
   [ -f "$dir/node.json" ] || die "lab$k has no agent data in $dir (was it joined?)"
   rm -f "$dir/status.json"
   in_host "$k" setsid node "$AGENT_MAIN" --data-dir "$dir" \
-    --docker-host "unix://$(sock "$k")" --advertise "$(addr "$k")" >>"$dir/agent.log" 2>&1 </dev/null &
+    --docker-host "unix://$(sock "$k")" --advertise "$(addr "$k")" "$@" >>"$dir/agent.log" 2>&1 </dev/null &
   pid=$! # the subshell that waits for the agent
   for i in $(seq 1 120); do
     if grep -q '"connected":true' "$dir/status.json" 2>/dev/null; then
@@ -244,6 +276,7 @@ up() {
   local extra=()
   [ -n "${LAB_HEARTBEAT_MS:-}" ] && extra+=(--heartbeat-ms "$LAB_HEARTBEAT_MS")
   [ -n "${LAB_DOWN_AFTER_MS:-}" ] && extra+=(--down-after-ms "$LAB_DOWN_AFTER_MS")
+  [ -n "${LAB_ENGINE_GRACE_MS:-}" ] && extra+=(--engine-grace-ms "$LAB_ENGINE_GRACE_MS")
   node "$CLI" init --no-agent --listen "$MANAGER_ADDR" --advertise "$NET.1" --data-dir "$LAB_DIR/manager" "${extra[@]}" >/dev/null
   record "manager $LAB_DIR/manager/manager/manager.json"
   local token
@@ -319,9 +352,13 @@ case "$cmd" in
     old=$(pid_of "$(agent_dir "$k")/agent.pid")
     kill_if "$old" "$(agent_dir "$k")"
     [ -z "$old" ] || wait_gone "$old"
-    start_agent "$k"
+    start_agent "$k" "${@:2}"
     say "lab$k: agent restarted (pid $(pid_of "$(agent_dir "$k")/agent.pid"))" ;;
+  kill-engine) k=$(host_number "${1:-}"); kill_engine "$k"; say "lab$k: engine killed (dockerd, containerd, shims, containers); the agent lives" ;;
+  start-engine) k=$(host_number "${1:-}"); start_dockerd "$k"; say "lab$k: engine started" ;;
+  stop-engine) k=$(host_number "${1:-}"); kill_daemons "$k"; say "lab$k: dockerd and containerd killed; containers kept by live-restore" ;;
+  restart-engine) k=$(host_number "${1:-}"); kill_daemons "$k"; start_dockerd "$k"; say "lab$k: engine restarted (containers kept by live-restore)" ;;
   status) status ;;
   env) echo "export CLUSTER_HOME=$CLUSTER_HOME" ;;
-  *) die "usage: lab.sh up N | down | kill HOST | start HOST | cut HOST | heal HOST | restart-agent HOST | status | env" ;;
+  *) die "usage: lab.sh up N | down | kill HOST | start HOST | cut HOST | heal HOST | restart-agent HOST [ARG…] | kill-engine HOST | stop-engine HOST | start-engine HOST | restart-engine HOST | status | env" ;;
 esac

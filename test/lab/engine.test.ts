@@ -1,0 +1,160 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { LAB_DIR, REPO, exact, json, lab, labSkip, ok, running, sleepService, stackFile, waitFor, type Container } from './lab.js';
+
+// The engine fails under a live agent (deploy/lab/lab.sh kill-engine,
+// stop-engine, restart-engine): real dockerds in network namespaces, the
+// agent left running. Bounds are generous: how fast the replicas move is
+// measured in BENCHMARKS.md, not asserted here.
+
+const ALL = [1, 2, 3];
+const skip = labSkip();
+
+interface TaskRow { id: string; service: string; slot: number; node: string; desiredState: string; state: string; error: string; containerId: string }
+interface NodeRow { name: string; status: string; statusMessage: string; engine: string; engineError: string }
+
+function log(msg: string): void {
+  process.stderr.write(`lab: ${msg}\n`);
+}
+
+function node(name: string): NodeRow | undefined {
+  return json<NodeRow>('nodes').find((n) => n.name === name);
+}
+
+/** liveTasks are the ids of a service's tasks desired running, sorted. */
+function liveTasks(stack: string): string[] {
+  return json<TaskRow>('ps', stack).filter((t) => t.desiredState === 'running').map((t) => t.id).sort();
+}
+
+function busiest(cs: Container[]): number {
+  const count = new Map<number, number>();
+  for (const c of cs) count.set(c.host, (count.get(c.host) ?? 0) + 1);
+  return [...count.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+/** settled waits until exactly n replicas run (one per slot) on the hosts and stay so for holdMs. */
+async function settled(service: string, n: number, hosts: number[], ms: number, holdMs = 3000): Promise<Container[]> {
+  return waitFor(`exactly ${n} running ${service} replicas on lab${hosts.join('+lab')}, one per slot, for ${holdMs} ms`, ms, async () => {
+    if (!exact(await running(service, hosts), n)) return undefined;
+    await new Promise((r) => setTimeout(r, holdMs));
+    const again = await running(service, hosts);
+    return exact(again, n) ? again : undefined;
+  });
+}
+
+async function nodeReady(name: string): Promise<void> {
+  await waitFor(`node ${name} ready with its engine answering`, 60000, () => {
+    const n = node(name);
+    return n?.status === 'ready' && n.engine === 'ok';
+  });
+}
+
+/** engineUp starts a host's engine again unless it answers; for finally blocks. */
+function engineUp(k: number): void {
+  try {
+    lab('start-engine', String(k));
+  } catch (err) {
+    log(`start-engine lab${k}: ${(err as Error).message}`);
+  }
+}
+
+describe('lab: the engine fails under a live agent', { skip, timeout: 900000 }, () => {
+  before(() => {
+    lab('up', '3');
+    ok('deploy', stackFile('eng', sleepService(6)), '--detach');
+  }, { timeout: 180000 });
+
+  after(() => {
+    lab('down');
+  }, { timeout: 120000 });
+
+  test('an engine killed under a live agent: its replicas run elsewhere and the node says why; back, exactly 6 run', { timeout: 240000 }, async () => {
+    const before = await settled('eng_app', 6, ALL, 90000, 500);
+    const victim = busiest(before);
+    const others = ALL.filter((h) => h !== victim);
+    const t0 = Date.now();
+    lab('kill-engine', String(victim));
+    try {
+      await waitFor('6 replicas on the other hosts', 60000, async () => exact(await running('eng_app', others), 6));
+      log(`kill-engine lab${victim}: 6 replicas on lab${others.join('+lab')} after ${Date.now() - t0} ms`);
+      const shown = await waitFor(`lab${victim} shown down for its engine`, 30000, () => {
+        const n = node(`lab${victim}`);
+        return n?.status === 'down' ? n : undefined;
+      });
+      assert.match(shown.statusMessage, /^engine unreachable: /);
+      assert.equal(shown.engine, 'unreachable');
+      assert.notEqual(shown.engineError, '');
+      assert.match(ok('nodes'), new RegExp(`lab${victim} .*down \\(engine unreachable: `));
+    } finally {
+      engineUp(victim);
+    }
+    await nodeReady(`lab${victim}`);
+    const end = await settled('eng_app', 6, ALL, 60000);
+    const live = json<TaskRow>('ps', 'eng').filter((t) => t.desiredState === 'running');
+    assert.equal(live.length, 6);
+    assert.deepEqual(new Set(live.map((t) => t.containerId.slice(0, 12))), new Set(end.map((c) => c.id.slice(0, 12))));
+  });
+
+  test('an engine restarted in place within the grace period replaces nothing', { timeout: 120000 }, async () => {
+    const before = await settled('eng_app', 6, ALL, 60000, 500);
+    const host = busiest(before);
+    const tasks = liveTasks('eng');
+    const mine = before.filter((c) => c.host === host).map((c) => c.id).sort();
+    lab('restart-engine', String(host));
+    await nodeReady(`lab${host}`);
+    // Twice the manager's engine grace period (3 s): a replacement would have been made by now.
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.deepEqual(liveTasks('eng'), tasks, 'the same tasks, none replaced');
+    const after = await settled('eng_app', 6, ALL, 30000, 500);
+    assert.deepEqual(after.filter((c) => c.host === host).map((c) => c.id).sort(), mine, 'the same containers kept running');
+  });
+
+  test('an engine away past the grace period with its containers alive: replaced elsewhere, the survivors stopped once it is back', { timeout: 240000 }, async () => {
+    const before = await settled('eng_app', 6, ALL, 60000, 500);
+    const victim = busiest(before);
+    const others = ALL.filter((h) => h !== victim);
+    lab('stop-engine', String(victim));
+    try {
+      await waitFor('6 replicas on the other hosts', 60000, async () => exact(await running('eng_app', others), 6));
+    } finally {
+      engineUp(victim);
+    }
+    await waitFor(`lab${victim} stops the containers that survived`, 60000, async () => (await running('eng_app', [victim])).length === 0);
+    await nodeReady(`lab${victim}`);
+    await settled('eng_app', 6, ALL, 60000);
+    assert.equal(liveTasks('eng').length, 6);
+  });
+
+  test('a hung engine call fails its task with the reason, and the node stays ready', { timeout: 240000 }, async () => {
+    const host = 3;
+    const proxySocket = join(LAB_DIR, 'stuck-engine.sock');
+    let proxy: ChildProcess | undefined;
+    try {
+      proxy = spawn(process.execPath, [join(REPO, 'test/dist/lab/stuckProxy.js'), proxySocket, `/run/clab/host${host}.sock`], { stdio: 'ignore' });
+      lab('restart-agent', String(host), '--docker-host', `unix://${proxySocket}`, '--engine-timeout-ms', '3000');
+      await nodeReady(`lab${host}`);
+      ok('deploy', stackFile('hung', sleepService(1, [`node.hostname==lab${host}`])), '--detach');
+      let wentDown = '';
+      const failed = await waitFor('the task whose start hangs to fail with the reason', 90000, () => {
+        const n = node(`lab${host}`);
+        if (n && (n.status !== 'ready' || n.engine !== 'ok')) wentDown ||= `${n.status} ${n.statusMessage} ${n.engineError}`;
+        return json<TaskRow>('ps', 'hung', '--all').find((t) => t.state === 'failed' && t.error !== '');
+      });
+      log(`hung start: ${failed.error}`);
+      assert.match(failed.error, /start container .*no answer from the engine within 3000 ms/);
+      // Heartbeats went on all the while: the node never left ready.
+      assert.equal(wentDown, '', `lab${host} was ${wentDown}`);
+      const n = node(`lab${host}`);
+      assert.equal(n?.status, 'ready');
+      assert.equal(n?.engine, 'ok');
+    } finally {
+      ok('rm', 'hung', '--detach');
+      proxy?.kill('SIGKILL');
+      lab('restart-agent', String(host));
+    }
+    await nodeReady(`lab${host}`);
+    await settled('eng_app', 6, ALL, 60000, 500);
+  });
+});
