@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto } from '@cluster/api';
+import { grpcMessageOptions } from '@cluster/core';
 import { SecurityLedger, Store, issueAdmin, loadOrCreateIdentity, startManager, type AdminCredentials, type ClusterIdentity, type Logger, type Manager } from '@cluster/manager';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -90,7 +91,8 @@ type AnyClient = grpc.Client & Record<string, Function>;
 /** client opens a Control or Dispatcher client presenting `peer`. */
 export function client(service: 'Control' | 'Dispatcher', address: string, peer: Peer): AnyClient {
   const proto = loadClusterProto();
-  return new proto[service](address, credentials(peer), { 'grpc.ssl_target_name_override': 'manager' }) as unknown as AnyClient;
+  // Messages as large as an agent and the CLI take (the manager's assignment chunks and pages stay far below).
+  return new proto[service](address, credentials(peer), { 'grpc.ssl_target_name_override': 'manager', ...grpcMessageOptions() }) as unknown as AnyClient;
 }
 
 /** call makes one unary call on a fresh client and closes it; a refusal rejects with the grpc.ServiceError. */

@@ -12,7 +12,7 @@ import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
 import { EngineMonitor } from './engineMonitor.js';
 import { within, withDeadlines } from './deadlines.js';
-import { DNS_ADDRESS } from '@cluster/core';
+import { DEFAULT_MAX_MESSAGE_BYTES, DNS_ADDRESS } from '@cluster/core';
 import { addressOwners, bridgeSubnets, stackSubnets, taskAddresses } from './docker/networks.js';
 import { Firewall } from './mesh/firewall.js';
 import { KernelPath, type KernelListener } from './mesh/kernelPath.js';
@@ -34,7 +34,8 @@ function log(msg: string): void {
 /**
  * The agent daemon: `node main.js --data-dir DIR --manager HOST:PORT
  * [--token T] [--name N] [--advertise ADDR] [--docker-host URL] [--label k=v]…
- * [--engine-timeout-ms N] [--engine-check-ms N]`.
+ * [--engine-timeout-ms N] [--engine-check-ms N] [--max-message-bytes N]`
+ * (the gRPC message bound, 64 MiB by default).
  * The first start joins with the token; later starts reuse DIR's credentials.
  * --engine-timeout-ms bounds every engine call (default 10000; a stop gets
  * the container's grace on top); --engine-check-ms is how often the engine
@@ -53,12 +54,15 @@ async function main(): Promise<void> {
       'no-mesh': { type: 'boolean', default: false },
       'engine-timeout-ms': { type: 'string', default: '10000' },
       'engine-check-ms': { type: 'string', default: '1000' },
+      'max-message-bytes': { type: 'string', default: String(DEFAULT_MAX_MESSAGE_BYTES) },
     },
   });
   const engineTimeoutMs = Number(values['engine-timeout-ms']);
   if (!Number.isSafeInteger(engineTimeoutMs) || engineTimeoutMs < 100) throw new Error(`agent: invalid --engine-timeout-ms "${values['engine-timeout-ms']}" (milliseconds, >= 100)`);
   const engineCheckMs = Number(values['engine-check-ms']);
   if (!Number.isSafeInteger(engineCheckMs) || engineCheckMs < 50) throw new Error(`agent: invalid --engine-check-ms "${values['engine-check-ms']}" (milliseconds, >= 50)`);
+  const maxMessageBytes = Number(values['max-message-bytes']);
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1024 * 1024) throw new Error(`agent: invalid --max-message-bytes "${values['max-message-bytes']}" (bytes, at least 1048576)`);
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error('agent: --data-dir is required');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
     certPem: readFileSync(join(dataDir, 'node.crt'), 'utf8'),
     keyPem: readFileSync(join(dataDir, 'node.key'), 'utf8'),
     worker,
+    maxMessageBytes,
     hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
     log,
     onRegistry: (u) => view.apply(u),

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
-import { loadClusterProto, type AgentMessage, type CaUpdate__Output, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
-import type { ServiceSpec, Task, TaskState } from '@cluster/core';
+import { loadClusterProto, type AgentMessage, type AssignmentSet__Output, type CaUpdate__Output, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
+import { grpcMessageOptions, type ServiceSpec, type Task, type TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
 import type { VolumePurger } from './volumePurger.js';
 import type { Worker } from './worker.js';
@@ -28,6 +28,8 @@ export interface SessionOptions {
   onCaUpdate?: (update: CaUpdate__Output) => void;
   /** maxBackoffMs bounds the wait between reconnects. @default 2000 */
   maxBackoffMs?: number;
+  /** maxMessageBytes bounds a gRPC message to and from the manager. @default DEFAULT_MAX_MESSAGE_BYTES (64 MiB) */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -50,6 +52,8 @@ export class Session {
   private pending: Observation[] = [];
   /** specs parses the assignments' spec text once per service version. */
   private readonly specs = new SpecCache();
+  /** partial holds the messages of an assignment set received so far, until its last (`more` false). */
+  private partial: AssignmentSet__Output[] = [];
   /** nodeId is set once the manager accepted the session. */
   nodeId = '';
   /** connected tells whether a session is open and accepted. */
@@ -103,6 +107,7 @@ export class Session {
       'grpc.keepalive_timeout_ms': 15000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': this.o.maxBackoffMs ?? 2000,
+      ...grpcMessageOptions(this.o.maxMessageBytes),
     });
   }
 
@@ -160,6 +165,7 @@ export class Session {
     this.call = call;
     const hello = this.o.hello();
     this.pending = [];
+    this.partial = [];
     call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus), engineError: this.engineError } });
     call.on('data', (m: ManagerMessage__Output) => {
       if (m.msg === 'accepted' && m.accepted) {
@@ -176,12 +182,26 @@ export class Session {
       } else if (m.msg === 'registry' && m.registry) {
         this.o.onRegistry?.(m.registry);
       } else if (m.msg === 'assignments' && m.assignments) {
+        // A set cut into several messages is applied once, when its last message arrives.
+        this.partial.push(m.assignments);
+        if (m.assignments.more) return;
+        const parts = this.partial.splice(0);
         const a = m.assignments;
-        const tasks = a.tasks.map((t) => toAssignment(t, this.specs.parse(t.specJson)));
+        const tasks: Assignment[] = [];
+        const removed: string[] = [];
+        for (const part of parts) {
+          const specs = new Map(part.specs.map((x) => [`${x.service}|${x.specVersion}`, x.specJson]));
+          for (const t of part.tasks) {
+            const text = t.specJson || specs.get(`${t.service}|${t.specVersion}`);
+            if (text === undefined) this.o.log(`session: assignment of task ${t.id} came without the spec of ${t.service} version ${t.specVersion}`);
+            tasks.push(toAssignment(t, this.specs.parse(text ?? '')));
+          }
+          removed.push(...part.removed);
+        }
         // A stack deployed again keeps its volumes; one removed with --volumes loses them once its containers are gone.
         this.o.volumes?.keep(tasks.filter((t) => t.task.desiredState === 'running').map((t) => t.task.stack));
         if (a.purgeVolumes.length > 0) this.o.volumes?.purge(a.purgeVolumes);
-        const done = a.type === 'FULL' ? this.o.worker.setAssignments(tasks) : this.o.worker.applyChanges(tasks, a.removed);
+        const done = a.type === 'FULL' ? this.o.worker.setAssignments(tasks) : this.o.worker.applyChanges(tasks, removed);
         done.catch((err: unknown) => this.o.log(`session: applying assignments failed: ${String(err)}`));
       }
     });

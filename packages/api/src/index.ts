@@ -11,6 +11,7 @@ export type { ManagerMessage, ManagerMessage__Output } from './generated/cluster
 export type { CaUpdate, CaUpdate__Output } from './generated/cluster/v1/CaUpdate.js';
 export type { CaStatus, CaStatus__Output } from './generated/cluster/v1/CaStatus.js';
 export type { AssignmentSet, AssignmentSet__Output } from './generated/cluster/v1/AssignmentSet.js';
+export type { ServiceVersionSpec, ServiceVersionSpec__Output } from './generated/cluster/v1/ServiceVersionSpec.js';
 export type { ServiceChange, ServiceChange__Output } from './generated/cluster/v1/ServiceChange.js';
 export type { JoinResponse, JoinResponse__Output } from './generated/cluster/v1/JoinResponse.js';
 export type { JoinRequest, JoinRequest__Output } from './generated/cluster/v1/JoinRequest.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { loadControlProto, type ControlClient } from '@cluster/api';
+import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
 import { CliError, type Io } from './io.js';
 import { readConfig } from './config.js';
 
@@ -41,11 +42,12 @@ export function connectControl(io: Io, managerOverride?: string): Control {
       return (Array.isArray(ou) ? ou : [ou]).includes('manager') ? undefined : new Error('the server is not a manager of this cluster');
     },
   });
-  const channel = new grpc.Client(address, creds, TARGET_NAME);
+  const options = { ...TARGET_NAME, ...grpcMessageOptions(maxMessageBytes(io)) };
+  const channel = new grpc.Client(address, creds, options);
   channel.getChannel().getConnectivityState(true);
   let stub: (ControlClient & Record<string, Function>) | undefined;
   const control = (): ControlClient & Record<string, Function> => {
-    stub ??= new (loadControlProto().Control)(address, creds, { ...TARGET_NAME, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
+    stub ??= new (loadControlProto().Control)(address, creds, { ...options, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
     return stub;
   };
   return {
@@ -83,6 +85,38 @@ export function connectControl(io: Io, managerOverride?: string): Control {
     },
     close: () => channel.close(),
   };
+}
+
+/**
+ * maxMessageBytes is the CLI's gRPC message bound: CLUSTER_MAX_MESSAGE_BYTES,
+ * or DEFAULT_MAX_MESSAGE_BYTES (64 MiB). Listings come in pages far below it.
+ */
+function maxMessageBytes(io: Io): number {
+  const text = io.env.CLUSTER_MAX_MESSAGE_BYTES;
+  if (text === undefined || text === '') return DEFAULT_MAX_MESSAGE_BYTES;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1024 * 1024) throw new CliError(`CLUSTER_MAX_MESSAGE_BYTES: invalid "${text}" (bytes, at least 1048576)`);
+  return n;
+}
+
+/** TASK_PAGE is how many tasks the CLI asks for per ListTasks call. */
+const TASK_PAGE = 5000;
+
+/**
+ * listTasks reads every task matching a filter, page by page (a listing of
+ * 200,000 tasks is about 30 MB: too much for one message).
+ */
+export async function listTasks<T>(control: Control, filter: string, all: boolean): Promise<T[]> {
+  const out: T[] = [];
+  let pageToken = '';
+  // Bounded: a page token only moves forward, and 100,000 pages is far beyond any cluster.
+  for (let i = 0; i < 100_000; i++) {
+    const r = await control.call<{ tasks: T[]; nextPageToken?: string }>('ListTasks', { filter, all, pageSize: TASK_PAGE, pageToken }, 30_000);
+    for (const t of r.tasks) out.push(t);
+    if (!r.nextPageToken) return out;
+    pageToken = r.nextPageToken;
+  }
+  return out;
 }
 
 /** explain turns a gRPC error into one clear line. */

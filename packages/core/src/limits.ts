@@ -29,3 +29,16 @@ export const MAX_ERROR_CHARS = 4096;
 
 /** MAX_STACK_SPEC_BYTES is the largest stack spec (its JSON) the manager accepts in one DeployStack: 32 MiB. */
 export const MAX_STACK_SPEC_BYTES = 32 * 1024 * 1024;
+
+/**
+ * DEFAULT_MAX_MESSAGE_BYTES is the gRPC message bound (sent and received) of
+ * the manager, the agents and the CLI unless set otherwise: 64 MiB, above
+ * the largest stack spec (MAX_STACK_SPEC_BYTES) and every chunk the
+ * manager sends (assignment sets, pages of listings).
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** grpcMessageOptions are the channel options that set a gRPC message bound, sent and received. */
+export function grpcMessageOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): { 'grpc.max_send_message_length': number; 'grpc.max_receive_message_length': number } {
+  return { 'grpc.max_send_message_length': maxMessageBytes, 'grpc.max_receive_message_length': maxMessageBytes };
+}

@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { isHeld, isTerminal, ClusterError, type Node, type Task } from '@cluster/core';
-import type { AgentMessage__Output, AssignmentSet, ManagerMessage, RegistryUpdate, TaskStatus__Output } from '@cluster/api';
+import type { AgentMessage__Output, ManagerMessage, RegistryUpdate, TaskStatus__Output } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { callerOf } from './auth/guard.js';
-import { applyStatus, specJsonOf, taskToApi } from './convert.js';
+import { applyStatus, specJsonOf } from './convert.js';
+import { assignmentSets } from './assignmentSets.js';
 import { volumePurges } from './volumePurges.js';
 import { boundedStatus, checkHello, engineErrorOf, shown } from './nodeInput.js';
 import { endWithStatus, toServiceError } from './status.js';
@@ -42,6 +43,8 @@ export interface DispatcherOptions {
   now?: () => number;
   /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */
   registry?: () => RegistryUpdate;
+  /** chunkBytes bounds one assignment message; larger sets are cut into several (assignmentSets.ts). @default 4 MiB */
+  chunkBytes?: number;
   /** greeting returns more messages for a session just accepted (for example a CA update). @default none */
   greeting?: (nodeId: string) => ManagerMessage[];
 }
@@ -149,11 +152,11 @@ export class Dispatcher {
 
   /** notify pushes changed and removed tasks to the sessions of their nodes. */
   notify(changed: Task[], removed: string[]): void {
-    const perNode = new Map<string, AssignmentSet>();
+    const perNode = new Map<string, { tasks: Task[]; removed: string[] }>();
     const specJson = this.specJsonCache();
-    const set = (nodeId: string): AssignmentSet => {
+    const set = (nodeId: string): { tasks: Task[]; removed: string[] } => {
       let a = perNode.get(nodeId);
-      if (!a) perNode.set(nodeId, (a = { type: 'INCREMENTAL', tasks: [], removed: [] }));
+      if (!a) perNode.set(nodeId, (a = { tasks: [], removed: [] }));
       return a;
     };
     for (const t of changed) {
@@ -165,16 +168,20 @@ export class Dispatcher {
       const key = sentKey(t);
       if (s.sent.get(t.id) === key) continue;
       s.sent.set(t.id, key);
-      set(t.nodeId).tasks!.push(taskToApi(t, specJson(t)));
+      set(t.nodeId).tasks.push(t);
     }
     if (removed.length > 0) {
       for (const s of this.sessions.values()) {
         for (const id of removed) {
-          if (s.sent.delete(id)) set(s.nodeId).removed!.push(id);
+          if (s.sent.delete(id)) set(s.nodeId).removed.push(id);
         }
       }
     }
-    for (const [nodeId, a] of perNode) this.sessions.get(nodeId)?.call.write({ assignments: a });
+    for (const [nodeId, a] of perNode) {
+      const call = this.sessions.get(nodeId)?.call;
+      if (!call) continue;
+      for (const m of assignmentSets({ type: 'INCREMENTAL', tasks: a.tasks, removed: a.removed, specJson, chunkBytes: this.o.chunkBytes })) call.write({ assignments: m });
+    }
   }
 
   /** specJsonCache returns a function giving a task's spec text, made once per service and spec version. */
@@ -271,9 +278,7 @@ export class Dispatcher {
     const tasks = store.tasksOfNode(nodeId).filter(belongsInSet);
     for (const t of tasks) session.sent.set(t.id, sentKey(t));
     const specJson = this.specJsonCache();
-    call.write({
-      assignments: { type: 'FULL', tasks: tasks.map((t) => taskToApi(t, specJson(t))), removed: [], purgeVolumes: volumePurges(store) },
-    });
+    for (const m of assignmentSets({ type: 'FULL', tasks, purgeVolumes: volumePurges(store), specJson, chunkBytes: this.o.chunkBytes })) call.write({ assignments: m });
     if (this.o.registry) call.write({ registry: this.o.registry() });
     for (const m of this.o.greeting?.(nodeId) ?? []) call.write(m);
     this.o.log.info(`dispatcher: node ${node.name} (${nodeId}) is ready with ${tasks.length} assignments`);

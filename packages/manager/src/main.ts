@@ -7,10 +7,12 @@ import { issueAdmin, loadOrCreateIdentity, writeAdmin } from './identity.js';
 import { startManager } from './server.js';
 import { SecurityLedger } from './ledger.js';
 import { X509Certificate } from 'node:crypto';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '@cluster/core';
 
 /**
  * The manager daemon: `node main.js --data-dir DIR [--listen HOST:PORT]
- * [--advertise HOST] [--heartbeat-ms N] [--down-after-ms N] [--engine-grace-ms N]`. On first start
+ * [--advertise HOST] [--heartbeat-ms N] [--down-after-ms N] [--engine-grace-ms N]
+ * [--max-message-bytes N]` (the gRPC message bound, 64 MiB by default). On first start
  * it creates the cluster (CA, token secret, admin credentials in
  * DIR/admin); on later starts it resumes from DIR/store.db.
  */
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
       'stream-grace-ms': { type: 'string', default: '1500' },
       'engine-grace-ms': { type: 'string', default: '3000' },
       'node-cert-ttl': { type: 'string', default: String(24 * 3600 * 1000) },
+      'max-message-bytes': { type: 'string', default: String(DEFAULT_MAX_MESSAGE_BYTES) },
     },
   });
+  const maxMessageBytes = Number(values['max-message-bytes']);
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1024 * 1024) throw new Error(`manager: invalid --max-message-bytes "${values['max-message-bytes']}" (bytes, at least 1048576)`);
   const log = consoleLogger('manager');
   const nodeCertTtlMs = Number(values['node-cert-ttl']);
   if (!Number.isSafeInteger(nodeCertTtlMs) || nodeCertTtlMs < 1000) throw new Error(`manager: invalid --node-cert-ttl "${values['node-cert-ttl']}" (milliseconds, >= 1000)`);
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
     streamGraceMs: Number(values['stream-grace-ms']),
     engineGraceMs: Number(values['engine-grace-ms']),
     nodeCertTtlMs,
+    maxMessageBytes,
   });
   // Written whole and renamed into place: the CLI waits for this file and reads it at once.
   const ready = join(dataDir, 'manager.json');

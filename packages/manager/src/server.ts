@@ -12,6 +12,8 @@ import { CaRotation, tlsMaterial } from './ca-rotation.js';
 import { DynamicCertificateProvider } from './tls-provider.js';
 import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
+import { DEFAULT_CHUNK_BYTES } from './assignmentSets.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
 import { ImageStore } from './imageStore.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
@@ -48,6 +50,10 @@ export interface ManagerOptions {
   dataDir?: string;
   /** certCheckMs is how often the certificates of open streams are checked again (expiry, revocation, retired CA). @default 1000 */
   certCheckMs?: number;
+  /** maxMessageBytes bounds every gRPC message sent and received. @default DEFAULT_MAX_MESSAGE_BYTES (64 MiB) */
+  maxMessageBytes?: number;
+  /** chunkBytes bounds one assignment message sent to a node (larger sets are cut). @default 4 MiB, at most maxMessageBytes / 2 */
+  chunkBytes?: number;
 }
 
 /** Manager is a started manager: its servers, loops and bound port. */
@@ -130,6 +136,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     downAfterMs: o.downAfterMs ?? 2500,
     streamGraceMs: o.streamGraceMs ?? 1500,
     engineGraceMs: o.engineGraceMs ?? 3000,
+    chunkBytes: Math.min(o.chunkBytes ?? DEFAULT_CHUNK_BYTES, Math.floor((o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) / 2)),
     registry: () => registry.snapshot(),
     greeting: (nodeId) => rotation.greeting(nodeId),
   });
@@ -140,7 +147,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
 
   // The ping finds dead connections only (nodes are judged by heartbeats):
   // an agent busy for a few seconds answers late and keeps its session.
-  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 20000, 'grpc.keepalive_permit_without_calls': 1 });
+  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 10000, 'grpc.keepalive_timeout_ms': 20000, 'grpc.keepalive_permit_without_calls': 1, ...grpcMessageOptions(o.maxMessageBytes) });
   // The CA goes behind the server certificate (tlsMaterial) so a joining node can pin it by digest.
   const creds = experimental.createCertificateProviderServerCredentials(provider, provider, false);
   const bound = await new Promise<number>((resolve, reject) =>

@@ -22,6 +22,7 @@ import type { RenewCertificateResponse as _cluster_v1_RenewCertificateResponse, 
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
 import type { ServiceEntry as _cluster_v1_ServiceEntry, ServiceEntry__Output as _cluster_v1_ServiceEntry__Output } from './cluster/v1/ServiceEntry.js';
 import type { ServicePort as _cluster_v1_ServicePort, ServicePort__Output as _cluster_v1_ServicePort__Output } from './cluster/v1/ServicePort.js';
+import type { ServiceVersionSpec as _cluster_v1_ServiceVersionSpec, ServiceVersionSpec__Output as _cluster_v1_ServiceVersionSpec__Output } from './cluster/v1/ServiceVersionSpec.js';
 import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__Output as _cluster_v1_SessionAccepted__Output } from './cluster/v1/SessionAccepted.js';
 import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from './cluster/v1/SessionHello.js';
 import type { StatusBatch as _cluster_v1_StatusBatch, StatusBatch__Output as _cluster_v1_StatusBatch__Output } from './cluster/v1/StatusBatch.js';
@@ -59,6 +60,7 @@ export interface ProtoGrpcType {
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
       ServiceEntry: MessageTypeDefinition<_cluster_v1_ServiceEntry, _cluster_v1_ServiceEntry__Output>
       ServicePort: MessageTypeDefinition<_cluster_v1_ServicePort, _cluster_v1_ServicePort__Output>
+      ServiceVersionSpec: MessageTypeDefinition<_cluster_v1_ServiceVersionSpec, _cluster_v1_ServiceVersionSpec__Output>
       SessionAccepted: MessageTypeDefinition<_cluster_v1_SessionAccepted, _cluster_v1_SessionAccepted__Output>
       SessionHello: MessageTypeDefinition<_cluster_v1_SessionHello, _cluster_v1_SessionHello__Output>
       StatusBatch: MessageTypeDefinition<_cluster_v1_StatusBatch, _cluster_v1_StatusBatch__Output>

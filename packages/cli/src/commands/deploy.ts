@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
-import { connectControl, type Control } from '../client.js';
+import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
 import { dependencyProblem } from './dependencyProblem.js';
 import { shown } from '../format.js';
@@ -153,7 +153,7 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
     const timedOut = Date.now() > deadline;
     if (timedOut || Date.now() - tasksSeenAt >= TASKS_EVERY_MS) {
       tasksSeenAt = Date.now();
-      const { tasks } = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true });
+      const tasks = await listTasks<ApiTask>(control, stack, true);
       for (const s of services) {
         if (s.converged) continue;
         const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);

@@ -1,5 +1,5 @@
 import { CliError, type Io } from '../io.js';
-import { connectControl } from '../client.js';
+import { connectControl, listTasks } from '../client.js';
 import { ago, checkFormat, json, table } from '../format.js';
 
 interface ApiService { name: string; stack: string; mode: string; replicas: number; running: number; image: string; desired: number; converged: boolean; error: string; specVersion: number }
@@ -45,7 +45,7 @@ export async function ps(io: Io, filter: string | undefined, o: { format?: strin
   const format = checkFormat(o.format);
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: filter ?? '', all: o.all });
+    const r = { tasks: await listTasks<ApiTask>(control, filter ?? '', o.all) };
     if (format === 'json') {
       io.out(json(r.tasks.map((t) => ({
         id: t.id, stack: t.stack, service: t.service, slot: t.slot, node: t.nodeName || t.nodeId, nodeId: t.nodeId,
@@ -99,7 +99,7 @@ export async function rm(io: Io, stack: string, o: { volumes: boolean; detach: b
     const deadline = Date.now() + 60000;
     for (;;) {
       // Once the last task is gone the stack name no longer resolves: done.
-      const t = await control.call<{ tasks: ApiTask[] }>('ListTasks', { filter: stack, all: true }).catch((err: unknown) => {
+      const t = await listTasks<ApiTask>(control, stack, true).then((tasks) => ({ tasks })).catch((err: unknown) => {
         if (err instanceof CliError && err.message.includes('not found')) return { tasks: [] as ApiTask[] };
         throw err;
       });
