@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addrOf, engine, execIn, httpGet as get, execOn, inHost, json, lab, LAB_DIR, labSkip, ok, stackFile, waitFor } from './lab.js';
+import { addrOf, alive, engine, execIn, httpGet as get, execOn, inHost, json, lab, LAB_DIR, labSkip, ok, stackFile, waitFor } from './lab.js';
 
 // Stack isolation in the lab (deploy/lab/lab.sh, 3 hosts): containers reach
 // task host ports of no stack straight, on the same host or across hosts,
@@ -145,10 +145,13 @@ describe('lab: stack isolation', { skip, timeout: 600000 }, () => {
     lab('up', '3');
     // lab3's engine runs without the userland proxy: containers reach host ports through its DNAT.
     writeFileSync(join(LAB_DIR, 'daemon.json'), '{"userland-proxy": false}\n');
-    lab('kill', '3');
-    // On a busy machine the engine's containerd may miss its start timeout: one more try.
-    try { lab('start', '3'); } catch (err) { log(`lab3 did not start (${(err as Error).message.split('\n').pop() ?? ''}); again`); lab('kill', '3'); lab('start', '3'); }
-    writeFileSync(join(LAB_DIR, 'daemon.json'), '{}\n');
+    try {
+      lab('kill', '3');
+      // On a busy machine the engine's containerd may miss its start timeout: one more try.
+      try { lab('start', '3'); } catch (err) { log(`lab3 did not start (${(err as Error).message.split('\n').pop() ?? ''}); again`); lab('kill', '3'); lab('start', '3'); }
+    } finally {
+      writeFileSync(join(LAB_DIR, 'daemon.json'), '{}\n');
+    }
     for (const k of [1, 2, 3]) await engine(k).createNetwork({ Name: 'shared', Driver: 'bridge' });
     ok('deploy', stackFile('isoa', ISOA), '--name', 'isoa', '--timeout', '90s');
     ok('deploy', stackFile('isob', ISOB), '--name', 'isob', '--timeout', '60s');
@@ -262,37 +265,43 @@ describe('lab: stack isolation', { skip, timeout: 600000 }, () => {
     // A container of no stack on lab2's default bridge.
     const plain = await engine(2).createContainer({ Image: 'cluster-test/busybox:latest', Cmd: ['sleep', '600'], name: 'isolation-plain' });
     await plain.start();
-    const url = `http://${addrOf(1)}:${webPort}/`;
-    const wget = async (): Promise<{ code: number; out: string }> => execIn(plain, `wget -q -O - ${url}`);
-    assert.match((await wget()).out, /refused/i);
+    const agentPid = (): number => Number(readFileSync(join(LAB_DIR, 'host2/agent/agent.pid'), 'utf8').trim());
+    try {
+      const url = `http://${addrOf(1)}:${webPort}/`;
+      const wget = async (): Promise<{ code: number; out: string }> => execIn(plain, `wget -q -O - ${url}`);
+      assert.match((await wget()).out, /refused/i);
 
-    const jump = rules(2).split('\n').find((l) => l.startsWith('-A DOCKER-USER') && l.includes(`${c2}-FWD`));
-    assert.ok(jump);
-    const del = inHost(2, 'iptables', '-w', '-D', ...splitRule(jump.replace(/ -c \d+ \d+/, '')).slice(1));
-    assert.equal(del.code, 0, del.err);
-    await waitFor('the jump back in DOCKER-USER', 15000, () => rules(2).includes(`-j ${c2}-FWD`));
-    assert.match((await wget()).out, /refused/i);
+      const jump = rules(2).split('\n').find((l) => l.startsWith('-A DOCKER-USER') && l.includes(`${c2}-FWD`));
+      assert.ok(jump);
+      const del = inHost(2, 'iptables', '-w', '-D', ...splitRule(jump.replace(/ -c \d+ \d+/, '')).slice(1));
+      assert.equal(del.code, 0, del.err);
+      await waitFor('the jump back in DOCKER-USER', 15000, () => rules(2).includes(`-j ${c2}-FWD`));
+      assert.match((await wget()).out, /refused/i);
 
-    const pid = Number(readFileSync(join(LAB_DIR, 'host2/agent/agent.pid'), 'utf8').trim());
-    process.kill(pid, 'SIGTERM');
-    await waitFor('lab2\'s chains gone after SIGTERM', 15000, () => !rules(2).includes(c2) && !rules(2, 'nat').includes(c2));
-    // Without the agent's rules the port answers the container: they are what refused it.
-    assert.equal((await wget()).out, 'web-a');
-    lab('restart-agent', '2');
-    await waitFor('lab2\'s rules back', 20000, remote);
-    assert.match((await wget()).out, /refused/i);
+      process.kill(agentPid(), 'SIGTERM');
+      await waitFor('lab2\'s chains gone after SIGTERM', 15000, () => !rules(2).includes(c2) && !rules(2, 'nat').includes(c2));
+      // Without the agent's rules the port answers the container: they are what refused it.
+      assert.equal((await wget()).out, 'web-a');
+      lab('restart-agent', '2');
+      await waitFor('lab2\'s rules back', 20000, remote);
+      assert.match((await wget()).out, /refused/i);
 
-    // kill -9 leaves the rules; the next agent replaces the dead one's jumps instead of adding more.
-    lab('restart-agent', '2');
-    await waitFor('one jump per chain after kill -9 and start', 20000, () => {
-      const f = rules(2).split('\n');
-      const n = rules(2, 'nat').split('\n');
-      return f.filter((x) => x.startsWith('-A INPUT') && x.includes(`${c2}-IN`)).length === 1
-        && f.filter((x) => x.startsWith('-A DOCKER-USER') && x.includes(`${c2}-FWD`)).length === 1
-        && n.filter((x) => x.startsWith('-A PREROUTING') && x.includes(`${c2}-NAT`)).length === 1
-        && remote();
-    });
-    assert.match((await wget()).out, /refused/i);
+      // kill -9 leaves the rules; the next agent replaces the dead one's jumps instead of adding more.
+      lab('restart-agent', '2');
+      await waitFor('one jump per chain after kill -9 and start', 20000, () => {
+        const f = rules(2).split('\n');
+        const n = rules(2, 'nat').split('\n');
+        return f.filter((x) => x.startsWith('-A INPUT') && x.includes(`${c2}-IN`)).length === 1
+          && f.filter((x) => x.startsWith('-A DOCKER-USER') && x.includes(`${c2}-FWD`)).length === 1
+          && n.filter((x) => x.startsWith('-A PREROUTING') && x.includes(`${c2}-NAT`)).length === 1
+          && remote();
+      });
+      assert.match((await wget()).out, /refused/i);
+    } finally {
+      // Put lab2 back as it was: its agent running, no container of no stack.
+      if (!alive(agentPid())) lab('restart-agent', '2');
+      await plain.remove({ force: true }).catch(() => undefined);
+    }
   });
 });
 

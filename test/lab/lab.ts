@@ -60,6 +60,16 @@ export function restartManager(): void {
   ok('init', '--no-agent', '--listen', '10.231.0.1:7790', '--advertise', '10.231.0.1', '--data-dir', join(LAB_DIR, 'manager'));
 }
 
+/** alive tells whether a process is there. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** managerPid reads the running manager's pid from its ready file. */
 export function managerPid(): number {
   return (JSON.parse(readFileSync(join(LAB_DIR, 'manager/manager/manager.json'), 'utf8')) as { pid: number }).pid;

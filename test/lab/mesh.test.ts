@@ -125,28 +125,32 @@ describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
     const whoAt = async (address: string): Promise<string> => (await execIn('mesh_client', `wget -q -O - http://${address}/who`)).out;
 
     ok('scale', 'mesh_pinned=2');
-    await waitFor('2 running pinned replicas on lab1', 60000, () => running('mesh_pinned').length === 2);
-    assert.deepEqual(running('mesh_pinned').map((t) => t.node), ['lab1', 'lab1']);
-    const two = await waitFor('tasks.pinned with 2 addresses', 20000, async () => {
-      const a = await taskAddresses();
-      return a.length === 2 ? a : undefined;
-    });
-    const names = await hostnames();
-    const seen = new Map<string, string>();
-    for (const a of two) for (let i = 0; i < 2; i++) {
-      const who = await whoAt(a);
-      assert.equal(seen.get(a) ?? who, who, `${a} answered from two replicas`);
-      seen.set(a, who);
+    let two: string[];
+    try {
+      await waitFor('2 running pinned replicas on lab1', 60000, () => running('mesh_pinned').length === 2);
+      assert.deepEqual(running('mesh_pinned').map((t) => t.node), ['lab1', 'lab1']);
+      two = await waitFor('tasks.pinned with 2 addresses', 20000, async () => {
+        const a = await taskAddresses();
+        return a.length === 2 ? a : undefined;
+      });
+      const names = await hostnames();
+      const seen = new Map<string, string>();
+      for (const a of two) for (let i = 0; i < 2; i++) {
+        const who = await whoAt(a);
+        assert.equal(seen.get(a) ?? who, who, `${a} answered from two replicas`);
+        seen.set(a, who);
+      }
+      log(`tasks.pinned: ${JSON.stringify([...seen])}; replicas ${names.join(', ')}`);
+      assert.deepEqual([...seen.values()].sort(), names, 'each address reaches a different replica');
+
+      // Another stack neither resolves them nor reaches them.
+      const other = await execIn('other_client', `nslookup tasks.pinned.mesh; wget -q -O - http://${two[0]}/who`);
+      assert.doesNotMatch(other.out, new RegExp(names.join('|')), other.out);
+      assert.notEqual(other.code, 0);
+    } finally {
+      // The tests after this one expect one pinned replica.
+      ok('scale', 'mesh_pinned=1');
     }
-    log(`tasks.pinned: ${JSON.stringify([...seen])}; replicas ${names.join(', ')}`);
-    assert.deepEqual([...seen.values()].sort(), names, 'each address reaches a different replica');
-
-    // Another stack neither resolves them nor reaches them.
-    const other = await execIn('other_client', `nslookup tasks.pinned.mesh; wget -q -O - http://${two[0]}/who`);
-    assert.doesNotMatch(other.out, new RegExp(names.join('|')), other.out);
-    assert.notEqual(other.code, 0);
-
-    ok('scale', 'mesh_pinned=1');
     const one = await waitFor('tasks.pinned with 1 address', 30000, async () => {
       const a = await taskAddresses();
       return a.length === 1 ? a : undefined;
@@ -240,17 +244,20 @@ describe('lab: names across hosts', { skip, timeout: 600000 }, () => {
     const victim = hostOf(running('mesh_web').find((t) => t.node !== 'lab1')?.node ?? 'lab3');
     const survivor = HOSTS.find((k) => k !== victim && k !== 1) ?? 2;
     lab('kill', String(victim));
-    const t0 = Date.now();
-    let failed = 0;
-    const errors = new Map<string, number>();
-    for (let i = 0; i < 200; i++) {
-      await get(addr(survivor), 8080).catch((err: Error) => {
-        failed++;
-        errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
-      });
+    try {
+      const t0 = Date.now();
+      let failed = 0;
+      const errors = new Map<string, number>();
+      for (let i = 0; i < 200; i++) {
+        await get(addr(survivor), 8080).catch((err: Error) => {
+          failed++;
+          errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
+        });
+      }
+      log(`kill lab${victim}: 200 requests through lab${survivor} in ${Date.now() - t0} ms, ${failed} failed ${JSON.stringify([...errors])}`);
+      assert.equal(failed, 0);
+    } finally {
+      lab('start', String(victim));
     }
-    log(`kill lab${victim}: 200 requests through lab${survivor} in ${Date.now() - t0} ms, ${failed} failed ${JSON.stringify([...errors])}`);
-    assert.equal(failed, 0);
-    lab('start', String(victim));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Control } from '../client.js';
 import type { Io } from '../io.js';
-import { pollIntervalMs, waitConverged } from './deploy.js';
+import { pollIntervalMs, waitConverged, type PollClock } from './deploy.js';
 
 const io: Io = { out: () => undefined, err: () => undefined, env: {}, cwd: '/' };
 
@@ -14,14 +14,28 @@ test('the poll interval is 50 ms for small stacks, grows with the desired tasks 
   assert.equal(pollIntervalMs(100000), 250);
 });
 
-/** fakeControl answers ListServices and ListTasks for one service that converges after `convergeAfterMs`. */
-function fakeControl(convergeAfterMs: number, desired: number): { control: Control; calls: Record<string, number[]> } {
-  const start = Date.now();
+/** fakeClock is a clock whose sleeps return at once and move its time on: the test's time is exact, whatever the machine's load. */
+function fakeClock(): PollClock & { sleeps: number[] } {
+  let t = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  };
+}
+
+/** fakeControl answers ListServices and ListTasks for one service that converges after `convergeAfterMs` of the clock's time. */
+function fakeControl(clock: PollClock, convergeAfterMs: number, desired: number): { control: Control; calls: Record<string, number[]> } {
+  const start = clock.now();
   const calls: Record<string, number[]> = { ListServices: [], ListTasks: [] };
   const control: Control = {
     address: 'fake',
     async call<Res>(method: string): Promise<Res> {
-      const at = Date.now() - start;
+      const at = clock.now() - start;
       calls[method]!.push(at);
       if (method === 'ListServices') {
         const done = at >= convergeAfterMs;
@@ -36,19 +50,23 @@ function fakeControl(convergeAfterMs: number, desired: number): { control: Contr
 }
 
 test('a small stack is looked at every 50 ms, its tasks at most every 250 ms', async () => {
-  const { control, calls } = fakeControl(600, 10);
-  const t0 = Date.now();
-  await waitConverged(io, control, 's', t0, 10000);
-  const took = Date.now() - t0;
-  // Converged at 600 ms: seen within one interval (and some slack for a loaded machine).
-  assert.ok(took < 600 + 150, `returned ${took} ms after the start`);
+  const clock = fakeClock();
+  const { control, calls } = fakeControl(clock, 600, 10);
+  const t0 = clock.now();
+  await waitConverged(io, control, 's', t0, 10000, clock);
+  const took = clock.now() - t0;
+  // Converged at 600 ms: seen within one interval.
+  assert.ok(took >= 600 && took < 600 + 50, `returned ${took} ms after the start`);
+  assert.deepEqual(new Set(clock.sleeps), new Set([50]));
   assert.ok(calls.ListServices!.length >= 8, `${calls.ListServices!.length} looks at the services`);
   assert.ok(calls.ListTasks!.length <= 4, `${calls.ListTasks!.length} looks at the tasks`);
-  for (let i = 1; i < calls.ListTasks!.length; i++) assert.ok(calls.ListTasks![i]! - calls.ListTasks![i - 1]! >= 245);
+  for (let i = 1; i < calls.ListTasks!.length; i++) assert.ok(calls.ListTasks![i]! - calls.ListTasks![i - 1]! >= 250);
 });
 
 test('a large stack is looked at every 250 ms', async () => {
-  const { control, calls } = fakeControl(600, 5000);
-  await waitConverged(io, control, 's', Date.now(), 10000);
+  const clock = fakeClock();
+  const { control, calls } = fakeControl(clock, 600, 5000);
+  await waitConverged(io, control, 's', clock.now(), 10000, clock);
+  assert.deepEqual(new Set(clock.sleeps), new Set([250]));
   assert.ok(calls.ListServices!.length <= 4, `${calls.ListServices!.length} looks at the services`);
 });

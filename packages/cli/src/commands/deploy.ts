@@ -133,8 +133,16 @@ export function pollIntervalMs(desiredTasks: number): number {
 /** TASKS_EVERY_MS spaces the looks at a stack's tasks (failures, placement problems), heavier than those at its services. */
 const TASKS_EVERY_MS = 250;
 
+/** PollClock is the time waitConverged reads and waits on; tests pass a fake one. */
+export interface PollClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: PollClock = { now: () => Date.now(), sleep };
+
 /** waitConverged polls the stack's services until all converge, or fails with the reason. */
-export async function waitConverged(io: Io, control: Control, stack: string, since: number, timeoutMs: number): Promise<void> {
+export async function waitConverged(io: Io, control: Control, stack: string, since: number, timeoutMs: number, clock: PollClock = REAL_CLOCK): Promise<void> {
   const deadline = since + timeoutMs;
   let last = '';
   let tasksSeenAt = 0;
@@ -150,9 +158,9 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
       io.out(`stack ${stack} converged: ${line || 'no services'}\n`);
       return;
     }
-    const timedOut = Date.now() > deadline;
-    if (timedOut || Date.now() - tasksSeenAt >= TASKS_EVERY_MS) {
-      tasksSeenAt = Date.now();
+    const timedOut = clock.now() > deadline;
+    if (timedOut || clock.now() - tasksSeenAt >= TASKS_EVERY_MS) {
+      tasksSeenAt = clock.now();
       const tasks = await listTasks<ApiTask>(control, stack, true);
       for (const s of services) {
         if (s.converged) continue;
@@ -166,9 +174,9 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
         const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
         if (stuck !== undefined) throw new CliError(stuck);
         if (pending && !pending.error.startsWith(WAITING)) {
-          const first = unplacedSince.get(s.name) ?? Date.now();
+          const first = unplacedSince.get(s.name) ?? clock.now();
           unplacedSince.set(s.name, first);
-          if (Date.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${shown(pending.error, 1000)}`);
+          if (clock.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${shown(pending.error, 1000)}`);
         } else unplacedSince.delete(s.name);
       }
     }
@@ -176,7 +184,7 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
       const why = services.filter((s) => !s.converged).map((s) => `${s.name} ${s.running}/${s.desired}${s.error ? ` (${shown(s.error, 1000)})` : ''}`).join(', ');
       throw new CliError(`deploy: not converged after ${timeoutMs / 1000}s: ${why}`);
     }
-    await sleep(pollIntervalMs(services.reduce((n, s) => n + s.desired, 0)));
+    await clock.sleep(pollIntervalMs(services.reduce((n, s) => n + s.desired, 0)));
   }
 }
 
