@@ -10,6 +10,7 @@ import { callerOf } from './auth/guard.js';
 import { nodeToApi } from './convert.js';
 import { findNode } from './control-nodes.js';
 import { toServiceError } from './status.js';
+import { checkLabels } from './nodeInput.js';
 
 /** SecurityControlOptions are what the security part of the Control API works on. */
 export interface SecurityControlOptions {
@@ -52,9 +53,10 @@ export function securityControlHandlers(o: SecurityControlOptions): Record<strin
       .then((r) => cb(null, r), (err) => cb(toServiceError(err)));
   };
   return {
-    GetJoinToken: unary(async (req: { role: string; ttlMs: number; singleUse: boolean }) => {
+    GetJoinToken: unary(async (req: { role: string; ttlMs: number; singleUse: boolean; labels?: Record<string, string> }) => {
       const role = checkRole('token', req.role);
       const ttlMs = checkTtl('token', req.ttlMs, o.tokenTtlMs, MAX_TOKEN_TTL_MS);
+      const labels = checkLabels('token --label', { ...req.labels });
       const token = await signJoinToken(o.identity.tokenSecret, {
         clusterId: o.identity.clusterId,
         role,
@@ -62,6 +64,7 @@ export function securityControlHandlers(o: SecurityControlOptions): Record<strin
         jti: randomBytes(8).toString('hex'),
         gen: ledger.tokenGen(role),
         ...(req.singleUse ? { singleUse: true } : {}),
+        ...(Object.keys(labels).length > 0 ? { labels } : {}),
       }, { ttlMs, now: new Date(now()) });
       return { token, managerAddress: o.advertise };
     }),

@@ -62,6 +62,13 @@ export class JoinService {
     const address = checkNodeAddress('join', req.advertiseAddress) || peerAddress(peer);
     const hostname = checkHostname('join', req.hostname || name);
     const labels = checkLabels('join', { ...req.labels });
+    // Labels steer placement (node.labels constraints): a node gets only those its token allows.
+    for (const [k, v] of Object.entries(labels)) {
+      const allowed = claims.labels ?? {};
+      if (!Object.hasOwn(allowed, k) || allowed[k] !== v) {
+        throw new ClusterError('permission_denied', `join: label ${shown(`${k}=${v}`)} is not allowed by this token; make a token that allows it (cluster token ${claims.role} --label ${shown(`${k}=${v}`)}), or join without it and add it with: cluster node label add NODE ${shown(`${k}=${v}`)}`);
+      }
+    }
     const existing = store.allNodes().find((n) => n.name === name);
     if (existing && existing.status !== 'down') {
       throw new ClusterError('already_exists', `join: node name "${name}" is taken by node ${existing.id} (${existing.status}); choose another with --name`);

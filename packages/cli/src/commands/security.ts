@@ -23,16 +23,23 @@ export function registerSecurityCommands(program: Command, io: Io): void {
     .argument('[rotated]', 'with rotate: worker or manager')
     .option('--ttl <duration>', 'lifetime of the token, for example 1h or 30m (default: 24h)')
     .option('--single-use', 'the token is refused after its first successful join', false)
+    .option('--label <k=v>', 'a node label a node joining with this token may ask for (cluster join --label k=v), repeatable; others are refused at join', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('-q, --quiet', 'print only the token', false)
     .addOption(manager())
-    .action(async (role: string, rotated: string | undefined, o: { ttl?: string; singleUse: boolean; quiet: boolean; manager?: string }) => {
+    .action(async (role: string, rotated: string | undefined, o: { ttl?: string; singleUse: boolean; quiet: boolean; label: string[]; manager?: string }) => {
       if (role === 'rotate') {
         if (!rotated) throw new CliError('token rotate: give a role (cluster token rotate worker|manager)');
         await rotateToken(io, rotated, o);
         return;
       }
       if (rotated !== undefined) throw new CliError(`token: unexpected argument "${rotated}" (cluster token worker|manager)`);
-      await token(io, role, { ...o, ttlMs: o.ttl === undefined ? 0 : durationMs('token --ttl', o.ttl) });
+      const labels: Record<string, string> = {};
+      for (const p of o.label) {
+        const i = p.indexOf('=');
+        if (i <= 0) throw new CliError(`token --label: invalid label "${p}" (k=v, for example zone=eu)`);
+        labels[p.slice(0, i)] = p.slice(i + 1);
+      }
+      await token(io, role, { ...o, labels, ttlMs: o.ttl === undefined ? 0 : durationMs('token --ttl', o.ttl) });
     });
 
   const credentials = program.command('credentials')

@@ -9,6 +9,8 @@ export interface TokenOptions {
   ttlMs?: number;
   /** singleUse makes a token that is refused after its first join. @default false */
   singleUse?: boolean;
+  /** labels are the node labels a node joining with the token may ask for. @default none */
+  labels?: Record<string, string>;
 }
 
 /** token prints a join token for a role (with -q, only the token). */
@@ -16,7 +18,7 @@ export async function token(io: Io, role: string, o: TokenOptions): Promise<void
   checkRole('token', role);
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ token: string; managerAddress: string }>('GetJoinToken', { role, ttlMs: o.ttlMs ?? 0, singleUse: o.singleUse ?? false });
+    const r = await control.call<{ token: string; managerAddress: string }>('GetJoinToken', { role, ttlMs: o.ttlMs ?? 0, singleUse: o.singleUse ?? false, labels: o.labels ?? {} });
     if (o.quiet) io.out(`${r.token}\n`);
     else {
       const kind = o.singleUse ? `single-use ${role} token` : `${role} token`;

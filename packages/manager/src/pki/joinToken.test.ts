@@ -126,3 +126,14 @@ test('a single-use token carries the sut claim; others do not', async () => {
   const many = await signJoinToken(SECRET, CLAIMS, { ttlMs: HOUR, now: NOW });
   assert.equal('singleUse' in (await verifyJoinToken(SECRET, many, { clusterId: 'c-one', now: NOW })), false);
 });
+
+test('the node labels a token allows round-trip in its claim "lbl"; a mistyped one is malformed', async () => {
+  const token = await signJoinToken(SECRET, { ...CLAIMS, labels: { zone: 'eu', disk: 'ssd' } }, { ttlMs: HOUR, now: NOW });
+  const claims = await verifyJoinToken(SECRET, token, { clusterId: 'c-one', now: NOW });
+  assert.deepEqual(claims.labels, { zone: 'eu', disk: 'ssd' });
+  const none = await verifyJoinToken(SECRET, await signJoinToken(SECRET, { ...CLAIMS, labels: {} }, { ttlMs: HOUR, now: NOW }), { clusterId: 'c-one', now: NOW });
+  assert.equal(none.labels, undefined);
+  const bad = await new SignJWT({ cid: 'c-one', role: 'worker', cad: CAD, gen: 3, lbl: { zone: 1 } })
+    .setProtectedHeader({ alg: 'HS256' }).setJti('x').setIssuedAt(NOW.getTime() / 1000).setExpirationTime(NOW.getTime() / 1000 + 3600).sign(SECRET);
+  await assert.rejects(verifyJoinToken(SECRET, `CLUSTER-1-${bad}`, { clusterId: 'c-one', now: NOW }), isError('unauthenticated', /claim "lbl" missing or invalid/));
+});

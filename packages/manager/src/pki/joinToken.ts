@@ -18,6 +18,8 @@ export interface JoinClaims {
   gen: number;
   /** singleUse tokens (claim "sut") are refused after their first successful join; absent means reusable. */
   singleUse?: boolean;
+  /** labels (claim "lbl") are the node labels a node joining with this token may ask for; absent means none. */
+  labels?: Record<string, string>;
 }
 
 /** JoinTokenOptions configure signJoinToken. */
@@ -47,6 +49,7 @@ export async function signJoinToken(
   const nowSeconds = Math.floor(opts.now.getTime() / 1000);
   const body: JWTPayload = { cid: claims.clusterId, role: claims.role, cad: claims.caDigest, gen: claims.gen };
   if (claims.singleUse === true) body.sut = true;
+  if (claims.labels !== undefined && Object.keys(claims.labels).length > 0) body.lbl = claims.labels;
   const jwt = await new SignJWT(body)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setJti(claims.jti)
@@ -131,7 +134,7 @@ function stripPrefix(token: string): string {
 
 // claimsOf maps the JWT claim names to JoinClaims, refusing any missing or mistyped claim.
 function claimsOf(payload: JWTPayload): JoinClaims {
-  const { cid, role, cad, gen, jti, exp, sut } = payload;
+  const { cid, role, cad, gen, jti, exp, sut, lbl } = payload;
   const bad = (claim: string): never => {
     throw new ClusterError('invalid_argument', `join token: malformed (claim "${claim}" missing or invalid)`);
   };
@@ -142,5 +145,10 @@ function claimsOf(payload: JWTPayload): JoinClaims {
   if (typeof jti !== 'string' || jti === '') return bad('jti');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return bad('exp');
   if (sut !== undefined && typeof sut !== 'boolean') return bad('sut');
-  return { clusterId: cid, role, caDigest: cad, jti, exp, gen, ...(sut === true ? { singleUse: true } : {}) };
+  if (lbl !== undefined && !isStringMap(lbl)) return bad('lbl');
+  return { clusterId: cid, role, caDigest: cad, jti, exp, gen, ...(sut === true ? { singleUse: true } : {}), ...(lbl !== undefined ? { labels: { ...lbl } } : {}) };
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 }

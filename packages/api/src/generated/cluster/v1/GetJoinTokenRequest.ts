@@ -15,6 +15,12 @@ export interface GetJoinTokenRequest {
    * single_use tokens are refused after their first successful join.
    */
   'singleUse'?: (boolean);
+  /**
+   * labels are the node labels a node joining with this token may ask for
+   * (`cluster join --label k=v`); a label the token does not allow is
+   * refused at join (an admin adds it with `cluster node label add`).
+   */
+  'labels'?: ({[key: string]: string});
 }
 
 export interface GetJoinTokenRequest__Output {
@@ -30,4 +36,10 @@ export interface GetJoinTokenRequest__Output {
    * single_use tokens are refused after their first successful join.
    */
   'singleUse': (boolean);
+  /**
+   * labels are the node labels a node joining with this token may ask for
+   * (`cluster join --label k=v`); a label the token does not allow is
+   * refused at join (an admin adds it with `cluster node label add`).
+   */
+  'labels': ({[key: string]: string});
 }
