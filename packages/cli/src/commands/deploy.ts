@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultStackName, formatProblem, loadStack, NAME_RE, type StackSpec } from '@cluster/core';
+import { defaultStackName, formatProblem, loadStack, MAX_COMPOSE_FILE_BYTES, NAME_RE, type StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
@@ -42,12 +42,15 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
     throw new CliError(`deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
   }
   for (const f of list) {
+    let size: number;
     try {
-      readFileSync(resolve(io.cwd, f));
+      size = statSync(resolve(io.cwd, f)).size;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new CliError(`deploy: cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
+    // Checked before reading: a file of gigabytes is never loaded.
+    if (size > MAX_COMPOSE_FILE_BYTES) throw new CliError(`deploy: ${f} is ${size} bytes (at most ${MAX_COMPOSE_FILE_BYTES} for a Compose file)`);
   }
   const texts = new Map<string, string>();
   const readFile = (path: string): string | undefined => {

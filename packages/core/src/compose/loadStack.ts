@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path/posix';
-import { isMap, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
+import { type Document, isMap, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
+import { MAX_COMPOSE_FILE_BYTES, MAX_YAML_ALIASES } from '../limits.js';
 import { LoadContext, NOWHERE, type ValueNode } from './context.js';
 import type { Problem } from './formatProblem.js';
 import { flattenNode } from './flattenNode.js';
@@ -40,6 +41,11 @@ export function loadStack(options: LoadStackOptions): LoadResult {
       broken = true;
       continue;
     }
+    if (text.length > MAX_COMPOSE_FILE_BYTES) {
+      ctx.errors.push(nowhere(file, `${quote(file)} is ${text.length} bytes (at most ${MAX_COMPOSE_FILE_BYTES} for a Compose file)`));
+      broken = true;
+      continue;
+    }
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
     const source = { file, text, doc, lineCounter };
@@ -48,6 +54,11 @@ export function loadStack(options: LoadStackOptions): LoadResult {
     for (const e of doc.errors) ctx.errors.push(inFile(e.pos[0], `invalid yaml: ${lowerFirst(e.message)}`, 'error'));
     for (const w of doc.warnings) ctx.warnings.push(inFile(w.pos[0], `yaml: ${lowerFirst(w.message)}`, 'warning'));
     if (doc.errors.length > 0) {
+      broken = true;
+      continue;
+    }
+    if (expandsTooMuch(doc)) {
+      ctx.errors.push(inFile(0, `aliases expand too much (more than ${MAX_YAML_ALIASES} uses of anchors, counting those inside anchors): refused as a resource exhaustion attack`, 'error'));
       broken = true;
       continue;
     }
@@ -82,6 +93,24 @@ export function loadStack(options: LoadStackOptions): LoadResult {
   }
   const files = [...ctx.sources.map((s) => s.file)];
   return ctx.errors.length === 0 && spec !== undefined ? { ...result(ctx, files), spec } : result(ctx, files);
+}
+
+/**
+ * expandsTooMuch tells whether a document's aliases would expand past
+ * MAX_YAML_ALIASES, with the `yaml` package's own check (maxAliasCount): a
+ * "billion laughs" file of a few hundred bytes is caught at once, before
+ * anything walks the expanded tree.
+ */
+function expandsTooMuch(doc: Document): boolean {
+  try {
+    doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    return false;
+  } catch (err) {
+    // The `yaml` package throws a ReferenceError for excessive aliasing (an
+    // unresolved alias is already among doc.errors); other failures are
+    // reported with their position by the loader's own walk.
+    return err instanceof ReferenceError;
+  }
 }
 
 /** readEnvFiles reads `--env-file` files, or the `.env` beside the first file when it exists. */
