@@ -10,9 +10,42 @@ import { readConfig } from './config.js';
 // fixed server name keeps TLS from being handed an IP address as one.
 const TARGET_NAME = { 'grpc.ssl_target_name_override': 'manager' };
 
+/**
+ * ClientDeadlines are how long the CLI waits for the manager, in two parts
+ * so that a busy host is told apart from a manager that is not there.
+ */
+export interface ClientDeadlines {
+  /** connectMs bounds connecting (TCP and TLS) before each call; env CLUSTER_CONNECT_TIMEOUT. @default 10000 */
+  connectMs: number;
+  /** callMs bounds one call once connected; env CLUSTER_CALL_TIMEOUT. @default 30000 */
+  callMs: number;
+}
+
+/** DEFAULT_DEADLINES are the deadlines without CLUSTER_CONNECT_TIMEOUT or CLUSTER_CALL_TIMEOUT. */
+export const DEFAULT_DEADLINES: ClientDeadlines = { connectMs: 10000, callMs: 30000 };
+
+/** deadlinesFrom reads CLUSTER_CONNECT_TIMEOUT and CLUSTER_CALL_TIMEOUT (like 10s, 1500ms, 2m; a bare number is seconds). */
+export function deadlinesFrom(env: Record<string, string | undefined>): ClientDeadlines {
+  const read = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+    const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60000 : 1000) : NaN;
+    if (!(ms >= 1)) throw new CliError(`${name}: invalid duration "${text}" (like 10s, 1500ms, 2m)`);
+    return Math.round(ms);
+  };
+  return { connectMs: read('CLUSTER_CONNECT_TIMEOUT', DEFAULT_DEADLINES.connectMs), callMs: read('CLUSTER_CALL_TIMEOUT', DEFAULT_DEADLINES.callMs) };
+}
+
+/** seconds formats a deadline for a message: 10s, 1.5s. */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
 /** Control is a promise-returning view of the Control API. */
 export interface Control {
   address: string;
+  /** call connects (within the connect deadline) and makes one call (within `timeoutMs`, by default the call deadline). */
   call<Res>(method: keyof ControlClient & string, req: object, timeoutMs?: number): Promise<Res>;
   /** upload sends a client stream of messages and resolves to the one response. */
   upload<Res>(method: keyof ControlClient & string, messages: AsyncIterable<object>): Promise<Res>;
@@ -50,19 +83,51 @@ export function connectControl(io: Io, managerOverride?: string): Control {
     stub ??= new (loadControlProto().Control)(address, creds, { ...options, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
     return stub;
   };
+  const deadlines = deadlinesFrom(io.env);
+  /** invoke makes one unary call with a deadline; it rejects with the grpc.ServiceError. */
+  const invoke = <Res>(method: string, req: object, ms: number): Promise<Res> => new Promise<Res>((resolve, reject) => {
+    const client = control();
+    (client[method] as Function).call(client, req, { deadline: Date.now() + ms }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+  });
+  /**
+   * connected waits until the channel is connected. A refused or failed
+   * connection fails at once with its reason; one still being made when the
+   * connect deadline passes fails naming that deadline.
+   */
+  const connected = async (): Promise<void> => {
+    const ch = channel.getChannel();
+    const deadline = Date.now() + deadlines.connectMs;
+    let state = ch.getConnectivityState(true);
+    for (let i = 0; i < 1000 && state !== grpc.connectivityState.READY; i++) {
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) {
+        // A call on a channel in failure returns at once with the last connection error: the reason to show.
+        const why = await invoke('ListNodes', {}, 1000).then(() => '', (err: grpc.ServiceError) => err.details || err.message);
+        if (why === '') return;
+        throw new CliError(`cannot reach the manager at ${address}: ${why} (is it running? see cluster init, or pass --manager ADDR)`);
+      }
+      const changed = await new Promise<boolean>((resolve) => ch.watchConnectivityState(state, deadline, (err) => resolve(!err)));
+      if (!changed) {
+        throw new CliError(`cannot reach the manager at ${address}: not connected within ${seconds(deadlines.connectMs)} (the connect deadline, CLUSTER_CONNECT_TIMEOUT; the host may be busy) (is it running? see cluster init, or pass --manager ADDR)`);
+      }
+      state = ch.getConnectivityState(true);
+    }
+  };
   return {
     address,
-    call<Res>(method: string, req: object, timeoutMs = 10000): Promise<Res> {
-      return new Promise<Res>((resolve, reject) => {
-        const client = control();
-        const fn = client[method] as Function;
-        fn.call(client, req, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
-          if (err) reject(explain(err, address));
-          else resolve(res);
-        });
-      });
+    async call<Res>(method: string, req: object, timeoutMs = deadlines.callMs): Promise<Res> {
+      await connected();
+      try {
+        return await invoke<Res>(method, req, timeoutMs);
+      } catch (err) {
+        const e = err as grpc.ServiceError;
+        if (e.code === grpc.status.DEADLINE_EXCEEDED) {
+          throw new CliError(`the manager at ${address} did not answer ${method} within ${seconds(timeoutMs)} (the call deadline, CLUSTER_CALL_TIMEOUT; connecting worked): it may be busy; try again, or set CLUSTER_CALL_TIMEOUT higher`);
+        }
+        throw explain(e, address);
+      }
     },
     async upload<Res>(method: string, messages: AsyncIterable<object>): Promise<Res> {
+      await connected();
       let call: grpc.ClientWritableStream<object> | undefined;
       const client = control();
       const done = new Promise<Res>((resolve, reject) => {
@@ -111,7 +176,7 @@ export async function listTasks<T>(control: Control, filter: string, all: boolea
   let pageToken = '';
   // Bounded: a page token only moves forward, and 100,000 pages is far beyond any cluster.
   for (let i = 0; i < 100_000; i++) {
-    const r = await control.call<{ tasks: T[]; nextPageToken?: string }>('ListTasks', { filter, all, pageSize: TASK_PAGE, pageToken }, 30_000);
+    const r = await control.call<{ tasks: T[]; nextPageToken?: string }>('ListTasks', { filter, all, pageSize: TASK_PAGE, pageToken });
     for (const t of r.tasks) out.push(t);
     if (!r.nextPageToken) return out;
     pageToken = r.nextPageToken;
@@ -119,10 +184,10 @@ export async function listTasks<T>(control: Control, filter: string, all: boolea
   return out;
 }
 
-/** explain turns a gRPC error into one clear line. */
+/** explain turns a gRPC error into one clear line (a call that ran out of time is explained by call()). */
 export function explain(err: grpc.ServiceError, address: string): CliError {
   if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
-    return new CliError(`cannot reach the manager at ${address}: ${err.details || err.message} (is it running? see cluster init, or pass --manager ADDR)`);
+    return new CliError(`lost the connection to the manager at ${address}: ${err.details || err.message} (is it running? see cluster init, or pass --manager ADDR)`);
   }
   if (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) {
     return new CliError(`the manager at ${address} refused: ${err.details}`);

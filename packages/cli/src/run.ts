@@ -18,7 +18,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('Deploy Compose stacks across hosts: a manager schedules service replicas onto agents.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .addHelpText('after', '\nEnvironment:\n  CLUSTER_HOME             client config and admin credentials (default: ~/.cluster)\n  CLUSTER_CONNECT_TIMEOUT  how long to wait for a connection to the manager (default: 10s)\n  CLUSTER_CALL_TIMEOUT     how long to wait for each answer once connected (default: 30s)\n');
   const manager = (): Option => new Option('--manager <addr>', 'manager address host:port (default: from CLUSTER_HOME/config.json)');
 
   program.command('init')
