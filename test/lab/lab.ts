@@ -61,14 +61,7 @@ export function restartManager(): void {
 }
 
 /** alive tells whether a process is there. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { alive } from '../support/cluster.js';
 
 /** managerPid reads the running manager's pid from its ready file. */
 export function managerPid(): number {

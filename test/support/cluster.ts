@@ -46,11 +46,13 @@ export class TestCluster {
     this.nodeName = nodeName;
   }
 
-  static async start(extra: string[] = []): Promise<TestCluster> {
+  /** start runs `cluster init` with `extra` flags; `beforeInit` prepares the new CLUSTER_HOME first (for example mounts a filesystem in it). */
+  static async start(extra: string[] = [], beforeInit?: (home: string) => void): Promise<TestCluster> {
     const home = mkdtempSync(join(tmpdir(), 'cluster-e2e-'));
     const port = await freePort();
     const name = `e2e-${port}`;
     const c = new TestCluster(home, port, name);
+    beforeInit?.(home);
     const r = c.cli(['init', '--listen', `127.0.0.1:${port}`, '--name', name, ...extra]);
     if (r.code !== 0) {
       c.stop();
@@ -107,6 +109,11 @@ export class TestCluster {
     }
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** alive tells whether a process is there. */
+export function alive(pid: number): boolean {
+  return signal(pid, 0);
 }
 
 /** signal sends a signal to a process and tells whether it was there. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CliError } from './io.js';
@@ -33,6 +33,7 @@ export async function startDaemon(o: {
   env?: NodeJS.ProcessEnv;
 }): Promise<Daemon> {
   const fd = openSync(o.logFile, 'a');
+  const logStart = fstatSync(fd).size;
   const child = spawn(process.execPath, [daemonMain(o.which), ...o.args], {
     detached: true,
     stdio: ['ignore', fd, fd],
@@ -44,7 +45,7 @@ export async function startDaemon(o: {
   child.unref();
   const deadline = Date.now() + o.timeoutMs;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new CliError(`${o.which} exited with code ${exited}: ${lastLine(o.logFile)} (log: ${o.logFile})`);
+    if (exited !== null) throw new CliError(`${o.which} exited with code ${exited}: ${whyExited(o.logFile, logStart)} (log: ${o.logFile})`);
     if (await o.ready()) return { pid: child.pid!, logFile: o.logFile };
     await sleep(100);
   }
@@ -77,9 +78,34 @@ export function removeIfStale(file: string): void {
   if (existsSync(file) && alivePid(file) === undefined) rmSync(file, { force: true });
 }
 
+/**
+ * whyExited is the last line a daemon wrote to its log since `from`; a daemon
+ * that wrote none on a full disk could not: that is said instead.
+ */
+function whyExited(file: string, from: number): string {
+  let grew = true;
+  try {
+    grew = statSync(file).size > from;
+  } catch {
+    /* no log at all: say what there is */
+  }
+  if (!grew) {
+    try {
+      const fs = statfsSync(dirname(file));
+      if (fs.bavail === 0) return `the disk of ${dirname(file)} is full (nothing could be written to the log): free space on it and start again`;
+    } catch {
+      /* no statfs: fall through */
+    }
+    return 'nothing was written to its log';
+  }
+  return lastLine(file);
+}
+
+/** lastLine is the last line of a daemon's log that is not part of a stack trace (those say where, not what). */
 function lastLine(file: string): string {
   try {
     const lines = readFileSync(file, 'utf8').trim().split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) if (!/^\s+at\s|^\s*\^+\s*$|^\s*$|^Node\.js v\d/.test(lines[i]!)) return lines[i]!;
     return lines[lines.length - 1] ?? '';
   } catch {
     return '';

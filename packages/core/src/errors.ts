@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'permission_denied'
   | 'unauthenticated'
   | 'unavailable'
+  /** resource_exhausted: out of a resource, such as the manager's disk; the same call may work later. */
+  | 'resource_exhausted'
   | 'internal';
 
 /** ClusterErrorOptions are the optional parts of a ClusterError. */

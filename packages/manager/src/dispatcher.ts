@@ -92,7 +92,7 @@ export class Dispatcher {
     // give them that long on top of the usual silence before calling a node
     // down, so a manager restart alone never moves tasks.
     for (const n of nodes) this.lastSeen.set(n.id, this.readableNow() + (this.o.restartGraceMs ?? 3000));
-    if (nodes.length > 0) this.o.store.update({ putNodes: nodes });
+    if (nodes.length > 0) this.o.store.putNodesSoon(nodes);
     const period = Math.max(50, Math.floor(this.o.heartbeatMs / 2));
     this.livenessPeriod = period;
     this.lastCheck = now;
@@ -258,19 +258,17 @@ export class Dispatcher {
     this.engineTimers.delete(nodeId);
     const now = this.now();
     this.lastSeen.set(nodeId, this.readableNow());
-    store.update({
-      putNodes: [{
-        ...node,
-        status: 'ready',
-        statusMessage: '',
-        lastHeartbeat: now,
-        address: facts.address || node.address,
-        engineVersion: facts.engineVersion,
-        nanoCpus: facts.nanoCpus,
-        memoryBytes: facts.memoryBytes,
-        engineError: engineErrorOf(hello.engineError),
-      }],
-    });
+    store.putNodesSoon([{
+      ...node,
+      status: 'ready',
+      statusMessage: '',
+      lastHeartbeat: now,
+      address: facts.address || node.address,
+      engineVersion: facts.engineVersion,
+      nanoCpus: facts.nanoCpus,
+      memoryBytes: facts.memoryBytes,
+      engineError: engineErrorOf(hello.engineError),
+    }]);
     if (hello.engineError) this.scheduleEngineDown(nodeId);
     const session: Session = { nodeId, call, sent: new Map() };
     this.sessions.set(nodeId, session);
@@ -320,7 +318,7 @@ export class Dispatcher {
     const n = store.node(nodeId);
     if (!n || (n.engineError ?? '') === error) return;
     if (error) {
-      store.update({ putNodes: [{ ...n, engineError: error }] });
+      store.putNodesSoon([{ ...n, engineError: error }]);
       this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}): engine unreachable: ${error}; it takes no new tasks, and its tasks move in ${this.engineGraceMs()} ms unless the engine answers`);
       this.scheduleEngineDown(nodeId);
     } else {
@@ -329,7 +327,7 @@ export class Dispatcher {
       // A node marked down for its engine alone is ready again: its session never ended.
       const back = n.status === 'down' && this.sessions.has(nodeId);
       if (back) this.lastSeen.set(nodeId, this.readableNow());
-      store.update({ putNodes: [{ ...n, engineError: '', ...(back ? { status: 'ready', statusMessage: '', lastHeartbeat: this.now() } : {}) }] });
+      store.putNodesSoon([{ ...n, engineError: '', ...(back ? { status: 'ready', statusMessage: '', lastHeartbeat: this.now() } : {}) }]);
       this.o.log.info(`dispatcher: node ${n.name} (${nodeId}): engine answers again${back ? '; the node is ready' : ''}`);
     }
     this.o.kickNode(nodeId);
@@ -392,8 +390,9 @@ export class Dispatcher {
       if (now - seen > this.o.downAfterMs) silent.push({ ...n, status: 'down', statusMessage: `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s` });
     }
     if (silent.length === 0) return;
-    // One transaction (one fsync) for all the nodes found silent at once.
-    this.o.store.update({ putNodes: silent });
+    // Observed state: written with the next flush (one fsync for all), and
+    // judged even while the disk refuses writes.
+    this.o.store.putNodesSoon(silent);
     for (const n of silent) {
       this.o.log.warn(`dispatcher: node ${n.name} (${n.id}) is down: ${n.statusMessage}`);
       this.o.kickNode(n.id);
@@ -404,7 +403,7 @@ export class Dispatcher {
   private markDown(nodeId: string, why: string): void {
     const n = this.o.store.node(nodeId);
     if (!n || n.status === 'down') return;
-    this.o.store.update({ putNodes: [{ ...n, status: 'down', statusMessage: why }] });
+    this.o.store.putNodesSoon([{ ...n, status: 'down', statusMessage: why }]);
     this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}) is down: ${why}`);
     this.o.kickNode(nodeId);
   }

@@ -10,8 +10,9 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ImageChunk, ImageChunk__Output } from '@cluster/api';
-import { endWithStatus } from './status.js';
+import { endWithStatus, toServiceError } from './status.js';
 import { shown } from './nodeInput.js';
+import { diskWriteError } from './diskWriteError.js';
 import type { Store } from './store.js';
 
 /** CHUNK_BYTES is the size of the chunks sent to nodes. */
@@ -96,17 +97,24 @@ export class ImageStore {
       }
     });
     call.on('error', (err) => fail(err));
+    // A full or failing disk ends the upload with the reason; the manager carries on.
+    out.on('error', (err) => fail(toServiceError(diskWriteError(err, this.dir) ?? err)));
     call.on('end', () => {
       if (failed) return;
       if (name === '') return fail(grpcError(grpc.status.INVALID_ARGUMENT, 'push image: the first chunk must name the image'));
       out.end(() => {
-        const digest = `sha256:${hash.digest('hex')}`;
-        const file = this.fileOf(digest);
-        if (existsSync(file)) rmSync(tmp, { force: true });
-        else renameSync(tmp, file);
-        this.store.setMeta(NAME_KEY(name), JSON.stringify({ digest, imageId, bytes } satisfies StoredImage));
-        this.log(`images: stored ${name} as ${digest.slice(0, 19)} (${bytes} bytes)`);
-        cb(null, { digest, bytes });
+        if (failed) return;
+        try {
+          const digest = `sha256:${hash.digest('hex')}`;
+          const file = this.fileOf(digest);
+          if (existsSync(file)) rmSync(tmp, { force: true });
+          else renameSync(tmp, file);
+          this.store.setMeta(NAME_KEY(name), JSON.stringify({ digest, imageId, bytes } satisfies StoredImage));
+          this.log(`images: stored ${name} as ${digest.slice(0, 19)} (${bytes} bytes)`);
+          cb(null, { digest, bytes });
+        } catch (err) {
+          fail(toServiceError(diskWriteError(err, this.dir) ?? err));
+        }
       });
     });
   }

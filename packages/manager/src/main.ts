@@ -6,6 +6,7 @@ import { consoleLogger } from './log.js';
 import { issueAdmin, loadOrCreateIdentity, writeAdmin } from './identity.js';
 import { startManager } from './server.js';
 import { SecurityLedger } from './ledger.js';
+import { diskWriteError } from './diskWriteError.js';
 import { X509Certificate } from 'node:crypto';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@cluster/core';
 
@@ -32,13 +33,15 @@ async function main(): Promise<void> {
   });
   const maxMessageBytes = Number(values['max-message-bytes']);
   if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1024 * 1024) throw new Error(`manager: invalid --max-message-bytes "${values['max-message-bytes']}" (bytes, at least 1048576)`);
+  // The log is a file on the manager's disk: a line the disk refuses is lost, the manager carries on.
+  process.stderr.on('error', () => undefined);
   const log = consoleLogger('manager');
   const nodeCertTtlMs = Number(values['node-cert-ttl']);
   if (!Number.isSafeInteger(nodeCertTtlMs) || nodeCertTtlMs < 1000) throw new Error(`manager: invalid --node-cert-ttl "${values['node-cert-ttl']}" (milliseconds, >= 1000)`);
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error('manager: --data-dir is required');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = Store.open(join(dataDir, 'store.db'));
+  const store = Store.open(join(dataDir, 'store.db'), { log });
   const listen = values.listen!;
   const listenHost = listen.replace(/:\d+$/, '');
   const advertiseHost = values.advertise || (listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost);
@@ -75,8 +78,14 @@ async function main(): Promise<void> {
   });
   // Written whole and renamed into place: the CLI waits for this file and reads it at once.
   const ready = join(dataDir, 'manager.json');
-  writeFileSync(`${ready}.tmp`, JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
-  renameSync(`${ready}.tmp`, ready);
+  try {
+    writeFileSync(`${ready}.tmp`, JSON.stringify({ pid: process.pid, advertise: manager.advertise, clusterId: identity.clusterId }) + '\n');
+    renameSync(`${ready}.tmp`, ready);
+  } catch (err) {
+    await manager.stop();
+    const full = diskWriteError(err, ready)?.code === 'resource_exhausted';
+    throw new Error(`cannot write ${ready}: ${(err as Error).message}${full ? ' (the disk is full: free space on it and start the manager again)' : ''}`, { cause: err });
+  }
   const shutdown = (): void => {
     log.info('manager: stopping');
     manager.stop().finally(() => { store.close(); process.exitCode = 0; });

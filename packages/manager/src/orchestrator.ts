@@ -47,6 +47,8 @@ export class Orchestrator {
   private readonly now: () => number;
   private readonly chunkTasks: number;
   private scheduled = false;
+  /** lastFailure is the message of the last failed pass's ClusterError ('' after other failures), so a refusal repeated every second is logged once. */
+  private lastFailure = '';
   private stopped = false;
   private everything = false;
   private readonly dirtyServices = new Set<string>();
@@ -172,8 +174,11 @@ export class Orchestrator {
       if (this.stopped) return;
       try {
         this.step();
+        this.lastFailure = '';
       } catch (err) {
-        this.opts.log.error('orchestrator: pass failed', err);
+        // A disk that refuses writes fails every pass until space returns: the store logs that once.
+        if (!(err instanceof ClusterError) || err.message !== this.lastFailure) this.opts.log.error('orchestrator: pass failed', err);
+        this.lastFailure = err instanceof ClusterError ? err.message : '';
         this.queue = [];
         this.everything = true;
         this.wake(this.now() + 1000);

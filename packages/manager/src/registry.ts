@@ -1,4 +1,4 @@
-import { agentEntry, allocateVips, assignTaskAddresses, diffRegistryDelta, isEmptyDelta, TaskAddressPool, type Node, type RegistryEndpoint, type RegistryEntry, type RegistryState, type Service, type Task, type TaskAddressPoolOptions } from '@cluster/core';
+import { agentEntry, ClusterError, allocateVips, assignTaskAddresses, diffRegistryDelta, isEmptyDelta, TaskAddressPool, type Node, type RegistryEndpoint, type RegistryEntry, type RegistryState, type Service, type Task, type TaskAddressPoolOptions } from '@cluster/core';
 import type { Endpoint, RegistryUpdate, ServiceEntry } from '@cluster/api';
 import { shareEncoding } from './sharedEncoding.js';
 import type { Store } from './store.js';
@@ -44,6 +44,8 @@ export class Registry {
   private scheduled = false;
   /** notBefore is when the next pass may run (ms since the epoch). */
   private notBefore = 0;
+  /** lastFailure is the message of the last failed pass's ClusterError ('' otherwise), so a refusal repeated every pass is logged once. */
+  private lastFailure = '';
   private sweep: NodeJS.Timeout | undefined;
   private readonly addresses: TaskAddressPool;
   /** unaddressed is how many tasks went without a task address in the last pass (logged when it changes). */
@@ -80,8 +82,11 @@ export class Registry {
       const started = Date.now();
       try {
         this.pass();
+        this.lastFailure = '';
       } catch (err) {
-        this.o.log.error('registry: pass failed', err);
+        // A disk that refuses writes fails passes until space returns: the store logs that once.
+        if (!(err instanceof ClusterError) || err.message !== this.lastFailure) this.o.log.error('registry: pass failed', err);
+        this.lastFailure = err instanceof ClusterError ? err.message : '';
       }
       const took = Date.now() - started;
       this.notBefore = took > 10 ? Date.now() + Math.min(2 * took, 1000) : 0;

@@ -166,10 +166,10 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const imageControl = images?.controlHandlers() ?? {};
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
   const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call, callerOf(call).name)) as grpc.UntypedHandleCall } : {};
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate, live));
+  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate, live, log));
   // A registry update is encoded once for all sessions (sharedEncoding.ts).
   const dispatcherService = withSharedEncoding(proto.Dispatcher.service);
-  server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate, live));
+  server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate, live, log));
   advertise = `${o.advertiseHost}:${bound}`;
   dispatcher.start();
   live.start();

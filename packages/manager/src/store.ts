@@ -1,17 +1,41 @@
 import Database from 'better-sqlite3';
 import { MAX_ERROR_CHARS, formatSpecProblems, isTerminal, clipText, validateServiceSpec, type Node, type Service, type Task } from '@cluster/core';
+import { diskWriteError } from './diskWriteError.js';
+import type { Logger } from './log.js';
 
-/** FLUSH_MS is the longest deferred writes (putTasksSoon) wait for their transaction. */
+/** FLUSH_MS is the longest deferred writes (putTasksSoon, putNodesSoon) wait for their transaction. */
 const FLUSH_MS = 100;
+/** RETRY_MS is how long deferred writes that the disk refused wait before the next try. */
+const RETRY_MS = 1000;
+
+/** StoreOptions are the optional parts of Store.open. */
+export interface StoreOptions {
+  /** log receives the store's own events: the disk refusing writes, and writing again. @default none */
+  log?: Logger;
+}
 
 /**
  * Store is the manager's embedded, crash-safe store of desired state: nodes,
  * services, tasks and cluster metadata in SQLite (WAL, synchronous FULL), so a
  * `kill -9` at any moment loses at most the transaction in flight. Records are
  * kept in memory too; reads never touch the disk.
+ *
+ * A write the disk refuses (full, read-only, failing) throws a ClusterError
+ * that says so (diskWriteError) and changes nothing, on disk or in memory;
+ * deferred writes stay queued and are tried again every RETRY_MS, so the
+ * store carries on by itself once space returns. The first refusal and the
+ * first write after are logged.
  */
 export class Store {
   private readonly db: Database.Database;
+  private readonly path: string;
+  private readonly log: Logger | undefined;
+  /** refused is the disk's last refusal while writes fail, undefined while they work. */
+  private refused: Error | undefined;
+  /** refusals counts the writes refused since the last one that worked. */
+  private refusals = 0;
+  /** pendingMemory holds the in-memory effects of updates made inside transaction(), applied once it commits. */
+  private pendingMemory: (() => void)[] | undefined;
   private readonly nodes = new Map<string, Node>();
   private readonly services = new Map<string, Service>();
   /**
@@ -30,6 +54,8 @@ export class Store {
   private readonly live = new Map<string, number>();
   /** deferred holds tasks written to memory whose disk write waits for the next flush. */
   private deferred = new Map<string, Task>();
+  /** deferredNodes holds nodes written to memory whose disk write waits for the next flush. */
+  private deferredNodes = new Map<string, Node>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly stmts: {
     put: Record<Table, Database.Statement>;
@@ -38,8 +64,10 @@ export class Store {
     putMeta: Database.Statement;
   };
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string, log: Logger | undefined) {
     this.db = db;
+    this.path = path;
+    this.log = log;
     const put = {} as Record<Table, Database.Statement>;
     const del = {} as Record<Table, Database.Statement>;
     for (const t of TABLES) {
@@ -69,7 +97,7 @@ export class Store {
   }
 
   /** Store.open opens (creating if needed) the database file at `path`. */
-  static open(path: string): Store {
+  static open(path: string, options: StoreOptions = {}): Store {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -81,7 +109,12 @@ export class Store {
     db.pragma('cache_size = -2000');
     for (const t of TABLES) db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    return new Store(db);
+    return new Store(db, path, options.log);
+  }
+
+  /** writeProblem is why the disk refuses writes (the last refusal's message), or undefined while writes work. */
+  writeProblem(): string | undefined {
+    return this.refused?.message;
   }
 
   getMeta(key: string): string | undefined {
@@ -94,11 +127,21 @@ export class Store {
    * SQLite transaction: one fsync instead of one per write.
    */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.pendingMemory) return this.db.transaction(fn)();
+    const pending: (() => void)[] = [];
+    this.pendingMemory = pending;
+    let out: T;
+    try {
+      out = this.write(() => this.db.transaction(fn)());
+    } finally {
+      this.pendingMemory = undefined;
+    }
+    for (const apply of pending) apply();
+    return out;
   }
 
   setMeta(key: string, value: string): void {
-    this.stmts.putMeta.run(key, value);
+    this.write(() => this.stmts.putMeta.run(key, value));
   }
 
   node(id: string): Node | undefined {
@@ -173,16 +216,78 @@ export class Store {
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  /** flush writes the deferred tasks to disk. */
+  /**
+   * putNodesSoon stores nodes in memory now and on disk with the next write,
+   * as putTasksSoon does tasks: for what the manager observes of a node
+   * (ready, down, last heartbeat), which a restarted manager learns again
+   * from the node. The cluster keeps judging its nodes while the disk
+   * refuses writes.
+   */
+  putNodesSoon(nodes: Node[]): void {
+    for (const n of nodes) {
+      this.deferredNodes.set(n.id, n);
+      this.nodes.set(n.id, n);
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /**
+   * flush writes the deferred tasks and nodes to disk. It never throws: if
+   * the disk refuses, they stay queued and flush runs again after RETRY_MS.
+   */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.deferred.size === 0) return;
-    const tasks = [...this.deferred.values()];
+    if (this.deferred.size === 0 && this.deferredNodes.size === 0) return;
+    const tasks = this.deferred;
+    const nodes = this.deferredNodes;
     this.deferred = new Map();
-    this.db.transaction(() => {
-      for (const t of tasks) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
-    })();
+    this.deferredNodes = new Map();
+    try {
+      this.write(() => this.db.transaction(() => {
+        for (const n of nodes.values()) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
+        for (const t of tasks.values()) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
+      })());
+    } catch (err) {
+      this.requeue(tasks, nodes);
+      if (!this.refused) this.log?.error('store: deferred writes failed', err);
+      this.flushTimer = setTimeout(() => this.flush(), RETRY_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** requeue puts back deferred writes that did not reach the disk, unless a newer one of the same record came since. */
+  private requeue(tasks: Map<string, Task>, nodes: Map<string, Node>): void {
+    for (const [id, t] of tasks) if (!this.deferred.has(id) && this.tasks.get(id) === t) this.deferred.set(id, t);
+    for (const [id, n] of nodes) if (!this.deferredNodes.has(id) && this.nodes.get(id) === n) this.deferredNodes.set(id, n);
+  }
+
+  /**
+   * write runs a write to the database. A refusal of the disk becomes the
+   * ClusterError of diskWriteError, logged when writes start failing; the
+   * first write that works again is logged too.
+   */
+  private write<T>(fn: () => T): T {
+    // Inside a transaction the outermost write judges: only its commit reaches the disk.
+    if (this.db.inTransaction) return fn();
+    let out: T;
+    try {
+      out = fn();
+    } catch (err) {
+      const refusal = diskWriteError(err, this.path);
+      if (!refusal) throw err;
+      if (!this.refused) this.log?.error(`store: the disk refuses writes; changes are refused and observations kept in memory until it takes them again: ${refusal.message}`);
+      this.refused = refusal;
+      this.refusals++;
+      throw refusal;
+    }
+    if (this.refused) {
+      // Said again here: the first line may have been lost, when the log is on the disk that was full.
+      this.log?.info(`store: writes work again (${this.refusals} refused meanwhile; the last: ${this.refused.message})`);
+      this.refused = undefined;
+      this.refusals = 0;
+    }
+    return out;
   }
 
   /**
@@ -190,10 +295,15 @@ export class Store {
    * on disk and in memory, or none of it.
    */
   update(batch: Batch): void {
-    // Deferred writes go first, so that the disk sees changes in their order.
-    const deferred = this.deferred;
+    // Deferred writes go first, so that the disk sees changes in their order
+    // (inside transaction() they wait: that transaction may not commit).
+    const nested = this.pendingMemory !== undefined;
+    const deferred = nested ? new Map<string, Task>() : this.deferred;
+    const deferredNodes = nested ? new Map<string, Node>() : this.deferredNodes;
     if (deferred.size > 0) this.deferred = new Map();
+    if (deferredNodes.size > 0) this.deferredNodes = new Map();
     const tx = this.db.transaction(() => {
+      for (const n of deferredNodes.values()) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
       for (const t of deferred.values()) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
       for (const n of batch.putNodes ?? []) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
       for (const id of batch.deleteNodes ?? []) this.stmts.del.nodes.run(id);
@@ -203,27 +313,37 @@ export class Store {
       for (const id of batch.deleteTasks ?? []) this.stmts.del.tasks.run(id);
     });
     try {
-      tx();
+      this.write(tx);
     } catch (err) {
-      for (const [id, t] of deferred) if (!this.deferred.has(id)) this.deferred.set(id, t);
+      this.requeue(deferred, deferredNodes);
       throw err;
     }
-    for (const n of batch.putNodes ?? []) this.nodes.set(n.id, n);
-    for (const id of batch.deleteNodes ?? []) this.nodes.delete(id);
-    for (const s of batch.putServices ?? []) {
-      this.services.set(s.name, s);
-      this.invalid.delete(s.name);
-    }
-    for (const name of batch.deleteServices ?? []) {
-      this.services.delete(name);
-      this.invalid.delete(name);
-    }
-    for (const t of batch.putTasks ?? []) this.setTask(t);
-    for (const id of batch.deleteTasks ?? []) this.deleteTask(id);
+    const apply = (): void => {
+      for (const n of batch.putNodes ?? []) this.nodes.set(n.id, n);
+      for (const id of batch.deleteNodes ?? []) {
+        this.nodes.delete(id);
+        this.deferredNodes.delete(id);
+      }
+      for (const s of batch.putServices ?? []) {
+        this.services.set(s.name, s);
+        this.invalid.delete(s.name);
+      }
+      for (const name of batch.deleteServices ?? []) {
+        this.services.delete(name);
+        this.invalid.delete(name);
+      }
+      for (const t of batch.putTasks ?? []) this.setTask(t);
+      for (const id of batch.deleteTasks ?? []) this.deleteTask(id);
+    };
+    // Inside transaction() the memory changes only once the whole transaction is on disk.
+    if (this.pendingMemory) this.pendingMemory.push(apply);
+    else apply();
   }
 
   close(): void {
     this.flush();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.db.close();
   }
 

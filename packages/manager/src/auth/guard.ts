@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { RPC_ROLES, type Role } from './roles.js';
-import { endWithStatus } from '../status.js';
+import { endWithStatus, internalCause } from '../status.js';
 import type { LiveStreams } from './liveStreams.js';
+import type { Logger } from '../log.js';
 
 /** Caller is the authenticated identity behind a call. */
 export interface Caller {
@@ -37,12 +38,15 @@ type AnyCall = {
  * UNAUTHENTICATED; a refused stream is ended with that status. An admitted
  * stream of an authenticated caller is handed to `live`, which checks its
  * certificate again for as long as it runs.
+ * A unary call that fails with INTERNAL has its cause written to `log`:
+ * the client is told only to see the manager log, so the log must say why.
  */
 export function guardService<H extends grpc.UntypedServiceImplementation>(
   service: grpc.ServiceDefinition,
   handlers: H,
   authenticate: Authenticate,
   live?: LiveStreams,
+  log?: Logger,
 ): grpc.UntypedServiceImplementation {
   const out: grpc.UntypedServiceImplementation = {};
   for (const [name, def] of Object.entries(service)) {
@@ -65,7 +69,12 @@ export function guardService<H extends grpc.UntypedServiceImplementation>(
         else endWithStatus(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, err);
         return;
       }
-      return impl.call(handlers, call, callback);
+      const answer: grpc.sendUnaryData<unknown> | undefined = callback && ((err, value) => {
+        const cause = internalCause(err);
+        if (cause !== undefined) log?.error(`${path}: internal error:`, cause);
+        callback(err, value);
+      });
+      return impl.call(handlers, call, answer);
     }) as unknown as grpc.UntypedHandleCall;
   }
   return out;
