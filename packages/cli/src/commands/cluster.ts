@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError, type Io } from '../io.js';
@@ -56,7 +57,10 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
   try {
     const { token } = await control.call<{ token: string }>('GetJoinToken', { role: 'manager' });
     const name = o.name ?? hostname();
-    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: [] });
+    // The manager may be advertised by a DNS name; a node's address must be an IP address (the manager
+    // refuses others), so the local agent then advertises the address it reaches the manager from.
+    const nodeAddress = advertisedIp(o.advertise);
+    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: nodeAddress, dockerHost: o.dockerHost, labels: [] });
     await waitNodeReady(control, name, 30000);
     io.out(`manager ready at ${managerAddr}; node ${name} is ready\n`);
   } finally {
@@ -78,6 +82,7 @@ export interface JoinOptions {
 export async function join_(io: Io, manager: string, o: JoinOptions): Promise<void> {
   const dataDir = resolve(io.cwd, o.dataDir ?? join(clusterHome(io), 'data'));
   const name = o.name ?? hostname();
+  if (o.advertise && advertisedIp(o.advertise) === undefined) throw new CliError(`join --advertise: "${o.advertise}" is not an IP address (the address other nodes reach this one at, such as 10.0.0.5)`);
   await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label });
   io.out(`node ${name} joined the cluster at ${manager}\n`);
 }
@@ -90,6 +95,14 @@ interface AgentRun {
   advertise?: string;
   dockerHost?: string;
   labels: string[];
+}
+
+/** advertisedIp is the IP address in an --advertise value (`10.0.0.5`, `10.0.0.5:7700`, `fd00::5`), or undefined if it names none. */
+function advertisedIp(advertise: string | undefined): string | undefined {
+  if (!advertise) return undefined;
+  if (isIP(advertise) !== 0) return advertise;
+  const host = advertise.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) !== 0 ? host : undefined;
 }
 
 async function runAgent(io: Io, a: AgentRun): Promise<void> {
@@ -106,7 +119,8 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
   rmSync(statusFile, { force: true });
   // The token goes through the environment: arguments are visible to every user of the host.
   const args = ['--data-dir', agentDir, '--manager', a.manager, '--name', a.name];
-  if (a.advertise) args.push('--advertise', a.advertise.replace(/:\d+$/, ''));
+  const ip = advertisedIp(a.advertise);
+  if (ip) args.push('--advertise', ip);
   if (a.dockerHost) args.push('--docker-host', a.dockerHost);
   for (const l of a.labels) args.push('--label', l);
   await startDaemon({
