@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterError } from '@cluster/core';
 import { Store } from './store.js';
-import { SecurityLedger } from './ledger.js';
+import { RECORD_TTL_MS, SecurityLedger } from './ledger.js';
+import { MAX_TOKEN_TTL_MS } from './control-security.js';
 
 function withStore(fn: (open: () => Store) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
@@ -61,5 +62,27 @@ test('rotation, revocations and admin serials survive a reopened store', () => {
     assert.equal(again.isNodeRevoked('n2'), false);
     assert.deepEqual([again.isSerialRevoked('02'), again.isSerialRevoked('03'), again.isSerialRevoked('01')], [true, true, false]);
     assert.deepEqual(again.adminNames(), ['admin']);
+  });
+});
+
+test('spent-token and issued-key records expire after RECORD_TTL_MS, and only then', () => {
+  withStore((open) => {
+    const store = open();
+    const ledger = new SecurityLedger(store);
+    const t0 = 1_800_000_000_000;
+    const old = { jti: 'old', keyDigest: 'sha256:old' };
+    const recent = { jti: 'recent', keyDigest: 'sha256:recent' };
+    ledger.claim(old);
+    ledger.commit(old, 'n1', t0);
+    ledger.claim(recent);
+    ledger.commit(recent, 'n2', t0 + RECORD_TTL_MS - 1000);
+    assert.equal(ledger.pruneRecords(t0 + RECORD_TTL_MS), 0, 'nothing is forgotten before its time');
+    assert.throws(() => ledger.claim(old), code('unauthenticated'));
+    assert.equal(ledger.pruneRecords(t0 + RECORD_TTL_MS + 1), 2, 'the old token and key records go');
+    assert.deepEqual(store.metaWithPrefix('token.used.').map(([k]) => k), ['token.used.recent']);
+    assert.deepEqual(store.metaWithPrefix('key.issued.').map(([k]) => k), ['key.issued.sha256:recent']);
+    assert.throws(() => ledger.claim(recent), code('unauthenticated'));
+    // A token lives at most 30 days: by now the old one is refused as expired, whatever the ledger says.
+    assert.ok(RECORD_TTL_MS > MAX_TOKEN_TTL_MS);
   });
 });

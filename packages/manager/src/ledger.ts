@@ -1,6 +1,14 @@
 import { ClusterError } from '@cluster/core';
 import type { Store } from './store.js';
 
+/**
+ * RECORD_TTL_MS is how long a spent single-use token (token.used.*) and a
+ * certified public key (key.issued.*) are remembered: 31 days, longer than
+ * any join token lives (MAX_TOKEN_TTL_MS, 30 days). A replayed join comes with
+ * its token, which has expired by the time its record goes.
+ */
+export const RECORD_TTL_MS = 31 * 24 * 60 * 60 * 1000;
+
 /** JoinRole is a role a join token grants. */
 export type JoinRole = 'worker' | 'manager';
 
@@ -65,6 +73,23 @@ export class SecurityLedger {
     if (what.jti !== undefined) this.store.setMeta(`token.used.${what.jti}`, `${now} ${subject}`);
     this.store.setMeta(`key.issued.${what.keyDigest}`, `${now} ${subject}`);
     this.release(what);
+  }
+
+  /**
+   * pruneRecords deletes the spent-token and issued-key records older than
+   * RECORD_TTL_MS (their value starts with the time they were written), so
+   * that the store does not grow with every join forever. Returns how many.
+   */
+  pruneRecords(now: number): number {
+    const old: string[] = [];
+    for (const prefix of ['token.used.', 'key.issued.']) {
+      for (const [key, value] of this.store.metaWithPrefix(prefix)) {
+        const at = Number(value.slice(0, value.indexOf(' ')));
+        if (Number.isFinite(at) && at + RECORD_TTL_MS < now) old.push(key);
+      }
+    }
+    if (old.length > 0) this.store.deleteMeta(old);
+    return old.length;
   }
 
   /** release forgets a claim that did not lead to a certificate. */

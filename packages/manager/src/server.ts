@@ -105,6 +105,18 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     registry.kick();
   };
   const ledger = new SecurityLedger(store);
+  // Spent-token and issued-key records expire: pruned now and every hour.
+  const prune = (): void => {
+    try {
+      const n = ledger.pruneRecords(Date.now());
+      if (n > 0) log.info(`manager: forgot ${n} expired spent-token and issued-key records`);
+    } catch (err) {
+      log.error('manager: pruning spent-token and issued-key records failed', err);
+    }
+  };
+  prune();
+  const pruneTimer = setInterval(prune, 60 * 60 * 1000);
+  pruneTimer.unref();
   // The TLS server reads its trust bundle and chain from here; a CA rotation updates them in place.
   const provider = new DynamicCertificateProvider(tlsMaterial(identity));
   const rotation = new CaRotation({
@@ -184,6 +196,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     dispatcher: d,
     registry,
     async stop() {
+      clearInterval(pruneTimer);
       registry.stop();
       live.stop();
       orchestrator.stop();

@@ -144,6 +144,20 @@ export class Store {
     this.write(() => this.stmts.putMeta.run(key, value));
   }
 
+  /** metaWithPrefix returns every metadata entry whose key starts with `prefix`, as [key, value]. */
+  metaWithPrefix(prefix: string): [string, string][] {
+    const rows = this.db.prepare('SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?').all(prefix.length, prefix) as { key: string; value: string }[];
+    return rows.map((r) => [r.key, r.value]);
+  }
+
+  /** deleteMeta deletes metadata entries, in one transaction. */
+  deleteMeta(keys: readonly string[]): void {
+    const del = this.db.prepare('DELETE FROM meta WHERE key = ?');
+    this.db.transaction(() => {
+      for (const k of keys) del.run(k);
+    })();
+  }
+
   node(id: string): Node | undefined {
     return this.nodes.get(id);
   }

@@ -55,7 +55,9 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
   }
   const control = connectControl(io);
   try {
-    const { token } = await control.call<{ token: string }>('GetJoinToken', { role: 'manager' });
+    // The local agent's token is spent by its join and dies soon anyway: nothing
+    // reusable is left in the agent's environment (a 24-hour manager token was).
+    const { token } = await control.call<{ token: string }>('GetJoinToken', { role: 'manager', singleUse: true, ttlMs: LOCAL_AGENT_TOKEN_TTL_MS });
     const name = o.name ?? hostname();
     // The manager may be advertised by a DNS name; a node's address must be an IP address (the manager
     // refuses others), so the local agent then advertises the address it reaches the manager from.
@@ -77,6 +79,9 @@ export interface JoinOptions {
   dockerHost?: string;
   label: string[];
 }
+
+/** LOCAL_AGENT_TOKEN_TTL_MS is the lifetime of the single-use token `init` gives its local agent: 10 minutes. */
+const LOCAL_AGENT_TOKEN_TTL_MS = 10 * 60 * 1000;
 
 /** join runs an agent that joins the cluster at `manager` with a token. */
 export async function join_(io: Io, manager: string, o: JoinOptions): Promise<void> {
