@@ -12,6 +12,8 @@
 #   lab.sh heal HOST          bring the link up again
 #   lab.sh restart-agent HOST [ARG…]  kill -9 the agent and start it again from its data dir
 #                             (ARGs are added to the agent's command line, e.g. --docker-host URL)
+#   lab.sh kill-agent HOST    kill -9 the host's agent only (its containers and rules stay)
+#   lab.sh start-agent HOST [ARG…]  start the host's agent again from its data dir
 #   lab.sh kill-engine HOST   kill -9 the host's dockerd, containerd, shims and containers; its agent lives
 #   lab.sh start-engine HOST  start the host's dockerd again (after kill-engine)
 #   lab.sh stop-engine HOST   kill -9 dockerd and containerd only: with live-restore (on in
@@ -354,11 +356,18 @@ case "$cmd" in
     [ -z "$old" ] || wait_gone "$old"
     start_agent "$k" "${@:2}"
     say "lab$k: agent restarted (pid $(pid_of "$(agent_dir "$k")/agent.pid"))" ;;
+  kill-agent)
+    k=$(host_number "${1:-}")
+    old=$(pid_of "$(agent_dir "$k")/agent.pid")
+    kill_if "$old" "$(agent_dir "$k")"
+    [ -z "$old" ] || wait_gone "$old"
+    say "lab$k: agent killed" ;;
+  start-agent) k=$(host_number "${1:-}"); start_agent "$k" "${@:2}"; say "lab$k: agent started" ;;
   kill-engine) k=$(host_number "${1:-}"); kill_engine "$k"; say "lab$k: engine killed (dockerd, containerd, shims, containers); the agent lives" ;;
   start-engine) k=$(host_number "${1:-}"); start_dockerd "$k"; say "lab$k: engine started" ;;
   stop-engine) k=$(host_number "${1:-}"); kill_daemons "$k"; say "lab$k: dockerd and containerd killed; containers kept by live-restore" ;;
   restart-engine) k=$(host_number "${1:-}"); kill_daemons "$k"; start_dockerd "$k"; say "lab$k: engine restarted (containers kept by live-restore)" ;;
   status) status ;;
   env) echo "export CLUSTER_HOME=$CLUSTER_HOME" ;;
-  *) die "usage: lab.sh up N | down | kill HOST | start HOST | cut HOST | heal HOST | restart-agent HOST [ARG…] | kill-engine HOST | stop-engine HOST | start-engine HOST | restart-engine HOST | status | env" ;;
+  *) die "usage: lab.sh up N | down | kill HOST | start HOST | cut HOST | heal HOST | restart-agent HOST [ARG…] | kill-agent HOST | start-agent HOST [ARG…] | kill-engine HOST | stop-engine HOST | start-engine HOST | restart-engine HOST | status | env" ;;
 esac

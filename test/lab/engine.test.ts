@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LAB_DIR, REPO, exact, json, lab, labSkip, ok, running, sleepService, stackFile, waitFor, type Container } from './lab.js';
+import { LAB_DIR, REPO, engine, exact, inHost, json, lab, labSkip, ok, running, sleepService, stackFile, waitFor, type Container } from './lab.js';
 
 // The engine fails under a live agent (deploy/lab/lab.sh kill-engine,
 // stop-engine, restart-engine): real dockerds in network namespaces, the
@@ -13,7 +13,7 @@ const ALL = [1, 2, 3];
 const skip = labSkip();
 
 interface TaskRow { id: string; service: string; slot: number; node: string; desiredState: string; state: string; error: string; containerId: string }
-interface NodeRow { name: string; status: string; statusMessage: string; engine: string; engineError: string }
+interface NodeRow { id: string; name: string; status: string; statusMessage: string; engine: string; engineError: string }
 
 function log(msg: string): void {
   process.stderr.write(`lab: ${msg}\n`);
@@ -154,6 +154,45 @@ describe('lab: the engine fails under a live agent', { skip, timeout: 900000 }, 
       proxy?.kill('SIGKILL');
       lab('restart-agent', String(host));
     }
+    await nodeReady(`lab${host}`);
+    await settled('eng_app', 6, ALL, 60000, 500);
+  });
+
+  test('what a killed agent leaves (containers, stack networks, loopback addresses, netfilter chains) is cleaned by the next agent; cluster rm leaves no network on any node', { timeout: 240000 }, async () => {
+    const host = 2;
+    const yaml = 'services:\n  web:\n    image: cluster-test/busybox:latest\n    command: ["sleep", "86400"]\n    stop_grace_period: 1s\n    ports: ["8089:80"]\n    deploy:\n      replicas: 3\n';
+    ok('deploy', stackFile('left', yaml), '--detach');
+    await waitFor('a replica of left_web on every host', 60000, async () => new Set((await running('left_web', ALL)).map((c) => c.host)).size === 3);
+    const loopback = (): string[] => inHost(host, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'lo').out.split('\n').map((l) => /inet (10\.233\.\d+\.\d+)\//.exec(l)?.[1]).filter((a): a is string => a !== undefined && a !== '10.233.0.1');
+    await waitFor(`the service's VIP on lab${host}'s loopback`, 30000, () => loopback().length > 0);
+    const networks = async (k: number, stack: string): Promise<string[]> => (await engine(k).listNetworks({ filters: { label: [`cluster.stack=${stack}`] } })).map((n) => n.Name);
+    // Chains of an agent killed before (another node id), with a jump of its dead pid, as a killed agent leaves them.
+    const dead = 'cluster agent pid 4194303';
+    inHost(host, 'iptables', '-N', 'CLUSTER-killedbefore-IN');
+    inHost(host, 'iptables', '-t', 'nat', '-N', 'CLUSTER-killedbefore-NAT');
+    inHost(host, 'iptables', '-t', 'nat', '-N', 'CLUSTER-killedbefore-KNL');
+    inHost(host, 'iptables', '-t', 'nat', '-A', 'CLUSTER-killedbefore-NAT', '-j', 'CLUSTER-killedbefore-KNL');
+    inHost(host, 'iptables', '-I', 'INPUT', '1', '-m', 'comment', '--comment', dead, '-j', 'CLUSTER-killedbefore-IN');
+    lab('kill-agent', String(host));
+    try {
+      ok('rm', 'left');
+      // Left behind on the host whose agent is dead: its container, the stack's network, the VIP, the chains.
+      assert.equal((await engine(host).listContainers({ all: true, filters: { label: ['cluster.stack=left'] } })).length, 1);
+      assert.deepEqual(await networks(host, 'left'), ['left_default']);
+      assert.ok(loopback().length > 0);
+    } finally {
+      lab('start-agent', String(host));
+    }
+    const nodeId = node(`lab${host}`)!.id;
+    const own = nodeId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12);
+    const chains = (): string[] => ['filter', 'nat'].flatMap((t) => inHost(host, 'iptables', '-t', t, '-S').out.split('\n').filter((l) => l.startsWith('-N CLUSTER-')).map((l) => l.slice(3)));
+    await waitFor(`lab${host} clean: no container, network, VIP or foreign chain left`, 60000, async () => {
+      const containers = await engine(host).listContainers({ all: true, filters: { label: ['cluster.stack=left'] } });
+      return containers.length === 0 && (await networks(host, 'left')).length === 0 && loopback().length === 0 && chains().every((c) => c.startsWith(`CLUSTER-${own}-`));
+    });
+    assert.doesNotMatch(inHost(host, 'iptables', '-S').out, new RegExp(dead));
+    // No network of the removed stack on any node.
+    for (const k of ALL) assert.deepEqual(await networks(k, 'left'), [], `lab${k}`);
     await nodeReady(`lab${host}`);
     await settled('eng_app', 6, ALL, 60000, 500);
   });

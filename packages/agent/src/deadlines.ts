@@ -49,7 +49,8 @@ export function withDeadlines(executor: Executor, o: DeadlineOptions = {}): Exec
     inspect: (id) => within(`inspect container ${short(id)}`, callMs, () => executor.inspect(id)),
     events: (onEvent) => within('subscribe to events', callMs, () => executor.events(onEvent)),
   };
-  const { removeStackResources, removeStackVolumes } = executor;
+  const { removeStackResources, removeStackVolumes, removeIdleStacks } = executor;
+  if (removeIdleStacks) wrapped.removeIdleStacks = (keep) => within('remove the networks of idle stacks', callMs, () => removeIdleStacks.call(executor, keep));
   if (removeStackResources) wrapped.removeStackResources = (stack) => within(`remove the networks of stack "${stack}"`, callMs, () => removeStackResources.call(executor, stack));
   if (removeStackVolumes) wrapped.removeStackVolumes = (stack) => within(`remove the volumes of stack "${stack}"`, callMs, () => removeStackVolumes.call(executor, stack));
   return wrapped;

@@ -80,6 +80,12 @@ export interface Executor {
   events(onEvent: (e: ContainerEvent) => void): Promise<() => void>;
   /** removeStackResources removes what create made for a stack (its network) once no container uses it. */
   removeStackResources?(stack: string): Promise<void>;
+  /**
+   * removeIdleStacks removes the networks of stacks not in `keep` that no
+   * container uses (left by an agent that was killed, or by a removal that
+   * raced a container's) and returns the stacks whose networks it removed.
+   */
+  removeIdleStacks?(keep: ReadonlySet<string>): Promise<string[]>;
   /** removeStackVolumes deletes the named volumes of a stack not in use and returns how many are left. */
   removeStackVolumes?(stack: string): Promise<number>;
 }

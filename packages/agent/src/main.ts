@@ -17,6 +17,8 @@ import { addressOwners, bridgeSubnets, stackSubnets, taskAddresses } from './doc
 import { Firewall } from './mesh/firewall.js';
 import { KernelPath, type KernelListener } from './mesh/kernelPath.js';
 import { Mesh } from './mesh/mesh.js';
+import { LocalAddresses } from './mesh/netif.js';
+import { RecordedAddresses } from './mesh/recordedAddresses.js';
 import { RegistryView } from './mesh/view.js';
 
 /** NodeState is what an agent keeps in its data dir besides its key and certificates. */
@@ -100,9 +102,13 @@ async function main(): Promise<void> {
   const publishAddresses = [...new Set([state.advertise || '0.0.0.0', '127.0.0.1'])];
   // Connections to replicas of this node are DNATed in the kernel; the userspace listeners serve the others.
   const kernel = values['no-mesh'] ? undefined : new KernelPath({ nodeId: state.nodeId, locals: () => taskAddresses(docker), subnets: () => stackSubnets(docker), bridges: () => bridgeSubnets(docker), publishAddresses, log });
-  const mesh = values['no-mesh']
+  // What an earlier agent of this data dir left on lo (killed, it could not clean up) goes first.
+  const loopback = values['no-mesh'] ? undefined : new RecordedAddresses(new LocalAddresses(), join(dataDir, 'loopback.json'), log);
+  await loopback?.removeLeftovers();
+  const mesh = !loopback
     ? undefined
     : new Mesh({
+        addresses: loopback,
         view,
         stackSubnets: () => stackSubnets(docker),
         owners: () => addressOwners(docker),

@@ -133,6 +133,15 @@ export class Worker {
       if (!wanted.has(entry.taskId) && entry.assignedSeq <= asOf) runs.push(this.release(entry.taskId));
     }
     await Promise.all(runs);
+    await this.removeIdleStacks();
+  }
+
+  /** removeIdleStacks removes the networks of stacks no task here uses (a killed agent's leftovers). */
+  private async removeIdleStacks(): Promise<void> {
+    if (!this.executor.removeIdleStacks) return;
+    const keep = new Set<string>();
+    for (const e of this.entries.values()) if (e.containerId || e.assignment?.task.desiredState === 'running') keep.add(e.stack);
+    await this.executor.removeIdleStacks(keep);
   }
 
   /**

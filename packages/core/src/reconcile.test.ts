@@ -237,6 +237,13 @@ test('a global task still held back by its dependencies is removed, not stopped,
   assert.deepEqual(plan.create.map((t) => [t.nodeId, t.specVersion]), [['a', 2]]);
 });
 
+test('tasks of a removed service on a down or gone node are removed at once (the node removes its container when back)', () => {
+  const tasks = [running('lost', 1, 'b'), running('gone', 2, 'nowhere'), running('wait', 3, 'c', { desiredState: 'shutdown' })];
+  const plan = run({ services: [], tasks, nodes: [node('b', { status: 'down' }), node('c', { status: 'unknown' })] });
+  assert.deepEqual(plan.remove, ['lost', 'gone']);
+  assert.deepEqual(plan.update, []);
+});
+
 test('tasks of a removed service are stopped, then removed once terminal', () => {
   const tasks = [
     running('live', 1, 'a'),
@@ -244,7 +251,7 @@ test('tasks of a removed service are stopped, then removed once terminal', () =>
     running('done', 3, 'a', { state: 'complete', desiredState: 'shutdown' }),
     running('stopping', 4, 'a', { desiredState: 'shutdown' }),
   ];
-  const plan = run({ services: [], tasks });
+  const plan = run({ services: [], tasks, nodes: [node('a')] });
   assert.deepEqual(plan.update, [{ id: 'live', desiredState: 'shutdown' }]);
   assert.deepEqual(plan.remove, ['waiting', 'done']);
   assert.deepEqual(plan.create, []);

@@ -266,10 +266,16 @@ function reconcileGlobal(b: PlanBuilder, service: Service, tasks: readonly Task[
   }
 }
 
-/** reconcileRemoved stops the tasks of a service that no longer exists and removes them once terminal. */
-function reconcileRemoved(b: PlanBuilder, tasks: readonly Task[]): void {
+/**
+ * reconcileRemoved stops the tasks of a service that no longer exists and
+ * removes them once terminal. A task on a node that is down or gone is
+ * removed at once: that node, when it is back, is sent a full set without
+ * it and removes its container.
+ */
+function reconcileRemoved(b: PlanBuilder, tasks: readonly Task[], nodes: ReadonlyMap<string, Node>): void {
   for (const t of tasks) {
-    if (isTerminal(t.state) || t.nodeId === '') b.remove(t);
+    const node = t.nodeId === '' ? undefined : nodes.get(t.nodeId);
+    if (isTerminal(t.state) || t.nodeId === '' || !node || node.status === 'down') b.remove(t);
     else if (t.desiredState === 'running') b.update(t, { desiredState: 'shutdown' });
   }
 }
@@ -308,7 +314,7 @@ export function reconcile(input: ReconcileInput): Plan {
     if (service.spec.mode === 'global') reconcileGlobal(b, service, tasks, nodes);
     else reconcileReplicated(b, service, tasks, nodes);
   }
-  for (const [name, tasks] of byService) if (!known.has(name)) reconcileRemoved(b, tasks);
+  for (const [name, tasks] of byService) if (!known.has(name)) reconcileRemoved(b, tasks, nodes);
   // A task asked to stop before it ever reached a node has nothing to stop.
   for (const t of input.tasks) if (t.desiredState === 'shutdown' && t.nodeId === '' && !isTerminal(t.state)) b.remove(t);
   for (const service of services) pruneHistory(b, service, byService.get(service.name) ?? [], input.historyLimit ?? DEFAULT_HISTORY_LIMIT);

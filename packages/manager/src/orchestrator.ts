@@ -235,7 +235,8 @@ export class Orchestrator {
           // gone, down or drained; a node that is up keeps what it runs.
           const node = store.node(id);
           if (node && node.status !== 'down' && node.availability !== 'drain') continue;
-          for (const t of store.tasksOfNode(id)) if (t.desiredState === 'running' && !isTerminal(t.state)) names.add(t.service);
+          // Tasks of removed services too: the reconciler drops them from a lost node.
+          for (const t of store.tasksOfNode(id)) if (!isTerminal(t.state) && (t.desiredState === 'running' || !store.service(t.service))) names.add(t.service);
         }
         // Global services run on every eligible node: any node change may add or stop one.
         for (const s of store.allServices()) if (s.spec.mode === 'global') names.add(s.name);

@@ -22,6 +22,8 @@ import { engineError, mapLimit, reasonOf, statusOf, toManaged } from './engineAn
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 const WATCHED_ACTIONS = ['start', 'die', 'health_status'];
+/** IDLE_NETWORK_AGE_MS: a stack network younger than this is never removed as idle. */
+const IDLE_NETWORK_AGE_MS = 30_000;
 
 /** DockerExecutorOptions tune the adapter. */
 export interface DockerExecutorOptions {
@@ -145,6 +147,26 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
       clearTimeout(timer);
       abort.abort();
     }
+  }
+
+  /** removeStackResources removes a stack's networks once no container of the stack is left; false when one still is. */
+  async function removeStackResources(stack: string): Promise<boolean> {
+    const name = stackNetworkName(stack);
+    return withStackLock(stack, async () => {
+      try {
+        const users = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
+        if (users.length > 0) return false;
+        for (const n of await networks.named(name)) await docker.getNetwork(n.Id).remove();
+        await removeStackNetworks(docker, stack);
+        return true;
+      } catch (err) {
+        const status = statusOf(err);
+        // 404: already gone; 403/409: still has endpoints (a container outside the cluster uses it).
+        if (status === 404) return true;
+        if (status === 403 || status === 409) return false;
+        throw engineError(`remove network "${name}"`, err);
+      }
+    });
   }
 
   return {
@@ -355,20 +377,25 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     },
 
     async removeStackResources(stack) {
-      const name = stackNetworkName(stack);
-      await withStackLock(stack, async () => {
-        try {
-          const users = await docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
-          if (users.length > 0) return;
-          for (const n of await networks.named(name)) await docker.getNetwork(n.Id).remove();
-          await removeStackNetworks(docker, stack);
-        } catch (err) {
-          const status = statusOf(err);
-          // 404: already gone; 403/409: still has endpoints (a container outside the cluster uses it).
-          if (status === 404 || status === 403 || status === 409) return;
-          throw engineError(`remove network "${name}"`, err);
-        }
-      });
+      await removeStackResources(stack);
+    },
+
+    async removeIdleStacks(keep) {
+      let nets: Dockerode.NetworkInspectInfo[];
+      try {
+        nets = await docker.listNetworks({ filters: { label: [LABELS.stack] } });
+      } catch (err) {
+        throw engineError('list networks', err);
+      }
+      const removed: string[] = [];
+      const stacks = new Set(nets.map((n) => n.Labels?.[LABELS.stack] ?? '').filter((st) => st !== '' && !keep.has(st)));
+      for (const stack of stacks) {
+        // A network made a moment ago may be for a container another agent of this engine is about to create.
+        const settled = nets.filter((n) => n.Labels?.[LABELS.stack] === stack).every((n) => Date.now() - Date.parse(n.Created) > IDLE_NETWORK_AGE_MS);
+        if (!settled) continue;
+        if (await removeStackResources(stack)) removed.push(stack);
+      }
+      return removed;
     },
   };
 }

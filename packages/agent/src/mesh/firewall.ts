@@ -29,6 +29,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { TASK_ADDRESS_NETWORK, VIP_NETWORK, clipText, escapeControl, type PortMapping, type RegistryEntry } from '@cluster/core';
 import { kernelChainOf, withKernelRules } from './kernelPath.js';
+import { staleChains } from './staleChains.js';
 import { ipv4ToNumber } from './subnets.js';
 
 /** BRIDGES are the interfaces container traffic comes in from (iptables `-i` patterns). */
@@ -359,27 +360,30 @@ export class Firewall {
     this.jumped = true;
   }
 
-  /** removeStale removes jumps added by agents that no longer run, and their chains unless they are this node's. */
+  /**
+   * removeStale removes jumps added by agents that no longer run, then every
+   * cluster chain no live agent uses (a killed agent's, of any node; this
+   * node's own are kept and rebuilt): all are flushed first, so chains that
+   * jump to each other go too.
+   */
   private async removeStale(): Promise<void> {
     const alive = this.o.alive ?? isAlive;
     const ours = new Set(Object.values(this.chains));
+    if (this.o.kernel) ours.add(kernelChainOf(this.chains));
     const dropped: string[] = [];
     for (const table of ['filter', 'nat']) {
-      const gone = new Set<string>();
-      for (const j of clusterJumps(await this.run('iptables', ['-t', table, '-S']))) {
+      const listing = await this.run('iptables', ['-t', table, '-S']);
+      for (const j of clusterJumps(listing)) {
         if (j.pid === process.pid || alive(j.pid)) continue;
         await this.run('iptables', ['-t', table, '-D', ...j.rule]).catch(() => undefined);
-        if (!ours.has(j.chain)) gone.add(j.chain);
       }
-      const left = clusterJumps(gone.size > 0 ? await this.run('iptables', ['-t', table, '-S']) : '');
-      for (const c of gone) {
-        if (left.some((j) => j.chain === c)) continue;
-        await this.run('iptables', ['-t', table, '-F', c]).catch(() => undefined);
-        await this.run('iptables', ['-t', table, '-X', c]).catch(() => undefined);
-        dropped.push(c);
+      const stale = staleChains(listing, ours, alive);
+      for (const c of stale) await this.run('iptables', ['-t', table, '-F', c]).catch(() => undefined);
+      for (const c of stale) {
+        if (await this.run('iptables', ['-t', table, '-X', c]).then(() => true, () => false)) dropped.push(c);
       }
     }
-    if (dropped.length > 0) this.o.log(`mesh: firewall: removed chains of agents that no longer run: ${dropped.join(', ')}`);
+    if (dropped.length > 0) this.o.log(`mesh: firewall: removed chains no running agent uses: ${dropped.join(', ')}`);
   }
 }
 

@@ -44,6 +44,18 @@ export class LocalAddresses {
     this.ranges.add(cidr);
   }
 
+  /** drop takes an address off the device whoever added it (one a killed agent left); an absent one is fine. */
+  async drop(address: string): Promise<void> {
+    this.added.delete(address);
+    await ip(['addr', 'del', `${address}/32`, 'dev', this.device]).catch(() => undefined);
+  }
+
+  /** dropRange removes a local route of a range whoever added it; an absent one is fine. */
+  async dropRange(cidr: string): Promise<void> {
+    this.ranges.delete(cidr);
+    await ip(['route', 'del', 'local', cidr, 'dev', this.device, 'table', 'local']).catch(() => undefined);
+  }
+
   /** clear removes every address and range this object added. */
   async clear(): Promise<void> {
     for (const a of [...this.added]) await this.remove(a);
