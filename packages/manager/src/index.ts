@@ -4,3 +4,4 @@ export { loadOrCreateIdentity, issueAdmin, writeAdmin, type ClusterIdentity, typ
 export { consoleLogger, type Logger } from './log.js';
 export { SecurityLedger } from './ledger.js';
 export * as pki from './pki/index.js';
+export { loadOrCreateStoreKey, STORE_KEY_FILE } from './storeSeal.js';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { MAX_ERROR_CHARS, formatSpecProblems, isTerminal, clipText, validateServiceSpec, type Node, type Service, type Task } from '@cluster/core';
+import { ClusterError, MAX_ERROR_CHARS, formatSpecProblems, isTerminal, clipText, validateServiceSpec, type Node, type Service, type Task } from '@cluster/core';
 import { diskWriteError } from './diskWriteError.js';
+import { STORE_KEY_FILE, StoreSeal, isSealed } from './storeSeal.js';
 import type { Logger } from './log.js';
 
 /** FLUSH_MS is the longest deferred writes (putTasksSoon, putNodesSoon) wait for their transaction. */
@@ -12,7 +13,17 @@ const RETRY_MS = 1000;
 export interface StoreOptions {
   /** log receives the store's own events: the disk refusing writes, and writing again. @default none */
   log?: Logger;
+  /**
+   * sealKey (32 bytes, loadOrCreateStoreKey) encrypts at rest what must not
+   * be kept in clear: service specs (they hold secrets) and the join token
+   * secret. Records of an older store written in clear are sealed when it
+   * opens. @default none: kept in clear (tests of the store alone)
+   */
+  sealKey?: Buffer;
 }
+
+/** SEALED_META are the metadata keys sealed at rest. */
+const SEALED_META: ReadonlySet<string> = new Set(['token.secret']);
 
 /**
  * Store is the manager's embedded, crash-safe store of desired state: nodes,
@@ -30,6 +41,7 @@ export class Store {
   private readonly db: Database.Database;
   private readonly path: string;
   private readonly log: Logger | undefined;
+  private readonly seal: StoreSeal | undefined;
   /** refused is the disk's last refusal while writes fail, undefined while they work. */
   private refused: Error | undefined;
   /** refusals counts the writes refused since the last one that worked. */
@@ -64,10 +76,11 @@ export class Store {
     putMeta: Database.Statement;
   };
 
-  private constructor(db: Database.Database, path: string, log: Logger | undefined) {
+  private constructor(db: Database.Database, path: string, log: Logger | undefined, seal: StoreSeal | undefined) {
     this.db = db;
     this.path = path;
     this.log = log;
+    this.seal = seal;
     const put = {} as Record<Table, Database.Statement>;
     const del = {} as Record<Table, Database.Statement>;
     for (const t of TABLES) {
@@ -84,8 +97,10 @@ export class Store {
       const n = JSON.parse(row.body) as Node;
       this.nodes.set(n.id, n);
     }
+    const inClear: Service[] = [];
     for (const row of db.prepare('SELECT id, body FROM services').all() as (Row & { id: string })[]) {
-      const s = JSON.parse(row.body) as Service;
+      const s = JSON.parse(this.unseal(`services/${row.id}`, row.body)) as Service;
+      if (seal !== undefined && !isSealed(row.body)) inClear.push(s);
       const problem = serviceProblem(row.id, s);
       if (problem === undefined) this.services.set(s.name, s);
       else this.invalid.set(row.id, { name: row.id, stack: typeof s?.stack === 'string' ? s.stack : '', error: problem });
@@ -94,6 +109,36 @@ export class Store {
       const t = JSON.parse(row.body) as Task;
       this.setTask(t);
     }
+    if (seal !== undefined) this.sealInClear(inClear);
+  }
+
+  /**
+   * sealInClear seals what an older store kept in clear (service specs, the
+   * token secret), then checkpoints the WAL: with secure_delete on, the old
+   * clear text is overwritten in the file, not left in free pages.
+   */
+  private sealInClear(services: Service[]): void {
+    const meta = [...SEALED_META].map((k) => [k, (this.stmts.getMeta.get(k) as { value: string } | undefined)?.value] as const)
+      .filter((e): e is readonly [string, string] => e[1] !== undefined && !isSealed(e[1]));
+    if (services.length === 0 && meta.length === 0) return;
+    this.db.transaction(() => {
+      for (const s of services) this.stmts.put.services.run(s.name, this.sealed(`services/${s.name}`, JSON.stringify(s)));
+      for (const [k, v] of meta) this.stmts.putMeta.run(k, this.sealed(`meta/${k}`, v));
+    })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.log?.info(`store: sealed ${services.length} service specs and ${meta.length} secrets kept in clear by an older version`);
+  }
+
+  /** sealed encrypts a value of record `id` when the store has a key. */
+  private sealed(id: string, text: string): string {
+    return this.seal === undefined ? text : this.seal.seal(id, text);
+  }
+
+  /** unseal decrypts a sealed value of record `id` (a value in clear is returned as is). */
+  private unseal(id: string, value: string): string {
+    if (!isSealed(value)) return value;
+    if (this.seal === undefined) throw new ClusterError('internal', `store: record ${id} is sealed and no store key was given (${STORE_KEY_FILE} in the data dir)`);
+    return this.seal.open(id, value);
   }
 
   /** Store.open opens (creating if needed) the database file at `path`. */
@@ -109,7 +154,9 @@ export class Store {
     db.pragma('cache_size = -2000');
     for (const t of TABLES) db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    return new Store(db, path, options.log);
+    // What is deleted or replaced is overwritten with zeros, not left in free pages (a sealed value replacing a clear one).
+    db.pragma('secure_delete = ON');
+    return new Store(db, path, options.log, options.sealKey === undefined ? undefined : new StoreSeal(options.sealKey));
   }
 
   /** writeProblem is why the disk refuses writes (the last refusal's message), or undefined while writes work. */
@@ -119,7 +166,7 @@ export class Store {
 
   getMeta(key: string): string | undefined {
     const row = this.stmts.getMeta.get(key) as { value: string } | undefined;
-    return row?.value;
+    return row === undefined ? undefined : this.unseal(`meta/${key}`, row.value);
   }
 
   /**
@@ -141,7 +188,8 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.write(() => this.stmts.putMeta.run(key, value));
+    const stored = SEALED_META.has(key) ? this.sealed(`meta/${key}`, value) : value;
+    this.write(() => this.stmts.putMeta.run(key, stored));
   }
 
   /** metaWithPrefix returns every metadata entry whose key starts with `prefix`, as [key, value]. */
@@ -321,7 +369,7 @@ export class Store {
       for (const t of deferred.values()) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
       for (const n of batch.putNodes ?? []) this.stmts.put.nodes.run(n.id, JSON.stringify(n));
       for (const id of batch.deleteNodes ?? []) this.stmts.del.nodes.run(id);
-      for (const s of batch.putServices ?? []) this.stmts.put.services.run(s.name, JSON.stringify(s));
+      for (const s of batch.putServices ?? []) this.stmts.put.services.run(s.name, this.sealed(`services/${s.name}`, JSON.stringify(s)));
       for (const name of batch.deleteServices ?? []) this.stmts.del.services.run(name);
       for (const t of batch.putTasks ?? []) this.stmts.put.tasks.run(t.id, JSON.stringify(t));
       for (const id of batch.deleteTasks ?? []) this.stmts.del.tasks.run(id);
