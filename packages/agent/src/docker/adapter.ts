@@ -22,8 +22,6 @@ import { engineError, mapLimit, reasonOf, statusOf, toManaged } from './engineAn
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 const WATCHED_ACTIONS = ['start', 'die', 'health_status'];
-/** IDLE_NETWORK_AGE_MS: a stack network younger than this is never removed as idle. */
-const IDLE_NETWORK_AGE_MS = 30_000;
 
 /** DockerExecutorOptions tune the adapter. */
 export interface DockerExecutorOptions {
@@ -47,6 +45,11 @@ export interface DockerExecutorOptions {
   filesDir?: string;
   /** imageSource fetches images the manager holds (built by `cluster deploy`) before a pull is tried. @default none */
   imageSource?: ImageSource;
+  /**
+   * idleNetworkAgeMs: a stack network younger than this is never removed as
+   * idle (another agent of the engine may be about to use it). @default 30000
+   */
+  idleNetworkAgeMs?: number;
   /** onEventsBroken is told when the engine's event stream ends or fails (the engine may be gone). @default none */
   onEventsBroken?: () => void;
 }
@@ -391,7 +394,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
       const stacks = new Set(nets.map((n) => n.Labels?.[LABELS.stack] ?? '').filter((st) => st !== '' && !keep.has(st)));
       for (const stack of stacks) {
         // A network made a moment ago may be for a container another agent of this engine is about to create.
-        const settled = nets.filter((n) => n.Labels?.[LABELS.stack] === stack).every((n) => Date.now() - Date.parse(n.Created) > IDLE_NETWORK_AGE_MS);
+        const settled = nets.filter((n) => n.Labels?.[LABELS.stack] === stack).every((n) => Date.now() - Date.parse(n.Created) >= (options.idleNetworkAgeMs ?? 30_000));
         if (!settled) continue;
         if (await removeStackResources(stack)) removed.push(stack);
       }

@@ -269,4 +269,17 @@ describe('docker executor on the real engine', { timeout: 180_000 }, () => {
     assert.equal(body.trim(), 'hello-cluster');
     await r.worker.stop();
   });
+
+  test('networks of stacks no task uses (left by a killed agent) are removed; a stack in use keeps its network', { timeout: 30_000 }, async () => {
+    const idle = `${RUN}-idle`;
+    const used = `${RUN}-used`;
+    for (const stack of [idle, used]) await docker.createNetwork({ Name: `${stack}_default`, Labels: { [LABELS.stack]: stack } });
+    const executor = dockerExecutor(docker, { nodeId: `${RUN}-sweeper`, idleNetworkAgeMs: 0 });
+    // Stacks of other tests on this engine are kept: only this test's idle one may go.
+    const others = (await docker.listNetworks({ filters: { label: [LABELS.stack] } })).map((n) => n.Labels?.[LABELS.stack] ?? '').filter((st) => st !== idle);
+    assert.deepEqual(await executor.removeIdleStacks!(new Set(others)), [idle]);
+    const left = (await docker.listNetworks({ filters: { label: [LABELS.stack] } })).map((n) => n.Name);
+    assert.ok(!left.includes(`${idle}_default`));
+    assert.ok(left.includes(`${used}_default`));
+  });
 });
