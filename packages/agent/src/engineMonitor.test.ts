@@ -21,6 +21,7 @@ function rig(answer: { now: 'ok' | 'refused' | 'hang' }, timeoutMs = 50): { moni
 test('an engine that refuses connections is unreachable with the reason, and answers again once it does', async () => {
   const answer = { now: 'ok' as 'ok' | 'refused' | 'hang' };
   const { monitor, changes } = rig(answer);
+  monitor.start();
   await monitor.check();
   assert.deepEqual(changes, [], 'an engine that answers from the start changes nothing');
   answer.now = 'refused';
@@ -37,9 +38,27 @@ test('an engine that refuses connections is unreachable with the reason, and ans
 test('a ping with no answer within its deadline says the engine is stuck, not dead', async () => {
   const answer = { now: 'hang' as 'ok' | 'refused' | 'hang' };
   const { monitor, changes } = rig(answer);
+  monitor.start();
   await monitor.check();
   assert.equal(changes.length, 1);
   assert.match(changes[0]!, /no answer to a ping within 50 ms \(engine stuck\?\)/);
+  monitor.stop();
+});
+
+test('a change found before start (the agent still starting) is told at start, and a failing listener is only logged', async () => {
+  const lines: string[] = [];
+  const changes: string[] = [];
+  const monitor = new EngineMonitor({
+    ping: () => Promise.reject(new Error('socket hang up')),
+    onChange: (e) => { changes.push(e); throw new Error('not ready yet'); },
+    intervalMs: 60_000,
+    log: (l) => lines.push(l),
+  });
+  await monitor.check();
+  assert.deepEqual(changes, []);
+  monitor.start();
+  assert.deepEqual(changes, ['socket hang up']);
+  assert.ok(lines.some((l) => /reporting the engine's state failed: not ready yet/.test(l)), lines.join('\n'));
   monitor.stop();
 });
 

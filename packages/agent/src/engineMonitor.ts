@@ -36,10 +36,15 @@ export class EngineMonitor {
     this.o = o;
   }
 
-  /** start begins the periodic pings (the engine is taken to answer until a ping fails). */
+  /**
+   * start begins the periodic pings (the engine is taken to answer until a
+   * ping fails). Changes are told from now on; one found by a check before
+   * start is told here.
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (this.error) this.tell(this.error);
     this.schedule();
   }
 
@@ -90,7 +95,15 @@ export class EngineMonitor {
     this.error = error;
     if (error) this.o.log?.(`engine: unreachable: ${error}`);
     else this.o.log?.(`engine: answers again (was: ${was})`);
-    this.o.onChange(error);
+    if (!this.stopped) this.tell(error);
+  }
+
+  private tell(error: string): void {
+    try {
+      this.o.onChange(error);
+    } catch (err) {
+      this.o.log?.(`engine: reporting the engine's state failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 
