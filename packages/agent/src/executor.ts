@@ -3,7 +3,7 @@
  * needs from a container engine. `docker/` implements it with dockerode; the
  * in-memory fake in fake-executor.ts implements it for unit tests and benchmarks.
  */
-import type { PortMapping, ServiceSpec, Task, TaskState } from '@cluster/core';
+import type { NetworkAddress, PortMapping, ServiceSpec, Task, TaskState } from '@cluster/core';
 
 /** Health is the health of a task's container as the engine reports it ('' = no healthcheck). */
 export type Health = '' | 'starting' | 'healthy' | 'unhealthy';
@@ -27,6 +27,8 @@ export interface Observation {
   observedAt: number;
   /** ports are the host ports of the task's target ports while it runs. @default [] */
   ports?: PortMapping[];
+  /** networks are the container's addresses on its networks while it runs. @default [] */
+  networks?: NetworkAddress[];
 }
 
 /** ManagedContainer is a container that carries the cluster.task label. */
@@ -47,6 +49,8 @@ export interface ManagedContainer {
   error: string;
   /** ports are the host ports the engine bound for the container's target ports. @default [] */
   ports?: PortMapping[];
+  /** networks are the container's addresses on its networks while it runs. @default [] */
+  networks?: NetworkAddress[];
 }
 
 /** ContainerEvent is one engine event of a labelled container. */

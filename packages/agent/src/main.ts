@@ -13,7 +13,8 @@ import { Worker } from './worker.js';
 import { EngineMonitor } from './engineMonitor.js';
 import { within, withDeadlines } from './deadlines.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DNS_ADDRESS } from '@cluster/core';
-import { addressOwners, bridgeSubnets, stackSubnets, taskAddresses } from './docker/networks.js';
+import { addressOwners, bridgeSubnets, overlayNetworks, stackSubnets, taskAddresses } from './docker/networks.js';
+import { Overlay } from './mesh/overlay.js';
 import { Firewall } from './mesh/firewall.js';
 import { KernelPath, type KernelListener } from './mesh/kernelPath.js';
 import { Mesh } from './mesh/mesh.js';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       'engine-timeout-ms': { type: 'string', default: '10000' },
       'engine-check-ms': { type: 'string', default: '1000' },
       'max-message-bytes': { type: 'string', default: String(DEFAULT_MAX_MESSAGE_BYTES) },
+      'overlay-port': { type: 'string', default: '4789' },
+      'overlay-mtu': { type: 'string', default: '1450' },
     },
   });
   const engineTimeoutMs = Number(values['engine-timeout-ms']);
@@ -120,7 +123,28 @@ async function main(): Promise<void> {
   // Containers may not reach task host ports straight: only the mesh (host traffic) does.
   const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log, ...(kernel ? { kernel: (entries) => kernel.rules(entries) } : {}) }) : undefined;
   await firewall?.start();
-  const rebuild = (): void => void kernel?.refresh().then(() => firewall?.update(view.all()));
+  // Every network of a stack spans the nodes that run its tasks (VXLAN); off with --no-mesh.
+  const overlayPort = Number(values['overlay-port']);
+  const overlayMtu = Number(values['overlay-mtu']);
+  if (!Number.isInteger(overlayPort) || overlayPort < 1 || overlayPort > 65535) throw new Error(`agent: invalid --overlay-port "${values['overlay-port']}" (1-65535)`);
+  if (!Number.isInteger(overlayMtu) || overlayMtu < 576 || overlayMtu > 9000) throw new Error(`agent: invalid --overlay-mtu "${values['overlay-mtu']}" (576-9000)`);
+  let overlayIndex = 0;
+  const overlay = mesh
+    ? new Overlay({
+        nodeId: state.nodeId,
+        self: state.advertise,
+        port: overlayPort,
+        mtu: overlayMtu,
+        networks: () => overlayNetworks(docker),
+        view: () => ({ entries: view.all(), peers: view.peers.values(), nodeAddresses: view.nodeAddresses }),
+        log,
+      })
+    : undefined;
+  await overlay?.start();
+  const rebuild = (): void => {
+    void kernel?.refresh().then(() => firewall?.update(view.all()));
+    void overlay?.refresh();
+  };
   if (firewall) view.onChange(rebuild);
   // Engine health is node health: a broken event stream is checked at once, and the engine is pinged on a period.
   const monitor: EngineMonitor = new EngineMonitor({
@@ -141,6 +165,7 @@ async function main(): Promise<void> {
     // Images built by `cluster deploy` come from the manager over the node's authenticated channel.
     imageSource: (name) => session.fetchImage(name),
     ...(mesh ? { dns: [DNS_ADDRESS] } : { routingMesh: false }),
+    ...(overlay ? { overlay: { index: () => overlayIndex, mtu: overlayMtu } } : {}),
   }), { callMs: engineTimeoutMs });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({
@@ -166,6 +191,9 @@ async function main(): Promise<void> {
     hello: () => ({ hostname: hostname(), advertiseAddress: state.advertise, engineVersion: engine.version, nanoCpus: engine.nanoCpus, memoryBytes: engine.memoryBytes }),
     log,
     onRegistry: (u) => view.apply(u),
+    onOverlayIndex: (k) => {
+      overlayIndex = k;
+    },
     // A new cluster CA: trust its bundle (saved as ca.crt) and renew at once.
     onCaUpdate: (u) => caUpdateHandler({ caFile: join(dataDir, 'ca.crt'), session, renewer, log })(u),
     volumes,
@@ -201,7 +229,7 @@ async function main(): Promise<void> {
     renewer.stop();
     monitor.stop();
     session.stop();
-    Promise.all([worker.stop(), mesh?.stop(), firewall?.stop()]).finally(() => { process.exitCode = 0; });
+    Promise.all([worker.stop(), mesh?.stop(), firewall?.stop(), overlay?.stop()]).finally(() => { process.exitCode = 0; });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

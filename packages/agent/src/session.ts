@@ -30,6 +30,8 @@ export interface SessionOptions {
   maxBackoffMs?: number;
   /** maxMessageBytes bounds a gRPC message to and from the manager. @default DEFAULT_MAX_MESSAGE_BYTES (64 MiB) */
   maxMessageBytes?: number;
+  /** onOverlayIndex is told the node's overlay index when a session is accepted (0: no overlay). @default ignored */
+  onOverlayIndex?: (index: number) => void;
 }
 
 /**
@@ -172,6 +174,7 @@ export class Session {
         this.connected = true;
         this.backoff = 100;
         this.nodeId = m.accepted.nodeId;
+        this.o.onOverlayIndex?.(m.accepted.overlayIndex);
         if (this.heartbeat) clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), m.accepted.heartbeatPeriodMs || 500);
         this.o.log(`session: accepted as node ${m.accepted.nodeId}`);
@@ -265,5 +268,5 @@ function toAssignment(t: Task__Output, spec: ServiceSpec): Assignment {
 }
 
 function toApiStatus(o: Observation): TaskStatus {
-  return { taskId: o.taskId, state: o.state, containerId: o.containerId, error: o.error, exitCode: o.exitCode, health: o.health, observedAtMs: o.observedAt, ports: o.ports ?? [] };
+  return { taskId: o.taskId, state: o.state, containerId: o.containerId, error: o.error, exitCode: o.exitCode, health: o.health, observedAtMs: o.observedAt, ports: o.ports ?? [], networks: o.networks ?? [] };
 }

@@ -4,7 +4,7 @@
  * operation of one task runs on that task's own promise chain, so engine events
  * and assignment changes never race; different tasks proceed in parallel.
  */
-import { isTerminal, type PortMapping, type TaskState } from '@cluster/core';
+import { isTerminal, type NetworkAddress, type PortMapping, type TaskState } from '@cluster/core';
 import type { Assignment, ContainerEvent, Executor, Health, ManagedContainer, Observation } from './executor.js';
 
 /** WorkerOptions are what a Worker needs. */
@@ -296,7 +296,7 @@ export class Worker {
     // The engine chooses the host ports at start: read them back for the registry. A task without
     // ports is reported at once (the engine's start event re-reads it all the same).
     const c = a.spec.ports.length > 0 ? await this.executor.inspect(entry.containerId).catch(() => undefined) : undefined;
-    this.report(entry, 'running', { health: hasHealthcheck(a) ? 'starting' : '', ports: c?.ports ?? [] });
+    this.report(entry, 'running', { health: hasHealthcheck(a) ? 'starting' : '', ports: c?.ports ?? [], ...(c?.networks ? { networks: c.networks } : {}) });
   }
 
   /** refresh re-reads a container after an engine event. */
@@ -312,7 +312,7 @@ export class Worker {
   /** observeContainer reports the state a container shows. */
   private observeContainer(entry: Entry, c: ManagedContainer): void {
     if (c.running) {
-      this.report(entry, 'running', { health: c.health, error: '', ports: c.ports ?? [] });
+      this.report(entry, 'running', { health: c.health, error: '', ports: c.ports ?? [], networks: c.networks ?? [] });
     } else if (c.startedAt === '') {
       this.report(entry, 'starting', { error: c.error });
     } else if (c.exitCode === 0) {
@@ -346,7 +346,7 @@ export class Worker {
   private report(
     entry: Entry,
     state: TaskState,
-    fields: { containerId?: string; error?: string; exitCode?: number; health?: Health; ports?: PortMapping[] },
+    fields: { containerId?: string; error?: string; exitCode?: number; health?: Health; ports?: PortMapping[]; networks?: NetworkAddress[] },
   ): void {
     const prev = entry.obs;
     const next: Observation = {
@@ -361,6 +361,9 @@ export class Worker {
     // Ports hold only while the task runs.
     const ports = state === 'running' ? (fields.ports ?? (prev?.state === state ? prev.ports : undefined) ?? []) : [];
     if (ports.length > 0) next.ports = ports;
+    // So do the container's network addresses (the engine's start event reads them when the start did not).
+    const networks = state === 'running' ? (fields.networks ?? (prev?.state === state ? prev.networks : undefined) ?? []) : [];
+    if (networks.length > 0) next.networks = networks;
     if (
       prev &&
       prev.state === next.state &&
@@ -368,7 +371,8 @@ export class Worker {
       prev.error === next.error &&
       prev.exitCode === next.exitCode &&
       prev.health === next.health &&
-      JSON.stringify(prev.ports ?? []) === JSON.stringify(next.ports ?? [])
+      JSON.stringify(prev.ports ?? []) === JSON.stringify(next.ports ?? []) &&
+      JSON.stringify(prev.networks ?? []) === JSON.stringify(next.networks ?? [])
     ) {
       return;
     }

@@ -20,5 +20,7 @@ export type { RegistryUpdate, RegistryUpdate__Output } from './generated/cluster
 export type { ServiceEntry, ServiceEntry__Output } from './generated/cluster/v1/ServiceEntry.js';
 export type { EndpointChanges, EndpointChanges__Output } from './generated/cluster/v1/EndpointChanges.js';
 export type { Endpoint, Endpoint__Output } from './generated/cluster/v1/Endpoint.js';
+export type { OverlayPeer, OverlayPeer__Output } from './generated/cluster/v1/OverlayPeer.js';
+export type { NetworkAddress, NetworkAddress__Output } from './generated/cluster/v1/NetworkAddress.js';
 export type { PortMapping, PortMapping__Output } from './generated/cluster/v1/PortMapping.js';
 export type { ImageChunk, ImageChunk__Output } from './generated/cluster/v1/ImageChunk.js';

@@ -14,3 +14,4 @@ export { seededRandom } from './seededRandom.js';
 export * from './terminalText.js';
 export * from './limits.js';
 export { validateStackSpec, validateServiceSpec, formatSpecProblems, type SpecProblem } from './validateStackSpec.js';
+export * from './overlay.js';

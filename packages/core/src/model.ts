@@ -2,6 +2,7 @@
  * The state model of ARCHITECTURE.md as plain values. Everything here is data:
  * no I/O, no clocks, no randomness.
  */
+import type { NetworkAddress } from './overlay.js';
 import type { ServiceOptions } from './serviceOptions.js';
 
 /** PortSpec is one published port of a service. */
@@ -134,18 +135,27 @@ export interface Task {
    * is the task's while the task is live. @default none
    */
   address?: string;
+  /** networks are the container's addresses on its overlay networks, as its agent reported while it runs. @default none */
+  networks?: NetworkAddress[];
 }
 
 /**
- * copyTask returns a copy of a task for the caller to change, with ports and
- * address replaced when given, built as one object literal with the fields in a fixed order (ports and address only
+ * copyTask returns a copy of a task for the caller to change, with ports,
+ * address and networks replaced when given (networks null: none), built as one object literal with the fields in a fixed order (ports and address only
  * when set), so that every copy shares one of four hidden classes. An object
  * spread that adds a key the source lacks (`{ ...t, ports }`) gives each copy
  * a hidden class of its own in Node 20 after the first few (about 450 bytes
  * of old-space memory per copy, and about 3 times the time): a manager keeps
  * 100,000 tasks and copies each on every change.
  */
-export function copyTask(t: Task, ports = t.ports, address = t.address): Task {
+export function copyTask(t: Task, ports = t.ports, address = t.address, networks: NetworkAddress[] | null | undefined = t.networks): Task {
+  const c = copyTaskFields(t, ports, address);
+  // Added last, always in the same order: every copy with networks shares one hidden class per shape above.
+  if (networks) c.networks = networks;
+  return c;
+}
+
+function copyTaskFields(t: Task, ports: PortMapping[] | undefined, address: string | undefined): Task {
   if (ports === undefined && address === undefined) {
     return { id: t.id, stack: t.stack, service: t.service, slot: t.slot, nodeId: t.nodeId, desiredState: t.desiredState, state: t.state, containerId: t.containerId, error: t.error, exitCode: t.exitCode, health: t.health, specVersion: t.specVersion, createdAt: t.createdAt, updatedAt: t.updatedAt };
   }

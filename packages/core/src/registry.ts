@@ -3,6 +3,7 @@
  * their ports answer, and the virtual IP of each service. The manager calls
  * these over its store and pushes the result to every agent.
  */
+import type { NetworkAddress } from './overlay.js';
 import type { Node, PortMapping, PortSpec, Service, Task } from './model.js';
 
 /** VIP_NETWORK is the /16 that virtual IPs of services come from (10.233.0.0/16). */
@@ -22,6 +23,8 @@ export interface RegistryEndpoint {
   ports: PortMapping[];
   /** address is the task's own address (taskAddresses.ts), for a service with ports. @default none */
   address?: string;
+  /** networks are the task's addresses on its overlay networks, as its agent reported. @default none */
+  networks?: NetworkAddress[];
 }
 
 /** RegistryEntry is one service as agents see it. */
@@ -61,7 +64,7 @@ export function buildRegistry(services: Service[], tasks: Task[], nodes: Node[])
     if (!isServing(t, node)) continue;
     let list = byService.get(t.service);
     if (!list) byService.set(t.service, (list = []));
-    list.push({ taskId: t.id, nodeId: t.nodeId, nodeAddress: node!.address, slot: t.slot, ports: t.ports ?? [], ...(t.address ? { address: t.address } : {}) });
+    list.push({ taskId: t.id, nodeId: t.nodeId, nodeAddress: node!.address, slot: t.slot, ports: t.ports ?? [], ...(t.address ? { address: t.address } : {}), ...(t.networks ? { networks: t.networks } : {}) });
   }
   // Plain code-unit order, not localeCompare: ids are lower-case hex and
   // names lower-case, and a service may have tens of thousands of endpoints.

@@ -37,6 +37,13 @@ export interface RegistryDelta {
  */
 export function forAgents(e: RegistryEntry, sent?: ReadonlyMap<string, unknown>): RegistryEntry {
   if (e.ports.length > 0) return e;
+  // A task with overlay addresses is its own endpoint: DNS and the VIP's kernel balancing need each one.
+  const own = e.endpoints.filter((ep) => ep.networks !== undefined && ep.networks.length > 0);
+  if (own.length > 0) {
+    const rest = forAgents({ ...e, endpoints: e.endpoints.filter((ep) => !own.includes(ep)) }, sent);
+    const endpoints = [...own, ...rest.endpoints].sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+    return endpoints.length === e.endpoints.length ? e : { ...e, endpoints };
+  }
   // A node's endpoint stays the one agents were sent while that task still
   // serves: as a node's tasks come up one by one, its endpoint does not
   // change to each lower task id in turn (a removal and an upsert for every
@@ -72,6 +79,11 @@ export function agentEntry(s: Service, tasks: Iterable<Task>, nodes: ReadonlyMap
     for (const t of tasks) {
       const node = nodes.get(t.nodeId);
       if (t.service !== s.name || !isServing(t, node)) continue;
+      // A task with overlay addresses is its own endpoint (forAgents).
+      if (t.networks !== undefined && t.networks.length > 0) {
+        endpoints.push(endpointOf(t, node as Node));
+        continue;
+      }
       const wasSent = sent?.has(t.id) === true;
       const had = chosen.get((node as Node).address);
       if (had === undefined || (wasSent && !had.sent) || (wasSent === had.sent && t.id < had.t.id)) chosen.set((node as Node).address, { t, node: node as Node, sent: wasSent });
@@ -85,6 +97,7 @@ export function agentEntry(s: Service, tasks: Iterable<Task>, nodes: ReadonlyMap
 function endpointOf(t: Task, node: Node): RegistryEndpoint {
   const ep: RegistryEndpoint = { taskId: t.id, nodeId: t.nodeId, nodeAddress: node.address, slot: t.slot, ports: t.ports ?? [] };
   if (t.address) ep.address = t.address;
+  if (t.networks) ep.networks = t.networks;
   return ep;
 }
 
@@ -95,6 +108,7 @@ function metaKey(e: RegistryEntry): string {
 function endpointKey(ep: RegistryEndpoint): string {
   let k = `${ep.nodeId}|${ep.nodeAddress}|${ep.slot}|${ep.address ?? ''}`;
   for (const p of ep.ports) k += `|${p.target}/${p.protocol}:${p.hostPort}`;
+  for (const n of ep.networks ?? []) k += `|${n.network}=${n.address}/${n.mac}`;
   return k;
 }
 

@@ -2,6 +2,7 @@
  * The optional parts of a ServiceSpec (model.ts): each is present only when
  * the Compose file sets it, so a spec stays small and comparable.
  */
+import type { OverlayNetwork } from './overlay.js';
 
 /** MountSpec is one mount of a task's container. */
 export interface MountSpec {
@@ -110,4 +111,10 @@ export interface ServiceOptions {
   secrets?: FileMount[];
   configs?: FileMount[];
   build?: BuildSpec;
+  /**
+   * overlay are the allocations of the service's networks (subnet and VNI by
+   * engine network name). The manager adds them to the spec an assignment
+   * carries; a Compose file never sets them and the stored spec never holds them.
+   */
+  overlay?: Record<string, OverlayNetwork>;
 }

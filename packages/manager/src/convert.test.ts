@@ -9,7 +9,7 @@ const task: Task = {
   error: '', exitCode: 0, health: '', specVersion: 1, createdAt: 1, updatedAt: 1,
 };
 const status = (o: Partial<TaskStatus__Output> = {}): TaskStatus__Output => ({
-  taskId: 't1', state: 'running', containerId: 'c1', error: '', exitCode: 0, health: '', observedAtMs: 0, ports: [], ...o,
+  taskId: 't1', state: 'running', containerId: 'c1', error: '', exitCode: 0, health: '', observedAtMs: 0, ports: [], networks: [], ...o,
 });
 
 test('applyStatus applies an observation to a copy and keeps the rest of the task', () => {

@@ -1,5 +1,5 @@
 import type { Node as ApiNode, Task as ApiTask, TaskStatus__Output } from '@cluster/api';
-import { copyTask, type Node, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
+import { cleanNetworkAddresses, copyTask, sameNetworkAddresses, type Node, type OverlayNetwork, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
 
 /** taskToApi turns a stored task into its wire form; specJson is the service spec. */
 export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
@@ -21,6 +21,7 @@ export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
     health: t.health,
     nodeName,
     ports: t.ports ?? [],
+    networks: t.networks ?? [],
   };
 }
 
@@ -59,11 +60,14 @@ export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task |
   const health = HEALTH.get(s.health) ?? '';
   const ports = portsOf(s);
   const unchangedPorts = samePorts(t.ports ?? [], ports);
-  if (t.state === state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && unchangedPorts) {
+  // A container's addresses are kept while it runs, dropped when it stops.
+  const networks = state === 'running' || state === 'starting' ? cleanNetworkAddresses(s.networks) : [];
+  const unchangedNetworks = sameNetworkAddresses(t.networks, networks);
+  if (t.state === state && t.containerId === s.containerId && t.error === s.error && t.exitCode === s.exitCode && t.health === health && unchangedPorts && unchangedNetworks) {
     return undefined;
   }
   // Strings equal to the stored ones are kept, not the copies just decoded.
-  const next = copyTask(t, unchangedPorts && t.ports ? t.ports : ports.length === 0 ? NO_PORTS : ports);
+  const next = copyTask(t, unchangedPorts && t.ports ? t.ports : ports.length === 0 ? NO_PORTS : ports, t.address, unchangedNetworks ? t.networks : networks.length === 0 ? null : networks);
   next.state = state;
   if (t.containerId !== s.containerId) next.containerId = s.containerId;
   if (t.error !== s.error) next.error = s.error;
@@ -73,9 +77,13 @@ export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task |
   return next;
 }
 
-/** specJsonOf returns the JSON spec an assignment carries for a task. */
-export function specJsonOf(service: Service | undefined, t: Task): string {
-  if (service) return JSON.stringify(service.spec);
+/**
+ * specJsonOf returns the JSON spec an assignment carries for a task; with
+ * `overlay`, the allocations of the service's networks ride along as the
+ * spec's `overlay` field (the stored spec never holds them).
+ */
+export function specJsonOf(service: Service | undefined, t: Task, overlay?: Record<string, OverlayNetwork>): string {
+  if (service) return JSON.stringify(overlay && Object.keys(overlay).length > 0 ? { ...service.spec, overlay } : service.spec);
   // The service is gone: the agent only needs enough to stop the task.
   return JSON.stringify({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 });
 }

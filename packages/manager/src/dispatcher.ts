@@ -10,6 +10,7 @@ import { volumePurges } from './volumePurges.js';
 import { boundedStatus, checkHello, engineErrorOf, shown } from './nodeInput.js';
 import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
+import type { OverlayAllocator } from './overlayAllocator.js';
 
 /** DispatcherOptions configure sessions and failure detection. */
 export interface DispatcherOptions {
@@ -47,6 +48,8 @@ export interface DispatcherOptions {
   chunkBytes?: number;
   /** greeting returns more messages for a session just accepted (for example a CA update). @default none */
   greeting?: (nodeId: string) => ManagerMessage[];
+  /** overlay allocates the networks' subnets and the nodes' indexes; assignments carry them. @default no overlay */
+  overlay?: OverlayAllocator;
 }
 
 type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ManagerMessage>;
@@ -190,7 +193,10 @@ export class Dispatcher {
     return (t) => {
       const key = `${t.service}|${t.specVersion}`;
       let text = specs.get(key);
-      if (text === undefined) specs.set(key, (text = specJsonOf(this.o.store.service(t.service), t)));
+      if (text === undefined) {
+        const service = this.o.store.service(t.service);
+        specs.set(key, (text = specJsonOf(service, t, service && this.o.overlay?.networksOf(service))));
+      }
       return text;
     };
   }
@@ -272,7 +278,7 @@ export class Dispatcher {
     if (hello.engineError) this.scheduleEngineDown(nodeId);
     const session: Session = { nodeId, call, sent: new Map() };
     this.sessions.set(nodeId, session);
-    call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs } });
+    call.write({ accepted: { nodeId, heartbeatPeriodMs: this.o.heartbeatMs, overlayIndex: this.o.overlay?.nodeIndex(nodeId) ?? 0 } });
     const tasks = store.tasksOfNode(nodeId).filter(belongsInSet);
     for (const t of tasks) session.sent.set(t.id, sentKey(t));
     const specJson = this.specJsonCache();

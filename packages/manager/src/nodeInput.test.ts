@@ -31,7 +31,7 @@ test('a hello is read as untrusted input: address checked, resources whole numbe
 });
 
 test('a task status has its error and container id bounded; a small one is returned as is', () => {
-  const s: TaskStatus__Output = { taskId: 't', state: 'failed', containerId: 'c', error: 'boom', exitCode: 1, health: '', observedAtMs: 0, ports: [] };
+  const s: TaskStatus__Output = { taskId: 't', state: 'failed', containerId: 'c', error: 'boom', exitCode: 1, health: '', observedAtMs: 0, ports: [], networks: [] };
   assert.equal(boundedStatus(s), s);
   const big = boundedStatus({ ...s, error: 'e'.repeat(1_600_000), containerId: `c\x1b${'x'.repeat(500)}` });
   assert.ok(big.error.length <= NODE_INPUT_LIMITS.taskError);

@@ -1,5 +1,6 @@
-import { agentEntry, ClusterError, allocateVips, assignTaskAddresses, diffRegistryDelta, isEmptyDelta, TaskAddressPool, type Node, type RegistryEndpoint, type RegistryEntry, type RegistryState, type Service, type Task, type TaskAddressPoolOptions } from '@cluster/core';
-import type { Endpoint, RegistryUpdate, ServiceEntry } from '@cluster/api';
+import { agentEntry, overlayPeer, peerKey, type OverlayPeer, ClusterError, allocateVips, assignTaskAddresses, diffRegistryDelta, isEmptyDelta, TaskAddressPool, type Node, type RegistryEndpoint, type RegistryEntry, type RegistryState, type Service, type Task, type TaskAddressPoolOptions } from '@cluster/core';
+import type { Endpoint, OverlayPeer as ApiPeer, RegistryUpdate, ServiceEntry } from '@cluster/api';
+import type { OverlayAllocator } from './overlayAllocator.js';
 import { shareEncoding } from './sharedEncoding.js';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
@@ -14,6 +15,8 @@ export interface RegistryOptions {
   sweepMs?: number;
   /** taskAddresses bounds the range of task addresses (tests). @default all of TASK_ADDRESS_NETWORK */
   taskAddresses?: TaskAddressPoolOptions;
+  /** overlay has its unused allocations freed on each pass. @default none */
+  overlay?: OverlayAllocator;
 }
 
 /**
@@ -50,6 +53,12 @@ export class Registry {
   private readonly addresses: TaskAddressPool;
   /** unaddressed is how many tasks went without a task address in the last pass (logged when it changes). */
   private unaddressed = 0;
+  /** peers holds, per service, its overlay peers as last published (rebuilt with the service's entry). */
+  private peers = new Map<string, OverlayPeer[]>();
+  /** sentPeers holds, per task id, the key of the peer last published. */
+  private sentPeers = new Map<string, string>();
+  /** nodeAddresses is the sorted list of node addresses last published. */
+  private nodeAddresses: string[] = [];
   /** updates counts INCREMENTAL updates published (for tests and metrics). */
   updates = 0;
 
@@ -98,7 +107,8 @@ export class Registry {
 
   /** snapshot is the FULL registry, sent to a node when its session opens (the same object until the registry changes). */
   snapshot(): RegistryUpdate {
-    const full = this.full ?? shareEncoding<RegistryUpdate>({ type: 'FULL', services: this.entries.map(entryToApi), removed: [], endpointChanges: [] });
+    const peers = [...this.peers.values()].flat().map(peerToApi);
+    const full = this.full ?? shareEncoding<RegistryUpdate>({ type: 'FULL', services: this.entries.map(entryToApi), removed: [], endpointChanges: [], peers, removedPeers: [], nodeAddresses: { addresses: this.nodeAddresses } });
     this.full = full;
     return full;
   }
@@ -126,6 +136,8 @@ export class Registry {
     const built = new Map<string, { service: Service; tasks: Task[]; entry: RegistryEntry }>();
     const unchanged = new Set<RegistryEntry>();
     const entries: RegistryEntry[] = [];
+    const peers = new Map<string, OverlayPeer[]>();
+    const upsertedPeers: OverlayPeer[] = [];
     for (const s of services) {
       const tasks = store.tasksOfService(s.name);
       const last = this.built.get(s.name);
@@ -133,8 +145,18 @@ export class Registry {
       if (last && !nodesChanged && last.service === s && sameTasks(last.tasks, tasks)) {
         entry = last.entry;
         unchanged.add(entry);
+        peers.set(s.name, this.peers.get(s.name) ?? []);
       } else {
         entry = agentEntry(s, tasks, nodes, this.state.get(s.name)?.endpoints);
+        const mine: OverlayPeer[] = [];
+        for (const t of tasks) {
+          const p = overlayPeer(t, nodes.get(t.nodeId));
+          if (!p) continue;
+          mine.push(p);
+          const key = peerKey(p);
+          if (this.sentPeers.get(p.taskId) !== key) upsertedPeers.push(p);
+        }
+        peers.set(s.name, mine);
       }
       built.set(s.name, { service: s, tasks, entry });
       entries.push(entry);
@@ -143,7 +165,16 @@ export class Registry {
     const { delta, state } = diffRegistryDelta(this.state, entries, unchanged);
     this.state = state;
     this.entries = entries;
-    if (isEmptyDelta(delta)) return;
+    this.peers = peers;
+    const sentPeers = new Map<string, string>();
+    for (const list of peers.values()) for (const p of list) sentPeers.set(p.taskId, peerKey(p));
+    const removedPeers = [...this.sentPeers.keys()].filter((id) => !sentPeers.has(id));
+    this.sentPeers = sentPeers;
+    const addresses = [...new Set([...nodes.values()].map((n) => n.address).filter((a) => a !== ''))].sort();
+    const addressesChanged = addresses.join(',') !== this.nodeAddresses.join(',');
+    this.nodeAddresses = addresses;
+    this.o.overlay?.retain(services, new Set(nodes.keys()));
+    if (isEmptyDelta(delta) && upsertedPeers.length === 0 && removedPeers.length === 0 && !addressesChanged) return;
     this.full = undefined;
     this.updates++;
     this.o.publish(shareEncoding<RegistryUpdate>({
@@ -151,6 +182,9 @@ export class Registry {
       services: delta.services.map(entryToApi),
       removed: delta.removed,
       endpointChanges: delta.endpoints.map((d) => ({ service: d.service, upserted: d.upserted.map(endpointToApi), removed: d.removed })),
+      peers: upsertedPeers.map(peerToApi),
+      removedPeers,
+      ...(addressesChanged ? { nodeAddresses: { addresses } } : {}),
     }));
   }
 }
@@ -177,5 +211,9 @@ export function entryToApi(e: RegistryEntry): ServiceEntry {
 }
 
 function endpointToApi(ep: RegistryEndpoint): Endpoint {
-  return { taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports, address: ep.address ?? '' };
+  return { taskId: ep.taskId, nodeId: ep.nodeId, nodeAddress: ep.nodeAddress, slot: ep.slot, ports: ep.ports, address: ep.address ?? '', networks: ep.networks ?? [] };
+}
+
+function peerToApi(p: OverlayPeer): ApiPeer {
+  return { taskId: p.taskId, nodeAddress: p.nodeAddress, networks: p.addresses };
 }

@@ -21,6 +21,7 @@ import { nodeControlHandlers } from './control-nodes.js';
 import { securityControlHandlers } from './control-security.js';
 import { SecurityLedger } from './ledger.js';
 import { Registry } from './registry.js';
+import { OverlayAllocator } from './overlayAllocator.js';
 import { withSharedEncoding } from './sharedEncoding.js';
 
 /** ManagerOptions configure a running manager. */
@@ -89,7 +90,8 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   // The orchestrator tells the dispatcher of task changes; the dispatcher is
   // made after it, so the orchestrator reaches it through this reference.
   const late: { dispatcher?: Dispatcher } = {};
-  const registry = new Registry({ store, log, publish: (u) => late.dispatcher?.publishRegistry(u) });
+  const overlay = new OverlayAllocator(store, log);
+  const registry = new Registry({ store, log, overlay, publish: (u) => late.dispatcher?.publishRegistry(u) });
   const orchestrator = new Orchestrator({
     store,
     log,
@@ -151,6 +153,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     chunkBytes: Math.min(o.chunkBytes ?? DEFAULT_CHUNK_BYTES, Math.floor((o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) / 2)),
     registry: () => registry.snapshot(),
     greeting: (nodeId) => rotation.greeting(nodeId),
+    overlay,
   });
   late.dispatcher = dispatcher;
   const { authenticate, check } = authenticator({ identity, ledger, store });

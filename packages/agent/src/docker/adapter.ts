@@ -14,9 +14,9 @@ import {
 } from '../executor.js';
 import { containerConfig, containerName, primaryNetwork, stackNetworkName } from './config.js';
 import { ImageLoader, type ImageSource } from './imageLoader.js';
-import { applyServiceOptions, type TaskFile } from './serviceOptionsConfig.js';
-import { ensureExtraNetworks, ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
-import { stackNetworks } from './stackNetworks.js';
+import { applyServiceOptions, extraNetworks, type TaskFile } from './serviceOptionsConfig.js';
+import { ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
+import { stackNetworks, type OverlaySettings } from './stackNetworks.js';
 import { engineError, mapLimit, reasonOf, statusOf, toManaged } from './engineAnswers.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
@@ -52,6 +52,8 @@ export interface DockerExecutorOptions {
   idleNetworkAgeMs?: number;
   /** onEventsBroken is told when the engine's event stream ends or fails (the engine may be gone). @default none */
   onEventsBroken?: () => void;
+  /** overlay makes networks part of the overlay (their subnet, this node's range, the MTU). @default plain bridge networks */
+  overlay?: OverlaySettings;
 }
 
 /**
@@ -84,7 +86,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
   const inspectConcurrency = options.inspectConcurrency ?? 8;
   const labelFilter = options.nodeId === undefined ? [LABELS.task] : [LABELS.task, `${LABELS.node}=${options.nodeId}`];
   const loader = options.imageSource === undefined ? undefined : new ImageLoader(docker, options.imageSource);
-  const networks = stackNetworks(docker, engineError);
+  const networks = stackNetworks(docker, engineError, options.overlay);
   // Network changes of one stack are serialized so a removal never races a create.
   const stackLocks = new Map<string, Promise<unknown>>();
 
@@ -99,19 +101,25 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     return run;
   }
 
-  /** primaryNetworkId makes the task's primary network if it is the stack's and returns its id; an external one must exist. */
-  async function primaryNetworkId(a: Assignment, primary: string): Promise<string> {
-    if (a.spec.networks?.find((n) => n.name === primary)?.external !== true) return networks.ensure(primary, a.task.stack);
-    const found = (await networks.named(primary))[0];
-    if (!found) throw engineError(`network "${primary}"`, new Error('external network not found on this node (create it on every node first)'));
-    return found.Id;
+  /**
+   * ensureNetwork makes a network of a task if missing and returns its id:
+   * a stack's, or an external one, which the agent makes from the cluster's
+   * allocation when this node lacks it (one made by hand is used as it is).
+   */
+  async function ensureNetwork(a: Assignment, name: string): Promise<string> {
+    const alloc = a.spec.overlay?.[name];
+    if (a.spec.networks?.find((n) => n.name === name)?.external !== true) return networks.ensure(name, a.task.stack, alloc);
+    const found = (await networks.named(name))[0];
+    if (found) return found.Id;
+    if (!alloc) throw engineError(`network "${name}"`, new Error('external network not found on this node (create it on every node first)'));
+    return networks.ensure(name, '', alloc, true);
   }
 
   /** prepareTask makes the volumes and extra networks of a task and writes its secrets and configs. */
   async function prepareTask(a: Assignment, primary: string): Promise<TaskFile[]> {
     try {
       await ensureVolumes(docker, a);
-      await ensureExtraNetworks(docker, a, primary);
+      for (const n of extraNetworks(a.spec, primary)) await ensureNetwork(a, n.name);
     } catch (err) {
       throw engineError('make the volumes and networks of the task', err);
     }
@@ -209,7 +217,7 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     async create(a: Assignment, nodeId: string) {
       return withStackLock(a.task.stack, async () => {
         const primary = primaryNetwork(a);
-        const networkId = await primaryNetworkId(a, primary);
+        const networkId = await ensureNetwork(a, primary);
         const files = await prepareTask(a, primary);
         const config = onNetwork(applyServiceOptions(containerConfig(a, nodeId, { dns: options.dns, routingMesh: options.routingMesh ?? true }), a.spec, files), primary, networkId);
         try {

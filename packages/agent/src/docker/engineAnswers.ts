@@ -4,7 +4,7 @@
  * ManagedContainer.
  */
 import type Dockerode from 'dockerode';
-import { LABELS } from '@cluster/core';
+import { LABELS, type NetworkAddress } from '@cluster/core';
 import { ExecutorError, type Health, type ManagedContainer } from '../executor.js';
 import { boundPorts } from './ports.js';
 
@@ -52,7 +52,17 @@ export function toManaged(info: Dockerode.ContainerInspectInfo): ManagedContaine
     health: healthOf(state.Health?.Status),
     error: state.Error ?? '',
     ports: boundPorts(info.NetworkSettings?.Ports),
+    networks: state.Running ? networkAddresses(info.NetworkSettings?.Networks) : [],
   };
+}
+
+/** networkAddresses lists a running container's IPv4 address and MAC on each of its networks, by network name. */
+export function networkAddresses(nets: Record<string, { IPAddress?: string; MacAddress?: string }> | undefined): NetworkAddress[] {
+  const out: NetworkAddress[] = [];
+  for (const [network, n] of Object.entries(nets ?? {})) {
+    if (n.IPAddress && n.MacAddress) out.push({ network, address: n.IPAddress, mac: n.MacAddress.toLowerCase() });
+  }
+  return out.sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : 0));
 }
 
 /** mapLimit runs fn over items with at most `limit` calls in flight. */

@@ -67,3 +67,13 @@ export async function taskAddresses(docker: Dockerode): Promise<Map<string, stri
   }
   return out;
 }
+
+/** overlayNetworks lists this engine's networks that are part of the overlay (labelled with a VNI), with their bridge devices. */
+export async function overlayNetworks(docker: Dockerode): Promise<{ name: string; vni: number; bridge: string }[]> {
+  const nets = await docker.listNetworks({ filters: { label: ['cluster.overlay.vni'] } });
+  return nets.map((n) => ({
+    name: n.Name,
+    vni: Number(n.Labels?.['cluster.overlay.vni']),
+    bridge: n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`,
+  }));
+}

@@ -54,19 +54,6 @@ export async function ensureVolumes(docker: Dockerode, a: Assignment): Promise<v
   }
 }
 
-/** ensureExtraNetworks creates the stack networks a task joins besides its primary one. */
-export async function ensureExtraNetworks(docker: Dockerode, a: Assignment, primary: string): Promise<void> {
-  for (const n of extraNetworks(a.spec, primary)) {
-    if (n.external) continue;
-    const found = await docker.listNetworks({ filters: { name: [n.name] } });
-    if (found.some((f) => f.Name === n.name)) continue;
-    try {
-      await docker.createNetwork({ Name: n.name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: a.task.stack } });
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-    }
-  }
-}
 
 /** joinExtraNetworks connects a made container to the task's other networks, with its aliases there. */
 export async function joinExtraNetworks(docker: Dockerode, containerId: string, a: Assignment, primary: string): Promise<void> {

@@ -8,12 +8,49 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { LABELS } from '@cluster/core';
+import { LABELS, overlayGateway, overlayNodeRange, type OverlayNetwork } from '@cluster/core';
+
+/** OVERLAY_LABELS are the labels of an engine network that is part of the overlay. */
+export const OVERLAY_LABELS = {
+  /** vni is the network's VXLAN id; the agent joins a VXLAN device of that id to the network's bridge. */
+  vni: 'cluster.overlay.vni',
+  /** external marks an external network the agent made from the cluster's allocation. */
+  external: 'cluster.external',
+} as const;
+
+/** OverlaySettings say how this node makes overlay networks. */
+export interface OverlaySettings {
+  /** index is the node's overlay index from the manager (0: none yet, the network is made without the overlay). */
+  index: () => number;
+  /** mtu is the MTU of the containers' interfaces, leaving room for the VXLAN header. @default 1450 */
+  mtu: number;
+}
+
+/**
+ * networkCreateOptions are the engine's create options for a network: a
+ * plain bridge, or, with an allocation and a node index, a bridge on the
+ * network's subnet that hands out addresses from this node's range only,
+ * with an MTU that leaves room for the encapsulation and the VNI as a label.
+ */
+export function networkCreateOptions(name: string, labels: Record<string, string>, alloc: OverlayNetwork | undefined, overlay: { index: number; mtu: number } | undefined): Dockerode.NetworkCreateOptions {
+  const base: Dockerode.NetworkCreateOptions = { Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels };
+  if (!alloc || !overlay || overlay.index <= 0) return base;
+  return {
+    ...base,
+    Labels: { ...labels, [OVERLAY_LABELS.vni]: String(alloc.vni) },
+    IPAM: { Driver: 'default', Config: [{ Subnet: alloc.subnet, IPRange: overlayNodeRange(alloc.subnet, overlay.index), Gateway: overlayGateway(alloc.subnet) }] },
+    Options: { 'com.docker.network.driver.mtu': String(overlay.mtu) },
+  };
+}
 
 /** StackNetworks make and find the networks of stacks on one engine. */
 export interface StackNetworks {
-  /** ensure makes the stack network `name` if missing and returns its id (the oldest when the engine holds two). */
-  ensure(name: string, stack: string): Promise<string>;
+  /**
+   * ensure makes the network `name` if missing and returns its id (the oldest
+   * when the engine holds two): a stack's (labelled with it) or, with
+   * `external`, an external one made from the cluster's allocation.
+   */
+  ensure(name: string, stack: string, alloc?: OverlayNetwork, external?: boolean): Promise<string>;
   /** named lists the networks called exactly `name`, oldest first. */
   named(name: string): Promise<Dockerode.NetworkInspectInfo[]>;
 }
@@ -24,7 +61,7 @@ function statusOf(err: unknown): number {
 }
 
 /** stackNetworks works on one engine; `fail` turns an engine error into the caller's error. */
-export function stackNetworks(docker: Dockerode, fail: (what: string, err: unknown) => Error): StackNetworks {
+export function stackNetworks(docker: Dockerode, fail: (what: string, err: unknown) => Error, overlay?: OverlaySettings): StackNetworks {
   async function named(name: string): Promise<Dockerode.NetworkInspectInfo[]> {
     try {
       const found = await docker.listNetworks({ filters: { name: [name] } });
@@ -34,11 +71,12 @@ export function stackNetworks(docker: Dockerode, fail: (what: string, err: unkno
     }
   }
 
-  async function ensure(name: string, stack: string): Promise<string> {
+  async function ensure(name: string, stack: string, alloc?: OverlayNetwork, external = false): Promise<string> {
     await withHostLock(`network-${name}`, async () => {
       if ((await named(name)).length > 0) return;
+      const labels: Record<string, string> = external ? { [OVERLAY_LABELS.external]: 'true' } : { [LABELS.stack]: stack };
       try {
-        await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABELS.stack]: stack } });
+        await docker.createNetwork(networkCreateOptions(name, labels, alloc, overlay ? { index: overlay.index(), mtu: overlay.mtu } : undefined));
       } catch (err) {
         if (statusOf(err) !== 409) throw fail(`create network "${name}"`, err);
       }

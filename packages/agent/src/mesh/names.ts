@@ -51,11 +51,27 @@ export function lookupName(entries: Iterable<RegistryEntry>, asker: Asker, qname
     e = mine.find((m) => m.shortName === label || m.name === label || m.aliases.includes(label)) ?? shared.find((m) => m.name === label || m.shortName === label);
   }
   if (e) {
-    if (tasks) return { kind: 'addresses', addresses: taskAddresses(e) };
+    if (tasks) return { kind: 'addresses', addresses: overlayTaskAddresses(e, asker) ?? taskAddresses(e) };
     return e.vip ? { kind: 'addresses', addresses: [e.vip] } : { kind: 'nxdomain' };
   }
   if (labels.length === 1 || tasks || stacks.has(labels[labels.length - 1]!)) return { kind: 'nxdomain' };
   return { kind: 'forward' };
+}
+
+/**
+ * overlayTaskAddresses are the answer to `tasks.NAME` over the overlay: each
+ * serving task's own address on a network the asker is on (the first such
+ * network by name), or undefined when no task has one (tasks of a node
+ * without the overlay, an asker on none of the service's networks).
+ */
+function overlayTaskAddresses(e: RegistryEntry, asker: Asker): string[] | undefined {
+  const on = new Set(asker.networks);
+  const out: string[] = [];
+  for (const ep of e.endpoints) {
+    const a = ep.networks?.find((n) => on.has(n.network));
+    if (a) out.push(a.address);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /**

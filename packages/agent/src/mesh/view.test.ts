@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import type { RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
 import { RegistryView } from './view.js';
 
-const ep = (taskId: string, nodeAddress = '10.0.0.1', address = ''): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [], address });
+const ep = (taskId: string, nodeAddress = '10.0.0.1', address = ''): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [], address, networks: [] });
 const entry = (name: string, taskIds: string[]): ServiceEntry__Output => ({
   name, stack: 's', shortName: name, vip: '10.233.0.2', ports: [], endpoints: taskIds.map((t) => ep(t)), aliases: [], networks: [],
 });
-const update = (u: Partial<RegistryUpdate__Output>): RegistryUpdate__Output => ({ type: 'INCREMENTAL', services: [], removed: [], endpointChanges: [], ...u });
+const update = (u: Partial<RegistryUpdate__Output>): RegistryUpdate__Output => ({ type: 'INCREMENTAL', services: [], removed: [], endpointChanges: [], peers: [], removedPeers: [], nodeAddresses: null, ...u });
 
 test('the view is the FULL snapshot with the endpoint changes and removals after it applied', () => {
   const view = new RegistryView();

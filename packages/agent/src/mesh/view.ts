@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { applyEndpointDelta, clipText, escapeControl, type PortSpec, type RegistryEndpoint, type RegistryEntry } from '@cluster/core';
+import { applyEndpointDelta, clipText, escapeControl, type OverlayPeer, type PortSpec, type RegistryEndpoint, type RegistryEntry } from '@cluster/core';
 import type { Endpoint__Output, RegistryUpdate__Output, ServiceEntry__Output } from '@cluster/api';
 
 /**
@@ -11,6 +11,10 @@ export class RegistryView {
   private readonly entries = new Map<string, RegistryEntry>();
   private readonly listeners: (() => void)[] = [];
   private readonly log: (msg: string) => void;
+  /** peers are the overlay peers (task containers) by task id. */
+  readonly peers = new Map<string, OverlayPeer>();
+  /** nodeAddresses are the addresses of every node of the cluster, as last sent. */
+  nodeAddresses: string[] = [];
   /** version increases on every applied update. */
   version = 0;
 
@@ -25,7 +29,13 @@ export class RegistryView {
 
   /** apply takes an update from the session. */
   apply(u: RegistryUpdate__Output): void {
-    if (u.type === 'FULL') this.entries.clear();
+    if (u.type === 'FULL') {
+      this.entries.clear();
+      this.peers.clear();
+    }
+    for (const p of u.peers ?? []) this.peers.set(p.taskId, { taskId: p.taskId, nodeAddress: p.nodeAddress, addresses: p.networks.map((n) => ({ network: n.network, address: n.address, mac: n.mac })) });
+    for (const id of u.removedPeers ?? []) this.peers.delete(id);
+    if (u.nodeAddresses) this.nodeAddresses = [...u.nodeAddresses.addresses];
     for (const s of u.services) this.entries.set(s.name, this.checked(entryFromApi(s)));
     for (const c of u.endpointChanges ?? []) {
       const e = this.entries.get(c.service);
@@ -101,6 +111,7 @@ function endpointFromApi(e: Endpoint__Output): RegistryEndpoint {
     slot: e.slot,
     ports: e.ports.map((p) => ({ target: p.target, protocol: p.protocol === 'udp' ? 'udp' : 'tcp', hostPort: p.hostPort })),
     ...(e.address ? { address: e.address } : {}),
+    ...(e.networks && e.networks.length > 0 ? { networks: e.networks.map((n) => ({ network: n.network, address: n.address, mac: n.mac })) } : {}),
   };
 }
 

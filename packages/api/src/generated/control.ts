@@ -20,6 +20,7 @@ import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServic
 import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from './cluster/v1/ListServicesResponse.js';
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from './cluster/v1/ListTasksRequest.js';
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
+import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from './cluster/v1/NetworkAddress.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from './cluster/v1/PushImageResponse.js';
@@ -73,6 +74,7 @@ export interface ProtoGrpcType {
       ListServicesResponse: MessageTypeDefinition<_cluster_v1_ListServicesResponse, _cluster_v1_ListServicesResponse__Output>
       ListTasksRequest: MessageTypeDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksRequest__Output>
       ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
+      NetworkAddress: MessageTypeDefinition<_cluster_v1_NetworkAddress, _cluster_v1_NetworkAddress__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       PushImageResponse: MessageTypeDefinition<_cluster_v1_PushImageResponse, _cluster_v1_PushImageResponse__Output>

@@ -14,7 +14,10 @@ import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _clust
 import type { JoinRequest as _cluster_v1_JoinRequest, JoinRequest__Output as _cluster_v1_JoinRequest__Output } from './cluster/v1/JoinRequest.js';
 import type { JoinResponse as _cluster_v1_JoinResponse, JoinResponse__Output as _cluster_v1_JoinResponse__Output } from './cluster/v1/JoinResponse.js';
 import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Output as _cluster_v1_ManagerMessage__Output } from './cluster/v1/ManagerMessage.js';
+import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from './cluster/v1/NetworkAddress.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { NodeAddresses as _cluster_v1_NodeAddresses, NodeAddresses__Output as _cluster_v1_NodeAddresses__Output } from './cluster/v1/NodeAddresses.js';
+import type { OverlayPeer as _cluster_v1_OverlayPeer, OverlayPeer__Output as _cluster_v1_OverlayPeer__Output } from './cluster/v1/OverlayPeer.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { RegistryUpdate as _cluster_v1_RegistryUpdate, RegistryUpdate__Output as _cluster_v1_RegistryUpdate__Output } from './cluster/v1/RegistryUpdate.js';
 import type { RenewCertificateRequest as _cluster_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _cluster_v1_RenewCertificateRequest__Output } from './cluster/v1/RenewCertificateRequest.js';
@@ -52,7 +55,10 @@ export interface ProtoGrpcType {
       JoinRequest: MessageTypeDefinition<_cluster_v1_JoinRequest, _cluster_v1_JoinRequest__Output>
       JoinResponse: MessageTypeDefinition<_cluster_v1_JoinResponse, _cluster_v1_JoinResponse__Output>
       ManagerMessage: MessageTypeDefinition<_cluster_v1_ManagerMessage, _cluster_v1_ManagerMessage__Output>
+      NetworkAddress: MessageTypeDefinition<_cluster_v1_NetworkAddress, _cluster_v1_NetworkAddress__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      NodeAddresses: MessageTypeDefinition<_cluster_v1_NodeAddresses, _cluster_v1_NodeAddresses__Output>
+      OverlayPeer: MessageTypeDefinition<_cluster_v1_OverlayPeer, _cluster_v1_OverlayPeer__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       RegistryUpdate: MessageTypeDefinition<_cluster_v1_RegistryUpdate, _cluster_v1_RegistryUpdate__Output>
       RenewCertificateRequest: MessageTypeDefinition<_cluster_v1_RenewCertificateRequest, _cluster_v1_RenewCertificateRequest__Output>

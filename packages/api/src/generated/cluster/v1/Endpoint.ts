@@ -1,6 +1,7 @@
 // Original file: proto/cluster/v1/dispatcher.proto
 
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
+import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from '../../cluster/v1/NetworkAddress.js';
 
 /**
  * Endpoint is one healthy task of a service and where its ports are reachable.
@@ -23,6 +24,11 @@ export interface Endpoint {
    * proxies each target port on it to this task only. Empty otherwise.
    */
   'address'?: (string);
+  /**
+   * networks are the task's addresses on its overlay networks: `tasks.NAME`
+   * answers them, and the service's VIP is balanced to them in the kernel.
+   */
+  'networks'?: (_cluster_v1_NetworkAddress)[];
 }
 
 /**
@@ -46,4 +52,9 @@ export interface Endpoint__Output {
    * proxies each target port on it to this task only. Empty otherwise.
    */
   'address': (string);
+  /**
+   * networks are the task's addresses on its overlay networks: `tasks.NAME`
+   * answers them, and the service's VIP is balanced to them in the kernel.
+   */
+  'networks': (_cluster_v1_NetworkAddress__Output)[];
 }

@@ -2,6 +2,8 @@
 
 import type { ServiceEntry as _cluster_v1_ServiceEntry, ServiceEntry__Output as _cluster_v1_ServiceEntry__Output } from '../../cluster/v1/ServiceEntry.js';
 import type { EndpointChanges as _cluster_v1_EndpointChanges, EndpointChanges__Output as _cluster_v1_EndpointChanges__Output } from '../../cluster/v1/EndpointChanges.js';
+import type { OverlayPeer as _cluster_v1_OverlayPeer, OverlayPeer__Output as _cluster_v1_OverlayPeer__Output } from '../../cluster/v1/OverlayPeer.js';
+import type { NodeAddresses as _cluster_v1_NodeAddresses, NodeAddresses__Output as _cluster_v1_NodeAddresses__Output } from '../../cluster/v1/NodeAddresses.js';
 
 // Original file: proto/cluster/v1/dispatcher.proto
 
@@ -39,6 +41,20 @@ export interface RegistryUpdate {
    * whole instead). The view after it is the one before with them applied.
    */
   'endpointChanges'?: (_cluster_v1_EndpointChanges)[];
+  /**
+   * peers are task containers reachable over the overlay (every task whose
+   * container runs, serving or not), new or changed (all of them, for FULL).
+   */
+  'peers'?: (_cluster_v1_OverlayPeer)[];
+  /**
+   * removed_peers are task ids of peers that are gone.
+   */
+  'removedPeers'?: (string)[];
+  /**
+   * node_addresses, when set, are the addresses of every node of the
+   * cluster (the only sources the VXLAN port accepts); unset means unchanged.
+   */
+  'nodeAddresses'?: (_cluster_v1_NodeAddresses | null);
 }
 
 /**
@@ -62,4 +78,18 @@ export interface RegistryUpdate__Output {
    * whole instead). The view after it is the one before with them applied.
    */
   'endpointChanges': (_cluster_v1_EndpointChanges__Output)[];
+  /**
+   * peers are task containers reachable over the overlay (every task whose
+   * container runs, serving or not), new or changed (all of them, for FULL).
+   */
+  'peers': (_cluster_v1_OverlayPeer__Output)[];
+  /**
+   * removed_peers are task ids of peers that are gone.
+   */
+  'removedPeers': (string)[];
+  /**
+   * node_addresses, when set, are the addresses of every node of the
+   * cluster (the only sources the VXLAN port accepts); unset means unchanged.
+   */
+  'nodeAddresses': (_cluster_v1_NodeAddresses__Output | null);
 }

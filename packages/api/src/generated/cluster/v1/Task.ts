@@ -1,6 +1,7 @@
 // Original file: proto/cluster/v1/types.proto
 
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
+import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from '../../cluster/v1/NetworkAddress.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -57,6 +58,10 @@ export interface Task {
    * ports are the host ports the task's target ports answer on.
    */
   'ports'?: (_cluster_v1_PortMapping)[];
+  /**
+   * networks are the task container's addresses on its overlay networks.
+   */
+  'networks'?: (_cluster_v1_NetworkAddress)[];
 }
 
 /**
@@ -113,4 +118,8 @@ export interface Task__Output {
    * ports are the host ports the task's target ports answer on.
    */
   'ports': (_cluster_v1_PortMapping__Output)[];
+  /**
+   * networks are the task container's addresses on its overlay networks.
+   */
+  'networks': (_cluster_v1_NetworkAddress__Output)[];
 }

@@ -1,6 +1,7 @@
 // Original file: proto/cluster/v1/types.proto
 
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
+import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from '../../cluster/v1/NetworkAddress.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -18,6 +19,10 @@ export interface TaskStatus {
    * ports are the host ports the engine bound for the task's target ports.
    */
   'ports'?: (_cluster_v1_PortMapping)[];
+  /**
+   * networks are the container's addresses on its networks while it runs.
+   */
+  'networks'?: (_cluster_v1_NetworkAddress)[];
 }
 
 /**
@@ -35,4 +40,8 @@ export interface TaskStatus__Output {
    * ports are the host ports the engine bound for the task's target ports.
    */
   'ports': (_cluster_v1_PortMapping__Output)[];
+  /**
+   * networks are the container's addresses on its networks while it runs.
+   */
+  'networks': (_cluster_v1_NetworkAddress__Output)[];
 }
