@@ -120,9 +120,6 @@ async function main(): Promise<void> {
         log,
       });
   await mesh?.start();
-  // Containers may not reach task host ports straight: only the mesh (host traffic) does.
-  const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log, ...(kernel ? { kernel: (entries) => kernel.rules(entries) } : {}) }) : undefined;
-  await firewall?.start();
   // Every network of a stack spans the nodes that run its tasks (VXLAN); off with --no-mesh.
   const overlayPort = Number(values['overlay-port']);
   const overlayMtu = Number(values['overlay-mtu']);
@@ -141,6 +138,9 @@ async function main(): Promise<void> {
       })
     : undefined;
   await overlay?.start();
+  // Containers may not reach task host ports straight: only the mesh (host traffic) does.
+  const firewall = mesh ? new Firewall({ nodeId: state.nodeId, log, ...(kernel ? { kernel: (entries) => kernel.rules(entries) } : {}), ...(overlay ? { overlay: overlay.vipChain } : {}) }) : undefined;
+  await firewall?.start();
   const rebuild = (): void => {
     void kernel?.refresh().then(() => firewall?.update(view.all()));
     void overlay?.refresh();

@@ -174,3 +174,36 @@ test('a full range of task addresses is logged once, and the tasks without one s
     store.close();
   }
 });
+
+test('overlay peers: every running container with addresses, serving or not, is sent; one that stops is removed; node addresses come along', async () => {
+  const store = Store.open(join(dir, 'peers.db'));
+  const published: RegistryUpdate[] = [];
+  const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
+  const db: Service = { ...service, name: 's_db', spec: { ...service.spec, name: 'db', ports: [] } };
+  const networks = [{ network: 's_default', address: '10.128.1.0', mac: '02:42:0a:80:01:00' }];
+  const starting: Task = { ...task, id: 'd1', service: 's_db', ports: [], health: 'starting', networks };
+  store.update({ putNodes: [node], putServices: [db], putTasks: [starting] });
+  reg.start();
+  try {
+    const full = reg.snapshot();
+    assert.deepEqual(full.peers, [{ taskId: 'd1', nodeAddress: '10.231.0.11', networks }]);
+    assert.deepEqual(full.nodeAddresses, { addresses: ['10.231.0.11'] });
+    assert.deepEqual(full.services?.[0]?.endpoints, [], 'a task still starting is a peer, not an endpoint');
+
+    store.update({ putTasks: [{ ...starting, health: 'healthy' }] });
+    reg.kick();
+    await turn();
+    const up = published.at(-1);
+    assert.deepEqual(up?.endpointChanges?.[0]?.upserted?.map((e) => e.networks), [networks], 'serving: its overlay address is in its endpoint');
+    assert.deepEqual(up?.peers, [], 'the peer did not change');
+
+    store.update({ putTasks: [{ ...starting, state: 'failed', health: '', networks: undefined as never }] });
+    reg.kick();
+    await turn();
+    assert.deepEqual(published.at(-1)?.removedPeers, ['d1']);
+    assert.equal(published.at(-1)?.nodeAddresses, undefined, 'unchanged node addresses are not sent again');
+  } finally {
+    reg.stop();
+    store.close();
+  }
+});

@@ -145,6 +145,17 @@ export function isolationRules(input: TaskPort[], chains: IsolationChains, bridg
   return lines.join('\n');
 }
 
+/** withNatJump puts a jump to `to` first in the NAT chain of restore input (after the nat table's chain declarations). */
+export function withNatJump(rules: string, nat: string, to: string): string {
+  const lines = rules.split('\n');
+  const start = lines.indexOf('*nat');
+  if (start < 0) return rules;
+  let i = start + 1;
+  while (i < lines.length && lines[i]!.startsWith(':')) i++;
+  lines.splice(i, 0, `-A ${nat} -j ${to}`);
+  return lines.join('\n');
+}
+
 /** JUMP_COMMENT starts the comment on every jump an agent adds; the pid tells a dead agent's jumps. */
 export const JUMP_COMMENT = 'cluster agent pid';
 
@@ -212,6 +223,8 @@ export interface FirewallOptions {
   alive?: (pid: number) => boolean;
   /** kernel makes the kernel path's rules from the view (kernelPath.ts); its chain is jumped to from nat OUTPUT and the end of the NAT chain. @default none */
   kernel?: (entries: RegistryEntry[]) => { nat: string[]; forward: string[] };
+  /** overlay is the overlay's VIP chain (overlay.ts): jumped to first from the NAT chain, so VIP connections from containers are balanced in the kernel. @default none */
+  overlay?: string;
 }
 
 /**
@@ -314,7 +327,8 @@ export class Firewall {
         this.pending = undefined;
         if (this.stopped) return;
         const isolation = isolationRules(taskPorts(view, this.o.nodeId, [...this.running.values()].flat(), (a) => this.dropped(a)), this.chains);
-        const rules = this.o.kernel ? withKernelRules(isolation, this.chains, kernelChainOf(this.chains), this.o.kernel(view)) : isolation;
+        const withKernel = this.o.kernel ? withKernelRules(isolation, this.chains, kernelChainOf(this.chains), this.o.kernel(view)) : isolation;
+        const rules = this.o.overlay ? withNatJump(withKernel, this.chains.nat, this.o.overlay) : withKernel;
         if (rules !== this.applied) {
           await this.run('iptables-restore', ['--noflush'], rules);
           this.applied = rules;

@@ -143,8 +143,14 @@ export class Overlay {
     }
   }
 
+  /** jumps are the jumps this module keeps; the VIP chain is jumped to from the firewall's NAT chain (firewall.ts, `overlay`). */
   private jumps(): [string, string, string][] {
-    return [['nat', 'PREROUTING', this.chains.vip], ['filter', 'INPUT', this.chains.vxlan]];
+    return [['filter', 'INPUT', this.chains.vxlan]];
+  }
+
+  /** vipChain is the nat chain the firewall jumps to first. */
+  get vipChain(): string {
+    return this.chains.vip;
   }
 
   private jump(to: string): string[] {
