@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { execIn, execOn, hostOf, inHost, json, lab, labSkip, ok, engine, stackFile, waitFor } from './lab.js';
 
 // The overlay in the lab (3 hosts): stacks written as people write them — a
@@ -31,11 +32,11 @@ ${on('lab3')}  odd:
     stop_grace_period: 1s
 ${on('lab1')}  udp:
     image: cluster-test/busybox:latest
-    command: ["sh", "-c", "while true; do nc -u -l -p 5353 -e echo udp-pong; done"]
+    command: ["sleep", "86400"]
     stop_grace_period: 1s
 ${on('lab3')}  blob:
     image: cluster-test/busybox:latest
-    command: ["sh", "-c", "dd if=/dev/urandom of=/tmp/blob bs=1M count=16 2>/dev/null && md5sum /tmp/blob | cut -d' ' -f1 > /tmp/blob.md5 && while true; do nc -l -p 9000 < /tmp/blob; done"]
+    command: ["sh", "-c", "mkdir -p /www && dd if=/dev/urandom of=/www/blob bs=1M count=16 2>/dev/null && md5sum /www/blob | cut -d' ' -f1 > /tmp/blob.md5 && exec httpd -f -p 9000 -h /www"]
     stop_grace_period: 1s
 ${on('lab1')}  web:
     image: cluster-test/busybox:latest
@@ -108,19 +109,36 @@ describe('lab: every port of every service across hosts (overlay)', { skip, time
     assert.match(await ask('odd', 47123, 'odd-pong'), /odd-pong/);
   });
 
-  test('a UDP service on lab3 answers a datagram from lab2 by name', async () => {
-    const out = await waitFor('udp answer', 30000, async () => {
-      const r = await inWeb('echo ping | nc -u -w 2 udp 5353');
-      return r.out.includes('udp-pong') ? r.out : undefined;
-    });
-    assert.match(out, /udp-pong/);
+  test('a UDP service on lab3 answers a datagram from lab2 by name', { timeout: 120000 }, async () => {
+    // busybox has no UDP server: a UDP echo runs in the udp container's own network namespace (the host's node, nsenter).
+    const udp = running('shop_udp')[0];
+    const web = running('shop_web')[0];
+    assert.ok(udp && web);
+    assert.equal(udp.node, 'lab3');
+    const pidOf = async (node: string, id: string): Promise<number> => (await engine(hostOf(node)).getContainer(id).inspect()).State.Pid;
+    const server = spawn('nsenter', [`--net=/proc/${await pidOf(udp.node, udp.containerId)}/ns/net`, process.execPath, '-e',
+      "const s=require('node:dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('udp-pong '+m,r.port,r.address));s.bind(5353);setTimeout(()=>process.exit(0),110000)"], { stdio: 'ignore' });
+    try {
+      // The name resolves in the web container; the datagram leaves from the web container's network namespace.
+      const vip = /Name:\s*udp\s+Address(?: \d+)?:\s*(10\.233\.\d+\.\d+)/.exec((await inWeb('nslookup udp')).out)?.[1];
+      assert.ok(vip, 'udp resolves to its VIP');
+      const webPid = await pidOf(web.node, web.containerId);
+      const out = await waitFor('an answer to a datagram sent to udp:5353', 30000, () => {
+        const r = spawnSync('nsenter', [`--net=/proc/${webPid}/ns/net`, process.execPath, '-e',
+          `const s=require('node:dgram').createSocket('udp4');s.on('message',(m)=>{console.log(String(m));process.exit(0)});s.send('ping',5353,'${vip}');setTimeout(()=>process.exit(1),2000)`], { encoding: 'utf8', timeout: 5000 });
+        return r.stdout.includes('udp-pong') ? r.stdout : undefined;
+      });
+      assert.match(out, /udp-pong ping/);
+    } finally {
+      server.kill('SIGKILL');
+    }
   });
 
   test('16 MB cross the overlay intact (the MTU leaves room for the encapsulation)', { timeout: 120000 }, async () => {
     const want = (await execOn(1, 'shop_blob', 'cat /tmp/blob.md5')).out;
     assert.match(want, /^[0-9a-f]{32}$/);
     const got = await waitFor('16 MB from blob', 60000, async () => {
-      const r = await inWeb('nc -w 10 blob 9000 </dev/null | md5sum | cut -d" " -f1');
+      const r = await inWeb('wget -q -O - http://blob:9000/blob | md5sum | cut -d" " -f1');
       return r.out === want ? r.out : undefined;
     });
     assert.equal(got, want);
