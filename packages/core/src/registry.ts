@@ -43,6 +43,8 @@ export interface RegistryEntry {
    * @default none
    */
   networks?: string[];
+  /** endpointMode `dnsrr`: DNS answers the service's name with its tasks' addresses, not its VIP. @default a VIP */
+  endpointMode?: 'dnsrr';
 }
 
 /**
@@ -79,6 +81,7 @@ export function buildRegistry(services: Service[], tasks: Task[], nodes: Node[])
       endpoints: (byService.get(s.name) ?? []).sort((a, b) => byCodeUnits(a.taskId, b.taskId)),
       aliases: [],
       networks: externalNetworks(s),
+      ...(s.spec.endpointMode ? { endpointMode: s.spec.endpointMode } : {}),
     }));
 }
 

@@ -91,7 +91,7 @@ export function agentEntry(s: Service, tasks: Iterable<Task>, nodes: ReadonlyMap
     for (const c of chosen.values()) endpoints.push(endpointOf(c.t, c.node));
   }
   endpoints.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
-  return { name: s.name, stack: s.stack, shortName: s.spec.name, vip: s.vip ?? '', ports: s.spec.ports, endpoints, aliases: [], networks: externalNetworks(s) };
+  return { name: s.name, stack: s.stack, shortName: s.spec.name, vip: s.vip ?? '', ports: s.spec.ports, endpoints, aliases: [], networks: externalNetworks(s), ...(s.spec.endpointMode ? { endpointMode: s.spec.endpointMode } : {}) };
 }
 
 function endpointOf(t: Task, node: Node): RegistryEndpoint {
@@ -102,7 +102,7 @@ function endpointOf(t: Task, node: Node): RegistryEndpoint {
 }
 
 function metaKey(e: RegistryEntry): string {
-  return JSON.stringify([e.stack, e.shortName, e.vip, e.ports, e.aliases, e.networks ?? []]);
+  return JSON.stringify([e.stack, e.shortName, e.vip, e.ports, e.aliases, e.networks ?? [], e.endpointMode ?? '']);
 }
 
 function endpointKey(ep: RegistryEndpoint): string {

@@ -111,6 +111,8 @@ export interface ServiceOptions {
   secrets?: FileMount[];
   configs?: FileMount[];
   build?: BuildSpec;
+  /** endpointMode `dnsrr` (`deploy.endpoint_mode`): the service's name gives its tasks' addresses instead of a VIP. @default a VIP */
+  endpointMode?: 'dnsrr';
   /**
    * overlay are the allocations of the service's networks (subnet and VNI by
    * engine network name). The manager adds them to the spec an assignment

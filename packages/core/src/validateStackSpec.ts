@@ -160,6 +160,7 @@ const SERVICE_FIELDS: Record<string, Check> = {
   spread: strings,
   maxReplicasPerNode: count,
   serviceLabels: stringMap,
+  endpointMode: oneOf('dnsrr'),
   dependsOn: list(object(
     { service: nonEmpty, condition: oneOf('service_started', 'service_healthy', 'service_completed_successfully'), required: bool, restart: bool },
     ['service', 'condition', 'required', 'restart'],

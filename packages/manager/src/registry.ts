@@ -207,6 +207,7 @@ export function entryToApi(e: RegistryEntry): ServiceEntry {
     endpoints: e.endpoints.map(endpointToApi),
     aliases: e.aliases,
     networks: e.networks ?? [],
+    endpointMode: e.endpointMode ?? '',
   };
 }
 

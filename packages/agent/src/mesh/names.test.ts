@@ -72,3 +72,18 @@ test('stacks on the same external network resolve each other; others do not', ()
   for (const n of ['api', 'api.a', 'a_api', 'front', 'tasks.api']) assert.deepEqual(lookup(all, c, n), { kind: 'nxdomain' }, n);
   assert.deepEqual(lookup(all, c, 'x'), vip('10.233.0.14'));
 });
+
+test('tasks.service gives each task\'s own address on a network the asker shares with it (the overlay)', () => {
+  const db: RegistryEntry = {
+    ...entry('a', 'pg', '10.233.0.6'),
+    endpoints: [
+      { taskId: 't1', nodeId: 'n1', nodeAddress: '10.1.0.1', slot: 1, ports: [], networks: [{ network: 'a_default', address: '10.128.1.0', mac: '02:42:0a:80:01:00' }, { network: 'a_back', address: '10.129.1.0', mac: '02:42:0a:81:01:00' }] },
+      { taskId: 't2', nodeId: 'n2', nodeAddress: '10.1.0.2', slot: 2, ports: [], networks: [{ network: 'a_back', address: '10.129.2.0', mac: '02:42:0a:81:02:00' }] },
+    ],
+  };
+  assert.deepEqual(lookup([db], { stack: 'a', networks: ['a_back'] }, 'tasks.pg'), { kind: 'addresses', addresses: ['10.129.1.0', '10.129.2.0'] });
+  assert.deepEqual(lookup([db], { stack: 'a', networks: ['a_default'] }, 'tasks.pg'), { kind: 'addresses', addresses: ['10.128.1.0'] });
+  assert.deepEqual(lookup([db], { stack: 'a', networks: ['a_back'] }, 'pg'), { kind: 'addresses', addresses: ['10.233.0.6'] }, 'the name itself is the VIP');
+  // endpoint_mode: dnsrr: the name itself gives the tasks' addresses.
+  assert.deepEqual(lookup([{ ...db, endpointMode: 'dnsrr' }], { stack: 'a', networks: ['a_back'] }, 'pg'), { kind: 'addresses', addresses: ['10.129.1.0', '10.129.2.0'] });
+});

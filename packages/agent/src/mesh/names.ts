@@ -51,7 +51,7 @@ export function lookupName(entries: Iterable<RegistryEntry>, asker: Asker, qname
     e = mine.find((m) => m.shortName === label || m.name === label || m.aliases.includes(label)) ?? shared.find((m) => m.name === label || m.shortName === label);
   }
   if (e) {
-    if (tasks) return { kind: 'addresses', addresses: overlayTaskAddresses(e, asker) ?? taskAddresses(e) };
+    if (tasks || e.endpointMode === 'dnsrr') return { kind: 'addresses', addresses: overlayTaskAddresses(e, asker) ?? taskAddresses(e) };
     return e.vip ? { kind: 'addresses', addresses: [e.vip] } : { kind: 'nxdomain' };
   }
   if (labels.length === 1 || tasks || stacks.has(labels[labels.length - 1]!)) return { kind: 'nxdomain' };

@@ -5,7 +5,7 @@ import { RegistryView } from './view.js';
 
 const ep = (taskId: string, nodeAddress = '10.0.0.1', address = ''): RegistryUpdate__Output['services'][number]['endpoints'][number] => ({ taskId, nodeId: 'n', nodeAddress, slot: 1, ports: [], address, networks: [] });
 const entry = (name: string, taskIds: string[]): ServiceEntry__Output => ({
-  name, stack: 's', shortName: name, vip: '10.233.0.2', ports: [], endpoints: taskIds.map((t) => ep(t)), aliases: [], networks: [],
+  name, stack: 's', shortName: name, vip: '10.233.0.2', ports: [], endpoints: taskIds.map((t) => ep(t)), aliases: [], networks: [], endpointMode: '',
 });
 const update = (u: Partial<RegistryUpdate__Output>): RegistryUpdate__Output => ({ type: 'INCREMENTAL', services: [], removed: [], endpointChanges: [], peers: [], removedPeers: [], nodeAddresses: null, ...u });
 

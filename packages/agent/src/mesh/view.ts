@@ -100,6 +100,7 @@ function entryFromApi(s: ServiceEntry__Output): RegistryEntry {
     endpoints: s.endpoints.map(endpointFromApi),
     aliases: s.aliases,
     networks: s.networks,
+    ...(s.endpointMode === 'dnsrr' ? { endpointMode: 'dnsrr' as const } : {}),
   };
 }
 

@@ -14,6 +14,13 @@ describe('normalizeDeploy', () => {
     assert.equal(webService(web('    deploy: {mode: replicated}')).mode, 'replicated');
   });
 
+  test('endpoint_mode dnsrr is kept; vip is the default; anything else is an error', () => {
+    assert.equal(webService(web('    deploy: {endpoint_mode: dnsrr}')).endpointMode, 'dnsrr');
+    assert.equal(webService(web('    deploy: {endpoint_mode: vip}')).endpointMode, undefined);
+    const r = load(web('    deploy: {endpoint_mode: round}'));
+    assert.deepEqual(r.errors.map((e) => e.message), ['invalid endpoint_mode "round" (vip or dnsrr)']);
+  });
+
   const restarts: { what: string; lines: string[]; want: RestartPolicy }[] = [
     { what: 'restart: no', lines: ['    restart: "no"'], want: policy({ condition: 'none' }) },
     { what: 'restart: always', lines: ['    restart: always'], want: policy({}) },
@@ -50,9 +57,9 @@ describe('normalizeDeploy', () => {
   });
 
   test('deploy keys not supported yet are warnings', () => {
-    const r = load(web('    deploy:', '      update_config: {parallelism: 1}', '      endpoint_mode: vip'));
+    const r = load(web('    deploy:', '      update_config: {parallelism: 1}', '      rollback_config: {parallelism: 1}'));
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.warnings.map((w) => `${w.path}@${w.line}:${w.col}`), ['services.web.deploy.update_config@5:7', 'services.web.deploy.endpoint_mode@6:7']);
+    assert.deepEqual(r.warnings.map((w) => `${w.path}@${w.line}:${w.col}`), ['services.web.deploy.update_config@5:7', 'services.web.deploy.rollback_config@6:7']);
   });
 
   const errors = [

@@ -33,6 +33,11 @@ const DEPLOY_KEYS = new Map<string, KeyNormalizer>([
     draft.spec.serviceLabels = normalizeKeyValues(ctx, e.value, e.path, () => '');
   }],
   ['resources', normalizeResourceBounds],
+  ['endpoint_mode', (ctx, e, draft) => {
+    const text = readString(ctx, e.value, e.path, { expected: 'vip or dnsrr' });
+    if (text === 'dnsrr') draft.spec.endpointMode = 'dnsrr';
+    else if (text !== undefined && text !== 'vip') ctx.error(e.value, e.path, `invalid endpoint_mode ${quote(text)} (vip or dnsrr)`);
+  }],
 ]);
 
 /**

@@ -39,6 +39,11 @@ export interface ServiceEntry {
    * other stacks on one of them resolve and reach the service too.
    */
   'networks'?: (string)[];
+  /**
+   * endpoint_mode is "dnsrr" when DNS answers the service's name with its
+   * tasks' addresses (Compose `deploy.endpoint_mode`), "" for a VIP.
+   */
+  'endpointMode'?: (string);
 }
 
 /**
@@ -77,4 +82,9 @@ export interface ServiceEntry__Output {
    * other stacks on one of them resolve and reach the service too.
    */
   'networks': (string)[];
+  /**
+   * endpoint_mode is "dnsrr" when DNS answers the service's name with its
+   * tasks' addresses (Compose `deploy.endpoint_mode`), "" for a VIP.
+   */
+  'endpointMode': (string);
 }
