@@ -120,6 +120,9 @@ export class Overlay {
   /** syncDevices makes a VXLAN device for each local network (joined to its bridge) and deletes those of networks that are gone. */
   private async syncDevices(local: LocalNetwork[]): Promise<void> {
     const want = new Map(local.map((n) => [deviceOf(n.vni), n]));
+    // A device deleted behind this agent's back (by hand, or by another agent sharing the host) is made again.
+    const present = await run('ip', ['-o', 'link', 'show', 'type', 'vxlan']).catch(() => '');
+    for (const [dev, bridge] of this.devices) if (!new RegExp(`^\\d+:\\s+${dev}[@:].*master ${bridge}\\b`, 'm').test(present)) this.devices.delete(dev);
     for (const [dev] of this.devices) {
       if (want.has(dev)) continue;
       await run('ip', ['link', 'del', dev]).catch(() => undefined);
