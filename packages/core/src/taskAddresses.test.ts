@@ -121,3 +121,11 @@ test('100,000 serving tasks get 100,000 distinct addresses', () => {
   assert.equal(plan.assigned.length, 100_000);
   assert.equal(new Set(plan.assigned.map((t) => t.address)).size, 100_000);
 });
+
+test('a task on the overlay gets no task address: it is reached at its own address there', () => {
+  const pool = new TaskAddressPool();
+  const onOverlay = task('o1', { networks: [{ network: 's_default', address: '10.128.1.0', mac: '02:42:0a:80:01:00' }] });
+  const plan = assignTaskAddresses(pool, services, [onOverlay, task('p1')], nodes);
+  assert.deepEqual(plan.assigned.map((t) => t.id), ['p1']);
+  assert.equal(pool.size, 1);
+});

@@ -143,7 +143,8 @@ function isLive(t: Task): boolean {
  * has none. A task keeps its address while it is live (it should run and has
  * not finished), also while it is unhealthy or its node is down; the address
  * is free again once the task is told to stop, has finished, or is gone from
- * the store. Services without ports get none: there is nothing to proxy.
+ * the store. Services without ports get none: there is nothing to proxy; nor
+ * do tasks on the overlay (with network addresses): they are reached at those.
  * The cost is a few map look-ups per task (none when no service has ports
  * and no address is held), and one scan of the pool when a holder was
  * removed from the store.
@@ -167,7 +168,8 @@ export function assignTaskAddresses(pool: TaskAddressPool, services: Iterable<Se
       held++;
       continue;
     }
-    if (withPorts.has(t.service) && isServing(t, byNode.get(t.nodeId))) want.push(t);
+    // A task on the overlay is reached at its own address there: it needs none of these.
+    if (withPorts.has(t.service) && isServing(t, byNode.get(t.nodeId)) && !(t.networks && t.networks.length > 0)) want.push(t);
   }
   if (pool.size > held) {
     // Some holder may be gone from the store: free its address before handing out new ones.
