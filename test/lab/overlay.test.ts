@@ -153,6 +153,25 @@ describe('lab: every port of every service across hosts (overlay)', { skip, time
     assert.match(rules, /-A INPUT -m comment --comment "cluster agent pid \d+" -j CLUSTER-[a-z0-9]+-VXL/);
   });
 
+  test('an agent restarted on either side rebuilds the overlay; a removed task leaves the other hosts\' tables', { timeout: 240000 }, async () => {
+    for (const k of [2, 1]) {
+      lab('restart-agent', String(k));
+      assert.match(await ask('db', 5432, 'db-pong'), /db-pong/, `after restarting lab${k}'s agent`);
+    }
+    // odd runs on lab1; web's host (lab2) has a neighbour entry for it until it is removed.
+    const odd = running('shop_odd')[0];
+    assert.ok(odd);
+    const info = await engine(1).getContainer(odd.containerId).inspect();
+    const oddAddr = info.NetworkSettings.Networks['shop_default']?.IPAddress ?? '';
+    assert.match(oddAddr, /^10\./);
+    // The overlay's own entries (on the VXLAN device), not the host's ARP cache of its bridge.
+    const neigh = (): string => inHost(2, 'ip', 'neigh', 'show', oddAddr).out.split('\n').filter((l) => / dev clvx\d+ /.test(l)).join('\n');
+    await waitFor(`lab2 knows ${oddAddr}`, 30000, () => /lladdr .* PERMANENT/.test(neigh()));
+    ok('scale', 'shop_odd=0');
+    await waitFor(`lab2 forgets ${oddAddr}`, 30000, () => neigh() === '');
+    ok('scale', 'shop_odd=1');
+  });
+
   test('a replica moved off a killed host answers at its name again', { timeout: 300000 }, async () => {
     ok('deploy', stackFile('move', MOVER), '--name', 'move', '--timeout', '90s');
     const first = running('move_mover')[0];
