@@ -6,7 +6,10 @@
 // Failover (bench/failover.mjs) runs in the 3-host lab (deploy/lab, needs
 // root) in the full run and with --only failover, not in --quick (about
 // 5 minutes, mostly Swarm's detection of a dead node).
-//   npm run bench [-- --quick] [--only engine|control|mesh|failover] [--runs N]
+// The overlay (bench/overlay.mjs, issue 12: container to container across
+// hosts against the same host and the userspace proxy) runs in a 2-host lab
+// in the full run and with --only overlay, which writes only its own block.
+//   npm run bench [-- --quick] [--only engine|control|mesh|failover|overlay] [--runs N]
 //                 [--systems ours,swarm,floor,floornet] [--sizes 1,10,30]
 //                 (floornet: the floor on a new user-defined bridge network, as a stack's)
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
@@ -67,6 +70,10 @@ if ((!o.only && !o.quick) || o.only === 'failover') {
   const systems = (o.systems ?? 'ours,swarm').split(',').filter((s) => s === 'ours' || s === 'swarm');
   result.failover = await runFailover({ runs: Number(o['failover-runs'] ?? 3), systems, log });
 }
+if ((!o.only && !o.quick) || o.only === 'overlay') {
+  const { runOverlayBenchmark, overlayMarkdown } = await import('../bench/overlay.mjs');
+  result.overlay = overlayMarkdown(await runOverlayBenchmark({ rounds: o.quick ? 1 : 3, log }));
+}
 if (!o.only || o.only === 'control') {
   result.control = [];
   for (let i = 0; i < controlRuns; i++) result.control.push(await runControlPlane({ nodes, tasks, log, profileDir: o.profile }));
@@ -80,7 +87,16 @@ if ((!o.only || o.only === 'mesh') && existsSync(meshModule)) {
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 writeFileSync(new URL('../bench/last-results.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
 const benchmarksMd = new URL('../BENCHMARKS.md', import.meta.url).pathname;
-if (o.only === 'failover') {
+const OVERLAY_BEGIN = '<!-- bench:overlay:begin (written by npm run bench -- --only overlay) -->';
+const OVERLAY_END = '<!-- bench:overlay:end -->';
+if (result.overlay) {
+  const md = [`Run of ${result.date} on ${result.machine}; \`${o.only === 'overlay' ? result.command : 'npm run bench -- --only overlay'}\`.`, '', result.overlay].join('\n');
+  console.log(md);
+  if (!o['no-write']) writeResults(benchmarksMd, md, OVERLAY_BEGIN, OVERLAY_END);
+}
+if (o.only === 'overlay') {
+  // Only the overlay block, written above.
+} else if (o.only === 'failover') {
   // Only the failover block of BENCHMARKS.md: the last full results stay.
   const md = [`Run of ${result.date} on ${result.machine}; \`${result.command}\`.`, '', ...renderFailover(result.failover)].join('\n');
   console.log(md);

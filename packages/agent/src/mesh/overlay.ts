@@ -184,6 +184,8 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', reject);
+    // A program that exits before reading all of its input must not take the agent down (EPIPE).
+    p.stdin.on('error', () => undefined);
     p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err.trim() || `exit ${code}`}`))));
     p.stdin.end(input);
   });
