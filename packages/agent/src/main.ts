@@ -10,6 +10,7 @@ import { Session } from './session.js';
 import { CertificateRenewer } from './renewal.js';
 import { caUpdateHandler } from './ca-update.js';
 import { Worker } from './worker.js';
+import { PortProblems } from './portProblems.js';
 import { EngineMonitor } from './engineMonitor.js';
 import { within, withDeadlines } from './deadlines.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DNS_ADDRESS } from '@cluster/core';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
   // What an earlier agent of this data dir left on lo (killed, it could not clean up) goes first.
   const loopback = values['no-mesh'] ? undefined : new RecordedAddresses(new LocalAddresses(), join(dataDir, 'loopback.json'), log);
   await loopback?.removeLeftovers();
+  // Told by the mesh (registry updates come once the session runs, after the worker exists).
+  const portProblems = new PortProblems((taskId) => worker.serviceOf(taskId));
   const mesh = !loopback
     ? undefined
     : new Mesh({
@@ -117,6 +120,12 @@ async function main(): Promise<void> {
         owners: () => addressOwners(docker),
         publishAddresses,
         ...(kernel ? { kernelSkips: (l: KernelListener, source: string) => kernel.skips(l, source) } : {}),
+        // A published port another process holds is an error of this node's tasks of that service, reported again as it appears or goes.
+        onPublishProblems: (problems) => {
+          const changed = portProblems.set(problems);
+          const again = worker.observations().filter((o) => o.state === 'running' && changed.has(worker.serviceOf(o.taskId) ?? ''));
+          if (again.length > 0) session.report(portProblems.decorate(again));
+        },
         log,
       });
   await mesh?.start();
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
     executor,
     nodeId: state.nodeId,
     onStatus: (b) => {
-      session.report(b);
+      session.report(portProblems.decorate(b));
       void firewall?.observe(b);
       // A local task that stops or dies leaves the kernel path at once (the registry follows later).
       rebuild();

@@ -162,6 +162,11 @@ export class Worker {
     await Promise.all([...upsert.map((a) => this.upsert(a)), ...removed.map((id) => this.release(id))]);
   }
 
+  /** serviceOf returns the service (full name) of an assigned task, undefined when none is assigned by that id. */
+  serviceOf(taskId: string): string | undefined {
+    return this.entries.get(taskId)?.assignment?.task.service;
+  }
+
   /** observations returns the latest observation of every known task. */
   observations(): Observation[] {
     const out: Observation[] = [];

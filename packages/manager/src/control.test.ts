@@ -3,14 +3,16 @@ import { test } from 'node:test';
 import { seededRandom, type Service, type Task } from '@cluster/core';
 import { serviceToApi } from './control.js';
 
-/** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one. */
+/** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one; a current task running with an error is not converged. */
 function expected(s: Service, tasks: Task[]): { running: number; desired: number; converged: boolean; error: string } {
   const mine = tasks.filter((t) => t.service === s.name && t.desiredState === 'running');
   const current = mine.filter((t) => t.specVersion === s.specVersion);
   const running = current.filter((t) => t.state === 'running').length;
   const desired = s.spec.mode === 'global' ? current.length : s.spec.replicas;
   const withError = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.error).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  const converged = running === desired && current.length === desired && mine.length === current.length;
+  // A task that runs with an error (a published port its node cannot bind) does not serve as asked.
+  const runningWithError = current.filter((t) => t.state === 'running' && t.error !== '').length;
+  const converged = running === desired && current.length === desired && mine.length === current.length && runningWithError === 0;
   return { running, desired, converged, error: converged ? '' : withError?.error ?? '' };
 }
 
@@ -30,4 +32,18 @@ test('a service summary counts running, desired and stale tasks and says the lat
     const got = serviceToApi(s, tasks);
     assert.deepEqual({ running: got.running, desired: got.desired, converged: got.converged, error: got.error }, expected(s, tasks), `seed ${seed}`);
   }
+});
+
+test('a service whose task runs with an error is not converged and shows the error', () => {
+  const s: Service = {
+    name: 's_web', stack: 's', specVersion: 1, createdAt: 0, updatedAt: 0,
+    spec: { name: 'web', image: 'i', env: {}, labels: {}, ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }], mode: 'replicated', replicas: 1, restart: { condition: 'any', delayMs: 0, maxAttempts: 0, windowMs: 0 }, constraints: [], stopGracePeriodMs: 1000 },
+  };
+  const task: Task = {
+    id: 't1', stack: 's', service: 's_web', slot: 1, nodeId: 'n1', desiredState: 'running', state: 'running', containerId: 'c',
+    error: 'published port 8080/tcp cannot be bound on 10.0.0.1: another process holds it', exitCode: 0, health: '', specVersion: 1, createdAt: 0, updatedAt: 1,
+  };
+  const got = serviceToApi(s, [task]);
+  assert.deepEqual([got.running, got.converged, got.error], [1, false, task.error]);
+  assert.equal(serviceToApi(s, [{ ...task, error: '' }]).converged, true);
 });

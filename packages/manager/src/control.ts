@@ -165,6 +165,7 @@ export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiServi
   let mine = 0;
   let current = 0;
   let running = 0;
+  let runningWithError = 0;
   let withError: Task | undefined;
   for (const t of tasks) {
     if (t.service !== s.name) continue;
@@ -176,10 +177,12 @@ export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiServi
     if (!isCurrent) continue;
     current++;
     if (t.state === 'running') running++;
+    // A task that runs with an error (a published port its node cannot bind) does not serve as asked.
+    if (t.state === 'running' && t.error !== '') runningWithError++;
   }
   const desired = s.spec.mode === 'global' ? current : s.spec.replicas;
   const stale = mine - current;
-  const converged = left === undefined && running === desired && current === desired && stale === 0;
+  const converged = left === undefined && running === desired && current === desired && stale === 0 && runningWithError === 0;
   return {
     name: s.name,
     stack: s.stack,

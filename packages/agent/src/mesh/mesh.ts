@@ -34,6 +34,14 @@ export interface MeshOptions {
   addresses?: { add(a: string): Promise<void>; remove(a: string): Promise<void>; clear(): Promise<void>; addRange?(cidr: string): Promise<void> };
   /** kernelSkips returns the local tasks the kernel path DNATs a client's connections to (kernelPath.ts), undefined if it does not handle the client: VIP and published TCP listeners pass them over for that client while other endpoints exist. @default none */
   kernelSkips?: (listener: KernelListener, source: string) => ReadonlySet<string> | undefined;
+  /**
+   * onPublishProblems is told, whenever it changes, which services have a
+   * published port that cannot be bound here (another process holds it), with
+   * the reason; an empty map when every one is bound. @default none
+   */
+  onPublishProblems?: (problems: ReadonlyMap<string, string>) => void;
+  /** retryMs is how often listeners that could not be bound are tried again. @default 5000 */
+  retryMs?: number;
   log: (msg: string) => void;
 }
 
@@ -43,7 +51,11 @@ export class Mesh {
   private readonly addresses: NonNullable<MeshOptions['addresses']>;
   private readonly askers: AskerOfAddress;
   private readonly listeners = new Map<string, TcpListener | UdpListener>();
-  private readonly failed = new Set<string>();
+  /** failed holds the listeners that could not be bound, by key: the service and why. */
+  private readonly failed = new Map<string, { entry: string; why: string; publish: boolean }>();
+  /** problems is the last map given to onPublishProblems (its text, to tell a change). */
+  private problems = '[]';
+  private retry: NodeJS.Timeout | undefined;
   private vips = new Set<string>();
   /** taskRange is whether all task addresses are local by one route (addRange). */
   private taskRange = false;
@@ -96,6 +108,7 @@ export class Mesh {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
     await this.syncing;
     await Promise.all([...this.listeners.values()].map((l) => l.stop()));
     this.listeners.clear();
@@ -140,6 +153,7 @@ export class Mesh {
       this.listeners.delete(k);
       await l.stop();
     }
+    for (const k of this.failed.keys()) if (!want.has(k)) this.failed.delete(k);
     for (const v of this.vips) if (!vips.has(v)) await this.addresses.remove(v);
     for (const v of vips) if (!this.vips.has(v)) await this.addresses.add(v).catch((err: Error) => this.o.log(`mesh: ${err.message}`));
     this.vips = vips;
@@ -160,10 +174,30 @@ export class Mesh {
         this.listeners.set(k, l);
         this.failed.delete(k);
       } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'another process holds it' : (err as Error).message;
         if (!this.failed.has(k)) this.o.log(`mesh: cannot listen on ${w.host}:${w.port} for ${w.entry}: ${(err as Error).message}`);
-        this.failed.add(k);
+        this.failed.set(k, { entry: w.entry, why: `published port ${w.port}/${w.protocol} cannot be bound on ${w.host}: ${why}`, publish: k.startsWith('publish') });
       }
     }
+    this.tellProblems();
+    // What could not be bound is tried again (the process holding a port may let it go), until it is bound or not wanted.
+    if (this.failed.size > 0 && !this.retry && !this.stopped) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        this.sync();
+      }, this.o.retryMs ?? 5000);
+      this.retry.unref();
+    }
+  }
+
+  /** tellProblems gives onPublishProblems the services whose published ports are not bound, when that changed. */
+  private tellProblems(): void {
+    const problems = new Map<string, string>();
+    for (const f of this.failed.values()) if (f.publish && !problems.has(f.entry)) problems.set(f.entry, f.why);
+    const text = JSON.stringify([...problems].sort());
+    if (text === this.problems) return;
+    this.problems = text;
+    this.o.onPublishProblems?.(problems);
   }
 }
 

@@ -150,6 +150,7 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
   let last = '';
   let tasksSeenAt = 0;
   const unplacedSince = new Map<string, number>();
+  const erroredSince = new Map<string, number>();
   for (;;) {
     const { services } = await control.call<{ services: ApiService[] }>('ListServices', { stack });
     const line = services.map((s) => `${s.name} ${s.running}/${s.desired}`).join(', ');
@@ -176,6 +177,13 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
         // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
         const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
         if (stuck !== undefined) throw new CliError(stuck);
+        // A task that runs with an error (its node cannot bind a published port) fails the deploy once it lasts.
+        const troubled = mine.find((t) => t.state === 'running' && t.error !== '');
+        if (troubled) {
+          const first = erroredSince.get(s.name) ?? clock.now();
+          erroredSince.set(s.name, first);
+          if (clock.now() - first > 5000) throw new CliError(`deploy: ${s.name} runs but is not served as asked: ${shown(troubled.error, 1000)}`);
+        } else erroredSince.delete(s.name);
         if (pending && !pending.error.startsWith(WAITING)) {
           const first = unplacedSince.get(s.name) ?? clock.now();
           unplacedSince.set(s.name, first);
