@@ -7,7 +7,8 @@
  */
 import { parseConstraint } from './constraints.js';
 import { MAX_FILE_MOUNT_BYTES, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
-import { NAME_RE } from './model.js';
+import { NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
+import type { BuildSpec, Dependency, FileMount, MountSpec, NetworkAttachment, Resources, Ulimit } from './serviceOptions.js';
 
 /** SpecProblem is one thing wrong with a stack spec: where (`services.web.ports[0].target`) and what. */
 export interface SpecProblem {
@@ -42,7 +43,7 @@ export function validateServiceSpec(key: string, spec: unknown, path = `services
   if (!NAME_RE.test(key)) out.push({ path, message: `invalid service name ${show(key)} (lowercase letters, digits, "_" and "-")` });
   if (!isObject(spec)) return [...out, { path, message: `expected a service, got ${kind(spec)}` }];
   if (spec.name !== key) out.push({ path: `${path}.name`, message: `expected ${show(key)} (the service's key), got ${show(spec.name)}` });
-  object(SERVICE_FIELDS, SERVICE_REQUIRED)(spec, path, out);
+  object<ServiceSpec>(SERVICE_FIELDS, SERVICE_REQUIRED)(spec, path, out);
   return out;
 }
 
@@ -83,8 +84,13 @@ const record = (value: Check): Check => (v, path, out) => {
 const strings = list(str());
 const stringMap = record(str());
 
-/** object checks an object's known fields, those required present, and refuses unknown ones. */
-function object(fields: Record<string, Check>, required: readonly string[]): Check {
+/**
+ * object checks an object's known fields, those required present, and
+ * refuses unknown ones. The fields are typed by the model: a field added to
+ * ServiceSpec (or to one of its parts) does not compile until it is checked
+ * here too.
+ */
+function object<T>(fields: { [K in keyof Required<T>]: Check }, required: readonly (keyof T & string)[]): Check {
   return (v, path, out) => {
     if (!isObject(v)) {
       out.push({ path, message: `expected an object, got ${kind(v)}` });
@@ -92,7 +98,7 @@ function object(fields: Record<string, Check>, required: readonly string[]): Che
     }
     for (const f of required) if (v[f] === undefined) out.push({ path: `${path}.${f}`, message: 'missing' });
     for (const [f, x] of Object.entries(v)) {
-      const check = fields[f];
+      const check = (fields as Record<string, Check | undefined>)[f];
       if (check === undefined) out.push({ path: `${path}.${f}`, message: 'unknown field' });
       else if (x !== undefined) check(x, `${path}.${f}`, out);
     }
@@ -112,14 +118,14 @@ const base64 = (maxBytes: number): Check => (v, path, out) => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) out.push({ path, message: `expected base64 text, got ${kind(v)}` });
   else if (Math.floor((v.length * 3) / 4) > maxBytes + 2) out.push({ path, message: `about ${Math.floor((v.length * 3) / 4)} bytes (at most ${maxBytes})` });
 };
-const resources = object({ nanoCpus: count, memoryBytes: count, pids: count }, ['nanoCpus', 'memoryBytes']);
-const fileMount = object(
+const resources = object<Resources>({ nanoCpus: count, memoryBytes: count, pids: count }, ['nanoCpus', 'memoryBytes']);
+const fileMount = object<FileMount>(
   { name: nonEmpty, target: nonEmpty, dataBase64: base64(MAX_FILE_MOUNT_BYTES), mode: int(0, 0o7777), uid: str(), gid: str() },
   ['name', 'target', 'dataBase64', 'mode'],
 );
 
-const SERVICE_REQUIRED = ['name', 'image', 'env', 'labels', 'ports', 'mode', 'replicas', 'restart', 'constraints', 'stopGracePeriodMs'] as const;
-const SERVICE_FIELDS: Record<string, Check> = {
+const SERVICE_REQUIRED: readonly (keyof ServiceSpec)[] = ['name', 'image', 'env', 'labels', 'ports', 'mode', 'replicas', 'restart', 'constraints', 'stopGracePeriodMs'];
+const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
   name: str(),
   image: (v, path, out) => {
     nonEmpty(v, path, out);
@@ -129,28 +135,28 @@ const SERVICE_FIELDS: Record<string, Check> = {
   entrypoint: strings,
   env: stringMap,
   labels: stringMap,
-  ports: list(object({ target: port, published: int(0, 65535), protocol: oneOf('tcp', 'udp'), mode: oneOf('ingress', 'host') }, ['target', 'published', 'protocol', 'mode'])),
+  ports: list(object<PortSpec>({ target: port, published: int(0, 65535), protocol: oneOf('tcp', 'udp'), mode: oneOf('ingress', 'host') }, ['target', 'published', 'protocol', 'mode'])),
   mode: oneOf('replicated', 'global'),
   replicas: int(0, MAX_REPLICAS),
-  restart: object({ condition: oneOf('any', 'on-failure', 'none'), delayMs: count, maxAttempts: count, windowMs: count }, ['condition', 'delayMs', 'maxAttempts', 'windowMs']),
+  restart: object<RestartPolicy>({ condition: oneOf('any', 'on-failure', 'none'), delayMs: count, maxAttempts: count, windowMs: count }, ['condition', 'delayMs', 'maxAttempts', 'windowMs']),
   constraints: list(constraint),
-  healthcheck: object({ test: strings, intervalMs: count, timeoutMs: count, retries: count, startPeriodMs: count }, ['test', 'intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']),
+  healthcheck: object<Healthcheck>({ test: strings, intervalMs: count, timeoutMs: count, retries: count, startPeriodMs: count }, ['test', 'intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']),
   workingDir: str(),
   user: str(),
   hostname: str(),
   stopGracePeriodMs: count,
   stopSignal: str(),
   expose: strings,
-  mounts: list(object(
+  mounts: list(object<MountSpec>(
     { type: oneOf('volume', 'bind', 'tmpfs'), source: str(), target: nonEmpty, readOnly: bool, sizeBytes: count, createHostPath: bool, external: bool },
     ['type', 'source', 'target', 'readOnly'],
   )),
-  networks: list(object({ name: nonEmpty, aliases: strings, external: bool }, ['name', 'aliases'])),
+  networks: list(object<NetworkAttachment>({ name: nonEmpty, aliases: strings, external: bool }, ['name', 'aliases'])),
   init: bool,
   privileged: bool,
   capAdd: strings,
   capDrop: strings,
-  ulimits: record(object({ soft: int(-1), hard: int(-1) }, ['soft', 'hard'])),
+  ulimits: record(object<Ulimit>({ soft: int(-1), hard: int(-1) }, ['soft', 'hard'])),
   sysctls: stringMap,
   shmSizeBytes: count,
   extraHosts: strings,
@@ -161,13 +167,15 @@ const SERVICE_FIELDS: Record<string, Check> = {
   maxReplicasPerNode: count,
   serviceLabels: stringMap,
   endpointMode: oneOf('dnsrr'),
-  dependsOn: list(object(
+  // The manager adds the overlay allocations to the spec an assignment carries; a deployed spec never holds them.
+  overlay: (_v, path, out) => out.push({ path, message: 'set by the manager only, not in a deployed spec' }),
+  dependsOn: list(object<Dependency>(
     { service: nonEmpty, condition: oneOf('service_started', 'service_healthy', 'service_completed_successfully'), required: bool, restart: bool },
     ['service', 'condition', 'required', 'restart'],
   )),
   secrets: list(fileMount),
   configs: list(fileMount),
-  build: object({ context: str(), dockerfile: str(), args: stringMap, target: str() }, ['context', 'args']),
+  build: object<BuildSpec>({ context: str(), dockerfile: str(), args: stringMap, target: str() }, ['context', 'args']),
 };
 
 /** dependencyCycles reports services of a stack that depend on each other in a circle (the reconciler would wait forever). */
