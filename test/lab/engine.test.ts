@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LAB_DIR, REPO, engine, exact, inHost, json, lab, labSkip, ok, running, sleepService, stackFile, waitFor, type Container } from './lab.js';
+import { LAB_DIR, REPO, engine, exact, inHost, json, lab, labSkip, labWith, ok, running, sleepService, stackFile, waitFor, type Container } from './lab.js';
 
 // The engine fails under a live agent (deploy/lab/lab.sh kill-engine,
 // stop-engine, restart-engine): real dockerds in network namespaces, the
@@ -11,6 +11,12 @@ import { LAB_DIR, REPO, engine, exact, inHost, json, lab, labSkip, ok, running, 
 
 const ALL = [1, 2, 3];
 const skip = labSkip();
+/**
+ * ENGINE_GRACE_MS is the manager's engine grace period in this lab: twice the
+ * default, so that an engine restarted in place on a loaded machine still
+ * comes back within it.
+ */
+const ENGINE_GRACE_MS = 6000;
 
 interface TaskRow { id: string; service: string; slot: number; node: string; desiredState: string; state: string; error: string; containerId: string }
 interface NodeRow { id: string; name: string; status: string; statusMessage: string; engine: string; engineError: string }
@@ -62,7 +68,7 @@ function engineUp(k: number): void {
 
 describe('lab: the engine fails under a live agent', { skip, timeout: 900000 }, () => {
   before(() => {
-    lab('up', '3');
+    labWith({ LAB_ENGINE_GRACE_MS: String(ENGINE_GRACE_MS) }, 'up', '3');
     ok('deploy', stackFile('eng', sleepService(6)), '--detach');
   }, { timeout: 180000 });
 
@@ -104,8 +110,8 @@ describe('lab: the engine fails under a live agent', { skip, timeout: 900000 }, 
     const mine = before.filter((c) => c.host === host).map((c) => c.id).sort();
     lab('restart-engine', String(host));
     await nodeReady(`lab${host}`);
-    // Twice the manager's engine grace period (3 s): a replacement would have been made by now.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Longer than the manager's engine grace period: a replacement would have been made by now.
+    await new Promise((r) => setTimeout(r, ENGINE_GRACE_MS + 3000));
     assert.deepEqual(liveTasks('eng'), tasks, 'the same tasks, none replaced');
     const after = await settled('eng_app', 6, ALL, 30000, 500);
     assert.deepEqual(after.filter((c) => c.host === host).map((c) => c.id).sort(), mine, 'the same containers kept running');

@@ -31,7 +31,12 @@ export function labSkip(): string | false {
 
 /** lab runs deploy/lab/lab.sh with the test's LAB_DIR and fails on a non-zero exit. */
 export function lab(...args: string[]): Result {
-  const r = spawnSync('bash', [LAB_SH, ...args], { env, encoding: 'utf8', timeout: 120000 });
+  return labWith({}, ...args);
+}
+
+/** labWith runs lab.sh with more environment (for example `LAB_ENGINE_GRACE_MS` for `up`). */
+export function labWith(extra: Record<string, string>, ...args: string[]): Result {
+  const r = spawnSync('bash', [LAB_SH, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 120000 });
   const res = { code: r.status ?? 1, out: r.stdout, err: r.stderr };
   if (res.code !== 0) throw new Error(`lab.sh ${args.join(' ')} exited ${res.code}: ${res.err.trim()}`);
   return res;
