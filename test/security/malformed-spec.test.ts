@@ -85,10 +85,12 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
     await deployRaw('good', goodSpec('good'));
     await placed('good', 2);
     assert.ok(nodeId !== '');
-    const { services } = await call<{ services: { name: string; error: string; converged: boolean }[] }>('Control', m.address, admin(), 'ListServices', { stack: '' });
+    const { services } = await call<{ services: { name: string; error: string; converged: boolean; leftOut: boolean }[] }>('Control', m.address, admin(), 'ListServices', { stack: '' });
     const legacy = services.find((s) => s.name === 'legacy_api');
     assert.ok(legacy, 'the malformed service is listed');
     assert.equal(legacy.converged, false);
+    assert.equal(legacy.leftOut, true);
+    assert.equal(services.find((s) => s.name === 'good_web')?.leftOut, false);
     assert.match(legacy.error, /invalid spec: spec\.env: missing/);
   });
 

@@ -110,7 +110,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       const invalid = store.invalidServices().filter((s) => !req.stack || s.stack === req.stack);
       const listed = [
         ...services.map((s) => serviceToApi(s, store.tasksOfService(s.name), o.serviceError?.(s.name))),
-        ...invalid.map((s) => ({ name: s.name, stack: s.stack, mode: '', replicas: 0, running: 0, image: '', specVersion: 0, specJson: '{}', desired: 0, converged: false, error: s.error })),
+        ...invalid.map((s) => ({ name: s.name, stack: s.stack, mode: '', replicas: 0, running: 0, image: '', specVersion: 0, specJson: '{}', desired: 0, converged: false, error: s.error, leftOut: true })),
       ];
       return { services: listed.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) };
     }),
@@ -196,6 +196,7 @@ export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiServi
     desired,
     converged,
     error: left ?? (converged ? '' : withError?.error ?? ''),
+    leftOut: left !== undefined,
   };
 }
 

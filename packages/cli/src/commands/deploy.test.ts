@@ -70,3 +70,19 @@ test('a large stack is looked at every 250 ms', async () => {
   assert.deepEqual(new Set(clock.sleeps), new Set([250]));
   assert.ok(calls.ListServices!.length <= 4, `${calls.ListServices!.length} looks at the services`);
 });
+
+test('a service the manager leaves out of orchestration fails the wait at once, with its error', async () => {
+  const clock = fakeClock();
+  const control: Control = {
+    address: 'fake',
+    async call<Res>(method: string): Promise<Res> {
+      if (method === 'ListServices') return { services: [{ name: 's_app', running: 0, desired: 1, converged: false, error: 'invalid spec: spec.env: missing', specVersion: 1, leftOut: true }] } as Res;
+      return { tasks: [] } as Res;
+    },
+    upload: () => Promise.reject(new Error('not used')),
+    close: () => undefined,
+  };
+  const t0 = clock.now();
+  await assert.rejects(waitConverged(io, control, 's', t0, 60_000, clock), /deploy: s_app is left out of orchestration: invalid spec: spec\.env: missing/);
+  assert.equal(clock.now(), t0, 'no waiting');
+});

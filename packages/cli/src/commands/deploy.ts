@@ -17,7 +17,7 @@ export interface DeployOptions extends StackFileOptions {
   manager?: string;
 }
 
-interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number }
+interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number; leftOut?: boolean }
 interface ApiTask { id: string; service: string; slot: number; state: string; error: string; health: string; desiredState: string; specVersion: number; updatedAtMs: number }
 
 /** StackFileOptions are the flags that change how a stack's files are read. */
@@ -162,6 +162,9 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
       io.out(`stack ${stack} converged: ${line || 'no services'}\n`);
       return;
     }
+    // The manager leaves a service alone until it is deployed again: waiting would change nothing.
+    const leftOut = services.find((s) => s.leftOut);
+    if (leftOut) throw new CliError(`deploy: ${leftOut.name} is left out of orchestration: ${shown(leftOut.error, 1000)}`);
     const timedOut = clock.now() > deadline;
     if (timedOut || clock.now() - tasksSeenAt >= TASKS_EVERY_MS) {
       tasksSeenAt = clock.now();

@@ -30,6 +30,12 @@ export interface Service {
    * error is the latest reason a task of this service could not run.
    */
   'error'?: (string);
+  /**
+   * left_out says that the orchestrator leaves the service alone (its stored
+   * spec is invalid, or its pass failed): error says why; nothing changes
+   * until it is deployed again or removed.
+   */
+  'leftOut'?: (boolean);
 }
 
 /**
@@ -60,4 +66,10 @@ export interface Service__Output {
    * error is the latest reason a task of this service could not run.
    */
   'error': (string);
+  /**
+   * left_out says that the orchestrator leaves the service alone (its stored
+   * spec is invalid, or its pass failed): error says why; nothing changes
+   * until it is deployed again or removed.
+   */
+  'leftOut': (boolean);
 }
