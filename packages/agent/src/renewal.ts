@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto } from '@cluster/api';
-import { ClusterError } from '@cluster/core';
+import { CERT_BACKDATE_MS, ClusterError } from '@cluster/core';
 import { createKeyAndCsr } from './identity.js';
 import { checkManagerIdentity } from './join.js';
 
@@ -29,9 +29,9 @@ export interface RenewerOptions {
   now?: () => number;
 }
 
-// Issued certificates start this long before they were issued (manager
-// pki BACKDATE_MS), so the lifetime that counts starts this much later.
-const BACKDATE_MS = 5 * 60 * 1000;
+// Issued certificates start this long before they were issued (core
+// CERT_BACKDATE_MS), so the lifetime that counts starts this much later.
+const BACKDATE_MS = CERT_BACKDATE_MS;
 // setTimeout fires at once for longer delays; longer waits are chained.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -15,3 +15,4 @@ export * from './terminalText.js';
 export * from './limits.js';
 export { validateStackSpec, validateServiceSpec, formatSpecProblems, type SpecProblem } from './validateStackSpec.js';
 export * from './overlay.js';
+export { CERT_BACKDATE_MS } from './clockSkew.js';

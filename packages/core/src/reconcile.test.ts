@@ -88,6 +88,14 @@ test('failed task is replaced in the same slot after the restart delay', () => {
   assert.equal(late.wakeAt, undefined);
 });
 
+test('a failed task written after now (the clock was set back by minutes) is replaced without waiting out the step', () => {
+  const failed = running('t2', 2, 'b', { state: 'failed', exitCode: 1, updatedAt: NOW + 10 * 60_000 });
+  const plan = run({ services: [service('web', { replicas: 2 }, { delayMs: 5000 })], tasks: [running('t1', 1, 'a'), failed] });
+  assert.deepEqual(plan.update, [{ id: 't2', desiredState: 'shutdown' }]);
+  assert.deepEqual(slots(plan), [2]);
+  assert.equal(plan.wakeAt, undefined);
+});
+
 test('on-failure does not replace a task that completed', () => {
   const done = running('t1', 1, 'a', { state: 'complete' });
   const svc = service('web', {}, { condition: 'on-failure' });

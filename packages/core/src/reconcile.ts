@@ -152,6 +152,9 @@ function restartDecision(service: Service, slotTasks: readonly Task[], last: Tas
       return policy.windowMs > 0 && oldest !== undefined ? { kind: 'never', retryAt: oldest + policy.windowMs + 1 } : { kind: 'never' };
     }
   }
+  // A task written after `now` means the clock was set back since: the delay
+  // (seconds) is taken as passed rather than waiting out the step (minutes).
+  if (last.updatedAt > now) return { kind: 'now' };
   const at = last.updatedAt + policy.delayMs;
   return now >= at ? { kind: 'now' } : { kind: 'later', at };
 }

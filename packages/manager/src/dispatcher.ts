@@ -41,7 +41,14 @@ export interface DispatcherOptions {
   engineGraceMs?: number;
   /** restartGraceMs: after a manager start, extra time nodes get to reconnect before the silence counts. @default 3000 */
   restartGraceMs?: number;
+  /** now is the wall clock, for the times shown (last heartbeat). @default Date.now */
   now?: () => number;
+  /**
+   * monotonic is the clock liveness is judged on: it never steps when the
+   * wall clock is set (by NTP, by hand) forward or back, so a step is never
+   * taken for a node's silence, nor hides one. @default performance.now
+   */
+  monotonic?: () => number;
   /** registry returns the FULL service registry, sent after the first assignment set. @default none sent */
   registry?: () => RegistryUpdate;
   /** chunkBytes bounds one assignment message; larger sets are cut into several (assignmentSets.ts). @default 4 MiB */
@@ -69,6 +76,7 @@ interface Session {
 export class Dispatcher {
   private readonly o: DispatcherOptions;
   private readonly now: () => number;
+  private readonly mono: () => number;
   private readonly sessions = new Map<string, Session>();
   /** lastSeen holds, per node, when it was last heard from, on the clock of readable time (readableNow). */
   private readonly lastSeen = new Map<string, number>();
@@ -85,11 +93,11 @@ export class Dispatcher {
   constructor(o: DispatcherOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+    this.mono = o.monotonic ?? (() => performance.now());
   }
 
   /** start marks every stored node unknown until it reconnects, and starts the liveness check. */
   start(): void {
-    const now = this.now();
     const nodes = this.o.store.allNodes().map((n) => ({ ...n, status: n.status === 'down' ? 'down' : 'unknown', statusMessage: n.status === 'down' ? n.statusMessage : 'manager restarted; waiting for the node' }) as Node);
     // Agents reconnect with a backoff of up to 2 s while the manager is away;
     // give them that long on top of the usual silence before calling a node
@@ -98,7 +106,7 @@ export class Dispatcher {
     if (nodes.length > 0) this.o.store.putNodesSoon(nodes);
     const period = Math.max(50, Math.floor(this.o.heartbeatMs / 2));
     this.livenessPeriod = period;
-    this.lastCheck = now;
+    this.lastCheck = this.mono();
     this.liveness = setInterval(() => this.checkLiveness(), period);
     this.liveness.unref();
   }
@@ -372,11 +380,11 @@ export class Dispatcher {
    * silence.
    */
   private readableNow(): number {
-    return this.now() - this.stalled;
+    return this.mono() - this.stalled;
   }
 
   private checkLiveness(): void {
-    const real = this.now();
+    const real = this.mono();
     // A check that runs late (by more than a period) means the loop was held
     // that long: nothing was read meanwhile, and timers run before the
     // sockets are read again.
@@ -389,8 +397,9 @@ export class Dispatcher {
       if (n.status === 'down') continue;
       let seen = this.lastSeen.get(n.id);
       if (seen === undefined) {
-        // A node that joined but has not opened its session yet counts from its join.
-        seen = n.createdAt - this.stalled;
+        // A node that joined but has not opened its session yet counts from
+        // its join (a wall-clock time: its age, never less than none).
+        seen = now - Math.max(0, this.now() - n.createdAt);
         this.lastSeen.set(n.id, seen);
       }
       if (now - seen > this.o.downAfterMs) silent.push({ ...n, status: 'down', statusMessage: `no heartbeat for ${((now - seen) / 1000).toFixed(1)}s` });

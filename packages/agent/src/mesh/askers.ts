@@ -23,6 +23,7 @@ export interface AskerOfAddressOptions {
   refreshMs?: number;
   /** maxAgeMs is how old the owners list may be before a lookup refreshes it (an address may change hands). @default 2000 */
   maxAgeMs?: number;
+  /** now is the clock intervals are measured on (monotonic: a wall-clock step changes no interval). @default performance.now */
   now?: () => number;
 }
 
@@ -37,7 +38,7 @@ export class AskerOfAddress {
 
   constructor(o: AskerOfAddressOptions) {
     this.o = o;
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? (() => performance.now());
     this.stacks = new StackOfAddress(o.stackSubnets, o.refreshMs ?? 500, this.now);
   }
 

@@ -35,6 +35,7 @@ export interface TcpListenerOptions {
   staggerMs?: number;
   /** skipMs is how long an endpoint that failed is passed over (unless nothing else is left). @default 2000 */
   skipMs?: number;
+  /** now is the clock intervals are measured on (monotonic: a wall-clock step changes no interval). @default performance.now */
   now?: () => number;
 }
 
@@ -80,7 +81,7 @@ export class TcpListener {
 
   constructor(o: TcpListenerOptions) {
     this.o = o;
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? (() => performance.now());
     this.staggerMs = o.staggerMs ?? 250;
     this.connectTimeoutMs = o.connectTimeoutMs ?? 2000;
     this.skipMs = o.skipMs ?? 2000;

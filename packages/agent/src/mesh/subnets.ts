@@ -33,7 +33,7 @@ export class StackOfAddress {
   constructor(
     private readonly list: () => Promise<{ stack: string; subnet: string }[]>,
     private readonly refreshMs = 500,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** lookup returns the stack whose network holds `ip`, or ''. */

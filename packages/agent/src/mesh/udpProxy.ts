@@ -24,6 +24,7 @@ export interface UdpListenerOptions {
   idleMs?: number;
   /** maxFlows bounds the open flows; datagrams that would start one more are dropped. @default 4096 */
   maxFlows?: number;
+  /** now is the clock intervals are measured on (monotonic: a wall-clock step changes no interval). @default performance.now */
   now?: () => number;
 }
 
@@ -51,7 +52,7 @@ export class UdpListener {
 
   constructor(o: UdpListenerOptions) {
     this.o = o;
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? (() => performance.now());
     this.idleMs = o.idleMs ?? 30_000;
     this.allowed = new AllowCache(o.allowCacheMs ?? 1000, this.now);
   }

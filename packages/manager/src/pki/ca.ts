@@ -1,6 +1,6 @@
 import { X509Certificate as NodeX509Certificate, createHash, randomBytes } from 'node:crypto';
 import * as x509 from './x509.js';
-import { ClusterError } from '@cluster/core';
+import { CERT_BACKDATE_MS, ClusterError } from '@cluster/core';
 import { SIGNING, generateKeyPair, importSigningKey, isP256, privateKeyPem, provider } from './keys.js';
 
 /** CaMaterial is the cluster's certificate authority: its certificate and PKCS#8 key, both PEM. */
@@ -45,9 +45,9 @@ export interface IssuedCertificate {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Issued certificates start a little before `now` so that a peer whose clock
-// runs slightly behind does not see them as not yet valid.
-const BACKDATE_MS = 5 * 60 * 1000;
+// Issued certificates start CERT_BACKDATE_MS (an hour) before `now` so that a
+// peer whose clock runs behind, or was set back, does not see them as not yet valid.
+const BACKDATE_MS = CERT_BACKDATE_MS;
 const CA_COMMON_NAME = 'cluster-ca';
 
 /** createCa makes a self-signed ECDSA P-256 CA for the cluster. */

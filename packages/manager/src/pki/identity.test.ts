@@ -50,11 +50,17 @@ test('an expired certificate is refused with its expiry', async () => {
   });
 });
 
+test('a certificate is accepted from an hour before its issue (a clock behind, or set back since)', async () => {
+  const issued = await issue();
+  const accepted = identityFromCertificate(issued.certPem, ca.certPem, new Date(NOW.getTime() - 59 * 60 * 1000));
+  assert.ok(!('error' in accepted), JSON.stringify(accepted));
+});
+
 test('a certificate is refused before its validity starts', async () => {
   const issued = await issue();
-  const earlier = new Date(NOW.getTime() - HOUR);
+  const earlier = new Date(NOW.getTime() - 2 * HOUR);
   assert.deepEqual(identityFromCertificate(issued.certPem, ca.certPem, earlier), {
-    error: 'certificate is not valid before 2026-03-01T11:55:00.000Z',
+    error: 'certificate is not valid before 2026-03-01T11:00:00.000Z',
   });
 });
 
