@@ -129,6 +129,22 @@ function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
 /** docker is a client of the root engine, for checking what really runs. */
 export const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
 
+/**
+ * execIn runs a command in a container (with a terminal, so its output is
+ * one stream) and returns what it wrote; it gives up after 10 s.
+ */
+export async function execIn(id: string, cmd: string[]): Promise<string> {
+  const e = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await e.start({ Detach: false, Tty: true });
+  let out = '';
+  stream.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    stream.on('end', () => { clearTimeout(timer); resolve(); });
+  });
+  return out;
+}
+
 /** containersOf lists the containers of a stack (all states). */
 export async function containersOf(stack: string): Promise<Dockerode.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`cluster.stack=${stack}`] } });

@@ -62,11 +62,20 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
       return undefined;
     }
   };
+  // Secrets and configs are read as bytes: a binary file reaches the container unchanged.
+  const readBytes = (path: string): Uint8Array | undefined => {
+    try {
+      return readFileSync(resolve(io.cwd, path));
+    } catch {
+      return undefined;
+    }
+  };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
   const result = loadStack({
     files: list,
     readFile,
+    readBytes,
     env,
     stackName: name ?? defaultStackNameOf(resolve(io.cwd, first)),
     profiles: o.profile ?? [],

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Problem } from './formatProblem.js';
@@ -31,6 +32,13 @@ export interface Source {
 export type FileReader = (path: string) => string | undefined;
 
 /**
+ * BytesReader gives the raw bytes of a file (secrets and configs, which may
+ * be binary: keystores, keytabs, DER certificates), or undefined when it
+ * does not exist. Paths are as for FileReader.
+ */
+export type BytesReader = (path: string) => Uint8Array | undefined;
+
+/**
  * LoadContext carries what every normalizer needs: the sources read so far,
  * where each node comes from (files are merged, so one tree holds nodes of
  * several files), the variables and the problems found so far.
@@ -52,6 +60,11 @@ export class LoadContext {
     public env: Readonly<Record<string, string>>,
     /** readFile reads files named in the stack (`env_file`, `extends.file`, secrets). */
     readonly readFile: FileReader = () => undefined,
+    /** readBytes reads secret and config files as bytes; without it, their text from readFile is taken as UTF-8. */
+    readonly readBytes: BytesReader = (path) => {
+      const text = readFile(path);
+      return text === undefined ? undefined : Buffer.from(text, 'utf8');
+    },
   ) {}
 
   /** addSource records a parsed file and the origin of each of its nodes. */

@@ -1,5 +1,5 @@
 import type { StackSpec } from '../model.js';
-import type { FileReader } from './context.js';
+import type { BytesReader, FileReader } from './context.js';
 import type { Problem } from './formatProblem.js';
 import { loadStack } from './loadStack.js';
 
@@ -13,6 +13,8 @@ export interface LoadOptions {
   env?: Record<string, string>;
   /** readFile reads the other files the stack names (`.env`, `env_file`, `extends`, secrets). @default none: no other file exists */
   readFile?: FileReader;
+  /** readBytes reads the files of `secrets` and `configs` as bytes, unchanged. @default their text from readFile, as UTF-8 */
+  readBytes?: BytesReader;
   /** profiles are the active profiles (`--profile`); "*" activates all. @default [] */
   profiles?: string[];
   /** envFiles replace the `.env` file beside the first file (`--env-file`). @default [".env" beside the first file, if it exists] */

@@ -57,9 +57,10 @@ function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'):
       const file = readString(ctx, k.value, k.path);
       if (file === undefined) return undefined;
       const path = relativeTo(ctx, k.value, file);
-      const text = ctx.readFile(path);
-      if (text === undefined) ctx.error(k.value, k.path, `cannot read ${kind} file ${quote(path)} (no such file)`);
-      return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('base64');
+      // Read as bytes: a binary secret (a keystore, a DER certificate) must reach the container unchanged.
+      const bytes = ctx.readBytes(path);
+      if (bytes === undefined) ctx.error(k.value, k.path, `cannot read ${kind} file ${quote(path)} (no such file)`);
+      return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
     }
     if (k.key === 'environment') {
       const name = readString(ctx, k.value, k.path);

@@ -105,6 +105,15 @@ describe('service keys', () => {
     assert.deepEqual(r.spec?.services['web']?.networks, [{ name: 'demo_default', aliases: ['my-web'] }]);
   });
 
+  test('a binary secret file is carried as the base64 of its bytes, unchanged', () => {
+    const bytes = Uint8Array.from([0x00, 0xff, 0xfe, 0x80]);
+    const text = ['secrets: {bin: {file: ./bin.der}}', 'configs: {conf: {file: ./bin.der}}', 'services:', '  web: {image: app, secrets: [bin], configs: [conf]}'].join('\n');
+    const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined), readBytes: (p) => (p === '/s/demo/bin.der' ? bytes : undefined) });
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.spec?.services['web']?.secrets?.[0]?.dataBase64, 'AP/+gA==');
+    assert.equal(r.spec?.services['web']?.configs?.[0]?.dataBase64, 'AP/+gA==');
+  });
+
   test('services that depend on each other in a circle are an error', () => {
     const text = ['services:', '  a: {image: x, depends_on: [b]}', '  b: {image: x, depends_on: [a]}'].join('\n');
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined) });
