@@ -140,7 +140,7 @@ export async function runOverlayBenchmark({ rounds = 3, requests = 400, bulk = 4
     // The VIP, as the far client's DNS (the agent's, 10.233.0.1) gives it.
     let vip = '';
     for (let i = 0; i < 100 && !vip; i++) {
-      const r = await sh('nsenter', [`--net=/proc/${far.pid}/ns/net`, 'nslookup', 'srv.ovb', '10.233.0.1'], process.env, 10000);
+      const r = await sh('nsenter', [`--net=/proc/${far.pid}/ns/net`, 'busybox', 'nslookup', 'srv.ovb', '10.233.0.1'], process.env, 10000);
       vip = [...r.out.matchAll(/Address(?: \d+)?:\s*(10\.233\.\d+\.\d+)/g)].map((m) => m[1]).find((a) => a !== '10.233.0.1') ?? '';
       if (!vip) await new Promise((res) => setTimeout(res, 200));
     }
@@ -180,6 +180,9 @@ export function overlayMarkdown(r) {
   for (const s of r.summary) {
     lines.push(`| ${s.name} | ${s.what} | ${s.p50.toFixed(3)} | ${(s.p50 - base.p50).toFixed(3)} | ${s.p90.toFixed(3)} | ${Math.round(s.rps)} | ${((s.rps / base.rps) * 100).toFixed(0)}% | ${Math.round(s.mbps)} | ${((s.mbps / base.mbps) * 100).toFixed(0)}% |`);
   }
+  const vip = r.summary.find((s) => s.name === 'vip');
+  const overlay = r.summary.find((s) => s.name === 'overlay');
+  if (vip && overlay) lines.push('', `VIP against the task's own address: p50 ${(vip.p50 - overlay.p50 >= 0 ? '+' : '')}${(vip.p50 - overlay.p50).toFixed(3)} ms, ${((vip.rps / overlay.rps) * 100).toFixed(0)}% of its req/s, ${((vip.mbps / overlay.mbps) * 100).toFixed(0)}% of its MB/s.`);
   lines.push('', `Medians of ${r.rounds} rounds; ${r.requests} sequential requests (new connection each) and ${r.requests} with 8 in flight per round and path.`);
   return lines.join('\n');
 }

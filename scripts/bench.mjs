@@ -72,7 +72,11 @@ if ((!o.only && !o.quick) || o.only === 'failover') {
 }
 if ((!o.only && !o.quick) || o.only === 'overlay') {
   const { runOverlayBenchmark, overlayMarkdown } = await import('../bench/overlay.mjs');
-  result.overlay = overlayMarkdown(await runOverlayBenchmark({ rounds: o.quick ? 1 : 3, log }));
+  const { runStackDeploy, stackDeployMarkdown } = await import('../bench/stackdeploy.mjs');
+  spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
+  const paths = overlayMarkdown(await runOverlayBenchmark({ rounds: o.quick ? 1 : 5, log }));
+  const deploys = stackDeployMarkdown(await runStackDeploy({ runs: o.quick ? 1 : 3, sizes: (o.sizes ?? '1,10').split(',').map(Number), log }));
+  result.overlay = ['### Container to container across hosts (bench/overlay.mjs, 2-host lab)', '', paths, '', '### Deploying a stack on its own network: `cluster deploy` against `docker stack deploy` (bench/stackdeploy.mjs)', '', deploys].join('\n');
 }
 if (!o.only || o.only === 'control') {
   result.control = [];

@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     // Images built by `cluster deploy` come from the manager over the node's authenticated channel.
     imageSource: (name) => session.fetchImage(name),
     ...(mesh ? { dns: [DNS_ADDRESS] } : { routingMesh: false }),
-    ...(overlay ? { overlay: { index: () => overlayIndex, mtu: overlayMtu } } : {}),
+    ...(overlay ? { overlay: { index: () => overlayIndex, mtu: overlayMtu, warn: log } } : {}),
   }), { callMs: engineTimeoutMs });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({

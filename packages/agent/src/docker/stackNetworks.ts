@@ -24,6 +24,8 @@ export interface OverlaySettings {
   index: () => number;
   /** mtu is the MTU of the containers' interfaces, leaving room for the VXLAN header. @default 1450 */
   mtu: number;
+  /** warn is told when a network cannot be made on the overlay's subnet. @default silent */
+  warn?: (msg: string) => void;
 }
 
 /**
@@ -75,10 +77,20 @@ export function stackNetworks(docker: Dockerode, fail: (what: string, err: unkno
     await withHostLock(`network-${name}`, async () => {
       if ((await named(name)).length > 0) return;
       const labels: Record<string, string> = external ? { [OVERLAY_LABELS.external]: 'true' } : { [LABELS.stack]: stack };
+      const options = networkCreateOptions(name, labels, alloc, overlay ? { index: overlay.index(), mtu: overlay.mtu } : undefined);
       try {
-        await docker.createNetwork(networkCreateOptions(name, labels, alloc, overlay ? { index: overlay.index(), mtu: overlay.mtu } : undefined));
+        await docker.createNetwork(options);
       } catch (err) {
-        if (statusOf(err) !== 409) throw fail(`create network "${name}"`, err);
+        if (statusOf(err) === 409) return;
+        if (!options.IPAM) throw fail(`create network "${name}"`, err);
+        // The engine holds the subnet already (another cluster on this engine, or a network made by hand):
+        // the network is made without the overlay, so the task runs, and the reason is logged.
+        overlay?.warn?.(`network ${name}: cannot use the overlay's subnet ${alloc?.subnet ?? ''} on this engine (${err instanceof Error ? err.message : String(err)}); made as a plain bridge: its containers reach other hosts only through published ports`);
+        try {
+          await docker.createNetwork(networkCreateOptions(name, labels, undefined, undefined));
+        } catch (again) {
+          if (statusOf(again) !== 409) throw fail(`create network "${name}"`, again);
+        }
       }
     });
     // Two agents sharing one engine can both create the network at once; the
