@@ -77,8 +77,8 @@ export async function runStackDeploy({ runs = 3, sizes = [1, 10], log = (m) => p
         for (let i = 0; i < order.length; i++) {
           const name = order[(i + r) % order.length];
           const ms = await systems[name](`${name}-${n}-${r}`, n);
-          samples[n][name].push(ms);
-          log(`stack deploy N=${n} ${name} run ${r}: ${ms} ms`);
+          samples[n][name].push(Math.round(ms));
+          log(`stack deploy N=${n} ${name} run ${r}: ${Math.round(ms)} ms`);
           await sleep(500);
         }
       }
