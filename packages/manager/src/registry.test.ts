@@ -207,3 +207,26 @@ test('overlay peers: every running container with addresses, serving or not, is 
     store.close();
   }
 });
+
+test('overlay peers: a node removed from the cluster takes its peers and its address out of every agent\'s tables', async () => {
+  const store = Store.open(join(dir, 'peers-rm.db'));
+  const published: RegistryUpdate[] = [];
+  const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
+  const db: Service = { ...service, name: 's_db', spec: { ...service.spec, name: 'db', ports: [] } };
+  const other: Node = { ...node, id: 'n2', name: 'lab2', address: '10.231.0.12' };
+  const networks = [{ network: 's_default', address: '10.128.2.0', mac: '02:42:0a:80:02:00' }];
+  store.update({ putNodes: [node, other], putServices: [db], putTasks: [{ ...task, id: 'd2', service: 's_db', nodeId: 'n2', ports: [], networks }] });
+  reg.start();
+  try {
+    assert.deepEqual(reg.snapshot().peers?.map((p) => p.nodeAddress), ['10.231.0.12']);
+    store.update({ deleteNodes: ['n2'] });
+    reg.kick();
+    await turn();
+    const u = published.at(-1);
+    assert.deepEqual(u?.removedPeers, ['d2']);
+    assert.deepEqual(u?.nodeAddresses, { addresses: ['10.231.0.11'] });
+  } finally {
+    reg.stop();
+    store.close();
+  }
+});
