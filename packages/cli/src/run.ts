@@ -4,6 +4,7 @@ import { CliError, type Io } from './io.js';
 import { init, join_ } from './commands/cluster.js';
 import { registerSecurityCommands } from './commands/security.js';
 import { registerCaCommands } from './commands/ca.js';
+import { composeConfig } from './commands/composeConfig.js';
 import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
 import { registerNodeCommands } from './commands/node.js';
@@ -57,12 +58,27 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
     .option('-d, --detach', 'return once the manager stored the stack', false)
     .option('--dry-run', 'validate and show what would change, change nothing', false)
+    .option('--strict', 'make every warning about the files an error', false)
     .option('--timeout <duration>', 'how long to wait for convergence', '120s')
     .addOption(manager())
     .action(async (file: string | undefined, o) => {
       const files: string[] = [...(file === undefined ? [] : [file]), ...((o.composeFile as string[] | undefined) ?? [])];
       if (files.length === 0) throw new CliError('deploy: give a Compose file (cluster deploy stack.yml)');
       await deploy(io, files, o);
+    });
+
+  program.command('config')
+    .description('validate Compose files and print the normalized stack; needs no manager (for CI)')
+    .argument('[file]', 'Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here)')
+    .option('-c, --compose-file <file>', 'Compose file; give several to merge override files onto the first, in order', collect)
+    .option('--env-file <file>', 'variables for interpolation, instead of the .env beside the first file (repeatable)', collect)
+    .option('--profile <name>', 'activate a profile (repeatable; "*" for all)', collect)
+    .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
+    .option('--format <format>', 'yaml or json', 'yaml')
+    .option('-q, --quiet', 'print only problems, not the stack', false)
+    .option('--strict', 'make every warning an error', false)
+    .action((file: string | undefined, o) => {
+      composeConfig(io, [...(file === undefined ? [] : [file]), ...((o.composeFile as string[] | undefined) ?? [])], o);
     });
 
   program.command('scale')

@@ -27,19 +27,23 @@ export interface StackFileOptions {
   envFile?: string[];
   /** profile lists the active profiles. @default none */
   profile?: string[];
+  /** strict makes every warning an error. @default false */
+  strict?: boolean;
 }
 
 /**
  * loadStackFile reads and validates Compose files (the first, then override
- * files merged onto it), printing warnings; errors become one CliError that
- * shows each problem under its source line.
+ * files merged onto it), printing warnings (each under its source line);
+ * errors (and, with `strict`, warnings) become one CliError that shows each
+ * problem under its source line. `command` names the command in messages:
+ * what `deploy` does not do on errors is deploy.
  */
-export function loadStackFile(io: Io, files: string | string[], o: StackFileOptions = {}): StackSpec {
+export function loadStackFile(io: Io, files: string | string[], o: StackFileOptions = {}, command: 'deploy' | 'config' = 'deploy'): StackSpec {
   const list = typeof files === 'string' ? [files] : files;
   const first = list[0] ?? 'compose.yml';
   const name = o.name;
   if (name !== undefined && !NAME_RE.test(name)) {
-    throw new CliError(`deploy: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
+    throw new CliError(`${command}: invalid stack name "${name}" (lowercase letters, digits, "_" and "-"; starts with a letter or digit)`);
   }
   for (const f of list) {
     let size: number;
@@ -47,10 +51,10 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
       size = statSync(resolve(io.cwd, f)).size;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new CliError(`deploy: cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      throw new CliError(`${command}: cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
     // Checked before reading: a file of gigabytes is never loaded.
-    if (size > MAX_COMPOSE_FILE_BYTES) throw new CliError(`deploy: ${f} is ${size} bytes (at most ${MAX_COMPOSE_FILE_BYTES} for a Compose file)`);
+    if (size > MAX_COMPOSE_FILE_BYTES) throw new CliError(`${command}: ${f} is ${size} bytes (at most ${MAX_COMPOSE_FILE_BYTES} for a Compose file)`);
   }
   const texts = new Map<string, string>();
   const readFile = (path: string): string | undefined => {
@@ -81,11 +85,16 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
     profiles: o.profile ?? [],
     ...(o.envFile === undefined ? {} : { envFiles: o.envFile }),
   });
-  for (const w of result.warnings) io.err(`warning: ${formatProblem(w)}\n`);
-  if (result.errors.length > 0 || !result.spec) {
-    const shown = result.errors.map((e) => formatProblem(e, texts.get(e.file))).join('\n');
-    const n = result.errors.length;
-    throw new CliError(`${shown}\n${list.join(', ')}: ${n} error${n === 1 ? '' : 's'}; nothing was deployed`);
+  const strict = o.strict === true;
+  if (!strict) for (const w of result.warnings) io.err(`${formatProblem(w, texts.get(w.file))}\n`);
+  // With --strict a warning is an error: shown as one, and counted.
+  const failures = strict ? [...result.errors, ...result.warnings.map((w) => ({ ...w, severity: 'error' as const }))] : result.errors;
+  if (failures.length > 0 || !result.spec) {
+    const shown = failures.map((e) => formatProblem(e, texts.get(e.file))).join('\n');
+    const n = failures.length;
+    const warned = strict && result.warnings.length > 0 ? ' (warnings are errors with --strict)' : '';
+    const outcome = command === 'deploy' ? 'nothing was deployed' : 'the stack is not valid';
+    throw new CliError(`${shown}\n${list.join(', ')}: ${n} error${n === 1 ? '' : 's'}${warned}; ${outcome}`);
   }
   return result.spec;
 }

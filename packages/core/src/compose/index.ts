@@ -8,3 +8,4 @@ export { parseEnvFile, type EnvFileResult } from './parseEnvFile.js';
 export type { BytesReader, FileReader } from './context.js';
 export { parseDuration } from './parseDuration.js';
 export { splitShellWords, type ShellWords } from './splitShellWords.js';
+export { formatStack, type StackFormat } from './formatStack.js';
