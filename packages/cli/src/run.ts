@@ -35,6 +35,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', '2500')
     .option('--engine-grace-ms <n>', 'a node whose engine does not answer is marked down after this (ms)', '3000')
     .option('--cert-ttl <duration>', 'lifetime of node certificates, renewed by agents at 50-80% of it (default: 24h)')
+    .option('--max-message-bytes <n>', 'bound of a gRPC message of the manager and the local agent, sent or received (default: 67108864, 64 MiB)')
     .action(async (o) => init(io, o));
 
   program.command('join')
@@ -46,6 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--data-dir <dir>', 'folder for the node key and certificates (default: $CLUSTER_HOME/data)')
     .option('--docker-host <url>', 'Docker engine to drive (default: unix:///var/run/docker.sock)')
     .option('--label <k=v>', 'node label, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--max-message-bytes <n>', 'bound of a gRPC message of the agent, sent or received (default: 67108864, 64 MiB)')
     .action(async (addr: string, o) => join_(io, addr, o));
 
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

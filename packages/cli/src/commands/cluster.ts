@@ -21,6 +21,8 @@ export interface InitOptions {
   engineGraceMs?: string;
   /** certTtl is the lifetime of node certificates, such as 24h. @default the manager's (24h) */
   certTtl?: string;
+  /** maxMessageBytes bounds a gRPC message of the manager and the local agent. @default 64 MiB */
+  maxMessageBytes?: string;
 }
 
 /** init creates (or resumes) a cluster: runs the manager and, unless --no-agent, a local agent. */
@@ -43,6 +45,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
     if (o.downAfterMs) args.push('--down-after-ms', o.downAfterMs);
     if (o.engineGraceMs) args.push('--engine-grace-ms', o.engineGraceMs);
     if (o.certTtl) args.push('--node-cert-ttl', String(durationMs('init --cert-ttl', o.certTtl)));
+    if (o.maxMessageBytes) args.push('--max-message-bytes', o.maxMessageBytes);
     const d = await startDaemon({ which: 'manager', args, logFile: join(managerDir, 'manager.log'), ready: () => existsSync(readyFile), timeoutMs: 30000 });
     advertise = (JSON.parse(readFileSync(readyFile, 'utf8')) as { advertise: string }).advertise;
     io.err(`${resumed ? 'resumed the cluster in' : 'created a cluster in'} ${managerDir}; manager pid ${d.pid} on ${advertise}\n`);
@@ -62,7 +65,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
     // The manager may be advertised by a DNS name; a node's address must be an IP address (the manager
     // refuses others), so the local agent then advertises the address it reaches the manager from.
     const nodeAddress = advertisedIp(o.advertise);
-    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: nodeAddress, dockerHost: o.dockerHost, labels: [] });
+    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: nodeAddress, dockerHost: o.dockerHost, labels: [], maxMessageBytes: o.maxMessageBytes });
     await waitNodeReady(control, name, 30000);
     io.out(`manager ready at ${managerAddr}; node ${name} is ready\n`);
   } finally {
@@ -78,6 +81,8 @@ export interface JoinOptions {
   advertise?: string;
   dockerHost?: string;
   label: string[];
+  /** maxMessageBytes bounds a gRPC message of the agent. @default 64 MiB */
+  maxMessageBytes?: string;
 }
 
 /** LOCAL_AGENT_TOKEN_TTL_MS is the lifetime of the single-use token `init` gives its local agent: 10 minutes. */
@@ -88,7 +93,7 @@ export async function join_(io: Io, manager: string, o: JoinOptions): Promise<vo
   const dataDir = resolve(io.cwd, o.dataDir ?? join(clusterHome(io), 'data'));
   const name = o.name ?? hostname();
   if (o.advertise && advertisedIp(o.advertise) === undefined) throw new CliError(`join --advertise: "${o.advertise}" is not an IP address (the address other nodes reach this one at, such as 10.0.0.5)`);
-  await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label });
+  await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label, maxMessageBytes: o.maxMessageBytes });
   io.out(`node ${name} joined the cluster at ${manager}\n`);
 }
 
@@ -100,6 +105,7 @@ interface AgentRun {
   advertise?: string;
   dockerHost?: string;
   labels: string[];
+  maxMessageBytes?: string | undefined;
 }
 
 /** advertisedIp is the IP address in an --advertise value (`10.0.0.5`, `10.0.0.5:7700`, `fd00::5`), or undefined if it names none. */
@@ -128,6 +134,7 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
   if (ip) args.push('--advertise', ip);
   if (a.dockerHost) args.push('--docker-host', a.dockerHost);
   for (const l of a.labels) args.push('--label', l);
+  if (a.maxMessageBytes) args.push('--max-message-bytes', a.maxMessageBytes);
   await startDaemon({
     which: 'agent',
     args,
