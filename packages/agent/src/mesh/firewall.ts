@@ -382,8 +382,9 @@ export class Firewall {
    */
   private async removeStale(): Promise<void> {
     const alive = this.o.alive ?? isAlive;
-    const ours = new Set(Object.values(this.chains));
-    if (this.o.kernel) ours.add(kernelChainOf(this.chains));
+    // Every chain named after this node is the agent's own (the isolation, kernel path and overlay chains): rebuilt, not removed.
+    const prefix = this.chains.input.slice(0, -'IN'.length);
+    const ours = (chain: string): boolean => chain.startsWith(prefix);
     const dropped: string[] = [];
     for (const table of ['filter', 'nat']) {
       const listing = await this.run('iptables', ['-t', table, '-S']);

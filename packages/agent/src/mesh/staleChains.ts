@@ -6,8 +6,12 @@
  */
 import { clusterJumps, splitArgs } from './firewall.js';
 
-/** staleChains lists the cluster chains of a table that are neither `ours` nor reached from a jump of a live agent. */
-export function staleChains(listing: string, ours: ReadonlySet<string>, alive: (pid: number) => boolean): string[] {
+/**
+ * staleChains lists the cluster chains of a table that are neither this
+ * node's (`ours`: every chain named after the node, whatever part of the
+ * agent made it) nor reached from a jump of a live agent.
+ */
+export function staleChains(listing: string, ours: (chain: string) => boolean, alive: (pid: number) => boolean): string[] {
   const all = new Set<string>();
   const refs = new Map<string, string[]>();
   for (const line of listing.split('\n')) {
@@ -18,7 +22,7 @@ export function staleChains(listing: string, ours: ReadonlySet<string>, alive: (
     const to = j >= 0 ? args[j + 1] ?? '' : '';
     if (to.startsWith('CLUSTER-')) refs.set(args[1], [...(refs.get(args[1]) ?? []), to]);
   }
-  const live = new Set<string>(ours);
+  const live = new Set<string>([...all].filter(ours));
   for (const j of clusterJumps(listing)) {
     all.add(j.chain);
     if (j.pid === process.pid || alive(j.pid)) live.add(j.chain);
@@ -32,5 +36,5 @@ export function staleChains(listing: string, ours: ReadonlySet<string>, alive: (
       queue.push(to);
     }
   }
-  return [...all].filter((c) => !live.has(c)).sort();
+  return [...all].filter((c) => !live.has(c) && !ours(c)).sort();
 }
