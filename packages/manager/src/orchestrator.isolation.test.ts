@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, Service, Task } from '@cluster/core';
+import { ClusterError, type Node, type Service, type Task } from '@cluster/core';
 import { Store } from './store.js';
 import { Orchestrator } from './orchestrator.js';
 
@@ -123,5 +123,37 @@ test('a service with an invalid spec in the store from before is left out across
     assert.equal(store.service('old_api')?.specVersion, 2);
   } finally {
     store.close();
+  }
+});
+
+test('a store that refuses writes fails the pass as a whole: no service is blamed, and passes carry on once it writes again', () => {
+  const real = Store.open(join(dir, 'refuses.db'));
+  let refuse = true;
+  const store = new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'update') {
+        return (batch: Parameters<Store['update']>[0]): void => {
+          if (refuse && (batch.putTasks?.length ?? 0) > 0) throw new ClusterError('resource_exhausted', 'manager: the manager\'s disk is full', { retryable: true });
+          target.update(batch);
+        };
+      }
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  let seq = 0;
+  const orch = new Orchestrator({ store, log: quiet, newId: () => `d${++seq}`, onTasks: () => undefined, fullPassMs: 0 });
+  try {
+    real.update({ putNodes: [node('n1')], putServices: [service('a', 'web', 2), service('b', 'db', 1)] });
+    assert.throws(() => orch.pass(), /disk is full/);
+    assert.equal(orch.serviceError('a_web'), undefined, 'no service is left out for a disk that refuses');
+    assert.equal(orch.serviceError('b_db'), undefined);
+    refuse = false;
+    orch.pass();
+    assert.equal(assigned(real, 'a_web').length, 2);
+    assert.equal(assigned(real, 'b_db').length, 1);
+  } finally {
+    orch.stop();
+    real.close();
   }
 });

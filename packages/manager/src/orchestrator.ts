@@ -372,6 +372,8 @@ export class Orchestrator {
       try {
         store.update(batch);
       } catch (err) {
+        // Retried as a whole, not blamed on a service: the store's own error (a full disk) says why.
+        if (err instanceof ClusterError && err.retryable) throw err;
         throw new ClusterError('unavailable', 'orchestrator: the store refused the pass\'s writes', { cause: err, retryable: true });
       }
       this.opts.onTasks(batch.putTasks ?? [], batch.deleteTasks ?? []);
