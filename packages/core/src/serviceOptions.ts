@@ -73,6 +73,23 @@ export interface FileMount {
   gid?: string;
 }
 
+/** DeviceMapping is a device of the task's node given to its container (`devices`). */
+export interface DeviceMapping {
+  /** source is the device's path on the node. */
+  source: string;
+  /** target is its path in the container. @default source */
+  target: string;
+  /** permissions are cgroup permissions, some of "rwm". @default "rwm" */
+  permissions: string;
+}
+
+/** LoggingSpec is the engine's log driver of a service's containers (`logging`). */
+export interface LoggingSpec {
+  /** driver is the engine's log driver. @default "json-file" */
+  driver: string;
+  options: Record<string, string>;
+}
+
 /** BuildSpec is how the CLI builds a service's image with its local engine. */
 export interface BuildSpec {
   /** context is the build context folder, absolute or relative to the Compose file. */
@@ -96,6 +113,22 @@ export interface ServiceOptions {
   ulimits?: Record<string, Ulimit>;
   sysctls?: Record<string, string>;
   shmSizeBytes?: number;
+  /** readOnly mounts the container's root filesystem read-only (`read_only`). @default false */
+  readOnly?: boolean;
+  /** tty gives the container a terminal (`tty`). @default false */
+  tty?: boolean;
+  /** stdinOpen keeps its standard input open (`stdin_open`). @default false */
+  stdinOpen?: boolean;
+  /** securityOpt are the engine's security options; a seccomp profile is inline JSON. */
+  securityOpt?: string[];
+  devices?: DeviceMapping[];
+  /** ipc is the IPC mode. @default the engine's ("private" or "shareable") */
+  ipc?: 'host' | 'private' | 'shareable' | 'none';
+  logging?: LoggingSpec;
+  /** macAddress is the container's MAC address on its first network, lowercase. */
+  macAddress?: string;
+  /** runtime is the engine's OCI runtime. @default the engine's ("runc") */
+  runtime?: string;
   /** extraHosts are "name:address" lines added to /etc/hosts. */
   extraHosts?: string[];
   dns?: string[];

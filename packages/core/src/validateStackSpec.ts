@@ -8,7 +8,7 @@
 import { parseConstraint } from './constraints.js';
 import { MAX_FILE_MOUNT_BYTES, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
 import { NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
-import type { BuildSpec, Dependency, FileMount, MountSpec, NetworkAttachment, Resources, Ulimit } from './serviceOptions.js';
+import type { BuildSpec, Dependency, DeviceMapping, FileMount, LoggingSpec, MountSpec, NetworkAttachment, Resources, Ulimit } from './serviceOptions.js';
 
 /** SpecProblem is one thing wrong with a stack spec: where (`services.web.ports[0].target`) and what. */
 export interface SpecProblem {
@@ -159,6 +159,15 @@ const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
   ulimits: record(object<Ulimit>({ soft: int(-1), hard: int(-1) }, ['soft', 'hard'])),
   sysctls: stringMap,
   shmSizeBytes: count,
+  readOnly: bool,
+  tty: bool,
+  stdinOpen: bool,
+  securityOpt: strings,
+  devices: list(object<DeviceMapping>({ source: nonEmpty, target: nonEmpty, permissions: str() }, ['source', 'target', 'permissions'])),
+  ipc: oneOf('host', 'private', 'shareable', 'none'),
+  logging: object<LoggingSpec>({ driver: nonEmpty, options: stringMap }, ['driver', 'options']),
+  macAddress: str(),
+  runtime: nonEmpty,
   extraHosts: strings,
   dns: strings,
   limits: resources,

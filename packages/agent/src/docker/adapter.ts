@@ -411,8 +411,14 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
   };
 }
 
-/** onNetwork points a container's network settings at a network by id instead of by name. */
-function onNetwork(config: Dockerode.ContainerCreateOptions, name: string, id: string): Dockerode.ContainerCreateOptions {
+/**
+ * onNetwork points a container's network settings at a network by id instead
+ * of by name; except NetworkMode for a container with a MAC address: the
+ * engine (API 1.41) applies `MacAddress` only when NetworkMode names the
+ * network as the network calls itself.
+ */
+function onNetwork(config: Dockerode.ContainerCreateOptions, name: string, networkId: string): Dockerode.ContainerCreateOptions {
+  const id = config.MacAddress === undefined ? networkId : name;
   const endpoints = config.NetworkingConfig?.EndpointsConfig ?? {};
   const mine = endpoints[name];
   const rest = Object.fromEntries(Object.entries(endpoints).filter(([k]) => k !== name));

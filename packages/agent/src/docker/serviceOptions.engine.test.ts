@@ -3,7 +3,9 @@
  * really gets its named volume (labelled with the stack, kept across
  * containers), a read-only bind, a tmpfs, a secret file it can read but not
  * write, an extra network with an alias, init, capabilities, ulimits, extra
- * hosts and a memory limit. Everything made is removed by label in after().
+ * hosts and a memory limit; and the keys that change how it runs (read-only
+ * root, terminal, stdin, security options, devices, IPC, shm, sysctls, log
+ * driver, MAC address, runtime). Everything made is removed by label in after().
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +18,7 @@ import { LABELS } from '@cluster/core';
 import { makeAssignment } from '../fake-executor.js';
 import { dockerExecutor, dockerFromHost } from './adapter.js';
 import { removeStackVolumes } from './serviceResources.js';
+import { execInContainer } from './testing.js';
 
 const IMAGE = 'cluster-test/busybox:latest';
 const STACK = `so${randomBytes(3).toString('hex')}`;
@@ -116,5 +119,55 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
     assert.deepEqual(await removeStackVolumes(docker, STACK).then(async (r) => (r.length === 0 ? ['in use'] : r)), ['in use']);
     await executor.remove(second.info.Id);
     assert.deepEqual(await removeStackVolumes(docker, STACK), [`${STACK}_data`]);
+  });
+
+  test('the keys that change how a container runs reach the engine', { timeout: 60_000 }, async () => {
+    const executor = dockerExecutor(docker, { nodeId: NODE, filesDir: join(dir, 'files-run') });
+    const spec = {
+      name: 'runkeys',
+      image: IMAGE,
+      // Checks from inside: the root filesystem is read-only and standard input is a terminal.
+      command: ['sh', '-c', 'if touch /probe 2>/dev/null; then exit 3; fi; [ -t 0 ] || exit 4; echo checked > /dev/shm/ok; exec sleep 60'],
+      stopGracePeriodMs: 1000,
+      networks: [{ name: `${STACK}_default`, aliases: [] }],
+      readOnly: true,
+      tty: true,
+      stdinOpen: true,
+      securityOpt: ['no-new-privileges:true'],
+      devices: [{ source: '/dev/null', target: '/dev/mynull', permissions: 'rw' }],
+      ipc: 'shareable' as const,
+      shmSizeBytes: 32 * 1024 * 1024,
+      sysctls: { 'net.core.somaxconn': '1024' },
+      logging: { driver: 'local', options: { 'max-size': '1m' } },
+      macAddress: '02:42:ac:11:00:99',
+      runtime: 'runc',
+    };
+    const a = makeAssignment({ task: { stack: STACK, nodeId: NODE, id: `task${randomBytes(4).toString('hex')}` }, spec });
+    const id = await executor.create(a, NODE);
+    await executor.start(id);
+    const container = docker.getContainer(id);
+    let checked = '';
+    for (let i = 0; i < 100 && !checked.includes('checked'); i++) {
+      const state = (await container.inspect()).State;
+      assert.ok(state.Running, `the container exited with ${state.ExitCode} (3: the root filesystem is writable, 4: stdin is no terminal)`);
+      checked = (await execInContainer(container, 'cat /dev/shm/ok 2>/dev/null')).out;
+      if (!checked.includes('checked')) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(checked, /checked/);
+    assert.equal((await execInContainer(container, 'cat /sys/class/net/eth0/address')).out.trim(), '02:42:ac:11:00:99');
+    const info = await container.inspect();
+    const host = info.HostConfig as Dockerode.HostConfig & { Runtime?: string };
+    assert.equal(host.ReadonlyRootfs, true);
+    assert.equal(info.Config.Tty, true);
+    assert.equal(info.Config.OpenStdin, true);
+    assert.deepEqual(host.SecurityOpt, ['no-new-privileges:true']);
+    assert.deepEqual(host.Devices, [{ PathOnHost: '/dev/null', PathInContainer: '/dev/mynull', CgroupPermissions: 'rw' }]);
+    assert.equal(host.IpcMode, 'shareable');
+    assert.equal(host.ShmSize, 32 * 1024 * 1024);
+    assert.deepEqual(host.Sysctls, { 'net.core.somaxconn': '1024' });
+    assert.deepEqual(host.LogConfig, { Type: 'local', Config: { 'max-size': '1m' } });
+    assert.equal(host.Runtime, 'runc');
+    assert.equal(info.NetworkSettings.Networks[`${STACK}_default`]?.MacAddress, '02:42:ac:11:00:99');
+    await executor.remove(id);
   });
 });

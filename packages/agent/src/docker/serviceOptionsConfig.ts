@@ -29,8 +29,10 @@ export function stackVolumeNames(spec: ServiceSpec): string[] {
 /**
  * applyServiceOptions returns the create options with the service's optional
  * keys applied: mounts (volumes, binds, tmpfs, secrets and configs read-only
- * from files), resources, capabilities, ulimits, sysctls, hosts and DNS, and
- * the aliases of its stack networks. The first network stays the primary one.
+ * from files), resources, capabilities, ulimits, sysctls, hosts and DNS, the
+ * keys that change how the container runs (read-only root, terminal, stdin,
+ * security options, devices, IPC, log driver, MAC address, runtime) and the
+ * aliases of its stack networks. The first network stays the primary one.
  */
 export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec: ServiceSpec, files: TaskFile[] = []): Dockerode.ContainerCreateOptions {
   const host: Dockerode.HostConfig = { ...opts.HostConfig };
@@ -52,6 +54,12 @@ export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec
   if (spec.ulimits) host.Ulimits = Object.entries(spec.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard }));
   if (spec.sysctls) host.Sysctls = { ...spec.sysctls };
   if (spec.shmSizeBytes !== undefined) host.ShmSize = spec.shmSizeBytes;
+  if (spec.readOnly !== undefined) host.ReadonlyRootfs = spec.readOnly;
+  if (spec.securityOpt) host.SecurityOpt = [...spec.securityOpt];
+  if (spec.devices) host.Devices = spec.devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }));
+  if (spec.ipc !== undefined) host.IpcMode = spec.ipc;
+  if (spec.logging) host.LogConfig = { Type: spec.logging.driver, Config: { ...spec.logging.options } };
+  if (spec.runtime !== undefined) host.Runtime = spec.runtime;
   if (spec.extraHosts) host.ExtraHosts = [...spec.extraHosts];
   // The service's own resolvers come first; the agent's (already set) answer the cluster's names.
   if (spec.dns) host.Dns = [...spec.dns, ...(host.Dns ?? [])];
@@ -61,6 +69,10 @@ export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec
   if (limits?.pids) host.PidsLimit = limits.pids;
   if (reservations?.memoryBytes) host.MemoryReservation = reservations.memoryBytes;
   out.HostConfig = host;
+  if (spec.tty !== undefined) out.Tty = spec.tty;
+  if (spec.stdinOpen !== undefined) out.OpenStdin = spec.stdinOpen;
+  // The engine (API 1.41) takes the address of the container's first network here.
+  if (spec.macAddress !== undefined) out.MacAddress = spec.macAddress;
 
   if (spec.expose && spec.expose.length > 0) {
     const exposed: Record<string, object> = { ...(opts.ExposedPorts ?? {}) };

@@ -27,6 +27,8 @@ export interface ServiceDraft {
   links: { service: string; alias: string }[];
   /** containerName is `container_name`, kept as a name alias. */
   containerName?: string;
+  /** macAddressEntry is where `mac_address` was written. */
+  macAddressEntry?: Entry;
   /** dependsOnEntry is where `depends_on` was written. */
   dependsOnEntry?: Entry;
 }

@@ -88,11 +88,11 @@ describe('normalizeService', () => {
   }
 
   test('a service key of the specification that is not supported is a warning naming the key at its line', () => {
-    const r = load(web('    pid: host', '    runtime: runc', '    x-note: silent'));
+    const r = load(web('    pid: host', '    userns_mode: host', '    x-note: silent'));
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.warnings.map(brief), [
       { path: 'services.web.pid', line: 4, col: 5, message: 'not supported yet, ignored' },
-      { path: 'services.web.runtime', line: 5, col: 5, message: 'not supported yet, ignored' },
+      { path: 'services.web.userns_mode', line: 5, col: 5, message: 'not supported yet, ignored' },
     ]);
   });
 

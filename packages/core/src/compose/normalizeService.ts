@@ -12,6 +12,7 @@ import { normalizeBuild, normalizeEnvFile } from './normalizeBuild.js';
 import { normalizeDependsOn } from './normalizeDependsOn.js';
 import { fileMounts } from './normalizeFileMounts.js';
 import { HOST_KEYS } from './normalizeHostKeys.js';
+import { RUN_KEYS } from './normalizeRunKeys.js';
 import { normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
 import { normalizeTmpfs, normalizeVolumes } from './normalizeVolumes.js';
 
@@ -78,6 +79,7 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['hostname', stringKey('hostname', /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'letters, digits, "." and "-"')],
   ['stop_signal', stringKey('stopSignal', /^(?:[A-Za-z][A-Za-z0-9+-]*|\d+)$/, 'a signal such as "SIGTERM"', true)],
   ...HOST_KEYS,
+  ...RUN_KEYS,
   ['volumes', normalizeVolumes],
   ['tmpfs', normalizeTmpfs],
   ['networks', normalizeNetworks],
@@ -136,6 +138,10 @@ function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage:
     if (draft.restartKey !== undefined) ctx.warn(draft.restartKey.entry.keyNode, draft.restartKey.entry.path, 'ignored, deploy.restart_policy is given');
   } else if (draft.restartKey !== undefined) {
     spec.restart = draft.restartKey.policy;
+  }
+  if (draft.macAddressEntry !== undefined && (spec.mode === 'global' || spec.replicas > 1)) {
+    const e = draft.macAddressEntry;
+    ctx.warn(e.keyNode, e.path, 'every replica gets this MAC address: two of them on one host and network conflict (use one replica, or drop mac_address)');
   }
   if (spec.mode === 'global' && draft.replicasEntry !== undefined) {
     ctx.error(draft.replicasEntry.keyNode, draft.replicasEntry.path, 'not allowed with mode global (one task runs on every eligible node)');

@@ -6,7 +6,7 @@ import { brief } from './testing.js';
 
 const FILE = '/s/demo/stack.yml';
 const TOP = ['volumes: {data: {}, ext: {external: true}}', 'networks: {front: {}, back: {}, shared: {external: true}, ext: {external: true, name: real-net}}', 'secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}'];
-const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file' };
+const FILES: Record<string, string> = { '/s/demo/profile.json': '{"defaultAction":"SCMP_ACT_ALLOW"}', '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file' };
 
 /** load reads a stack whose service web has an image and the given lines, with the top-level resources above. */
 function load(lines: string[]) {
@@ -29,6 +29,15 @@ describe('service keys', () => {
     { yaml: ['ulimits: {nofile: {soft: 1024, hard: 2048}, nproc: 64}'], want: { ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: { soft: 64, hard: 64 } } } },
     { yaml: ['sysctls: [net.core.somaxconn=1024]'], want: { sysctls: { 'net.core.somaxconn': '1024' } } },
     { yaml: ['shm_size: 64m'], want: { shmSizeBytes: 64 * 1024 * 1024 } },
+    { yaml: ['read_only: true', 'tty: "true"', 'stdin_open: true'], want: { readOnly: true, tty: true, stdinOpen: true } },
+    { yaml: ['security_opt: ["no-new-privileges:true", label=disable, seccomp=unconfined]'], want: { securityOpt: ['no-new-privileges:true', 'label=disable', 'seccomp=unconfined'] } },
+    { yaml: ['security_opt: [seccomp=./profile.json]'], want: { securityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'] } },
+    { yaml: ['devices: ["/dev/fuse", "/dev/sda:/dev/xvda:r", {source: /dev/kvm, target: /dev/kvm2, permissions: rw}]'], want: { devices: [
+      { source: '/dev/fuse', target: '/dev/fuse', permissions: 'rwm' }, { source: '/dev/sda', target: '/dev/xvda', permissions: 'r' }, { source: '/dev/kvm', target: '/dev/kvm2', permissions: 'rw' }] } },
+    { yaml: ['ipc: shareable'], want: { ipc: 'shareable' } },
+    { yaml: ['logging: {driver: syslog, options: {syslog-address: "udp://127.0.0.1:514", max-file: 3, tag: null}}'], want: { logging: { driver: 'syslog', options: { 'syslog-address': 'udp://127.0.0.1:514', 'max-file': '3' } } } },
+    { yaml: ['logging: {options: {max-size: 1m}}'], want: { logging: { driver: 'json-file', options: { 'max-size': '1m' } } } },
+    { yaml: ['mac_address: 02:42:AC:11:00:02', 'runtime: runc'], want: { macAddress: '02:42:ac:11:00:02', runtime: 'runc' } },
     { yaml: ['extra_hosts: ["a=10.0.0.1", "b:10.0.0.2"]'], want: { extraHosts: ['a:10.0.0.1', 'b:10.0.0.2'] } },
     { yaml: ['extra_hosts: {a: 10.0.0.1}'], want: { extraHosts: ['a:10.0.0.1'] } },
     { yaml: ['dns: 1.1.1.1'], want: { dns: ['1.1.1.1'] } },
@@ -85,6 +94,13 @@ describe('service keys', () => {
     { yaml: ['ulimits: {nofile: {soft: 10, hard: 5}}'], path: 'services.web.ulimits.nofile', message: /^soft 10 is above hard 5/ },
     { yaml: ['deploy: {resources: {limits: {memory: 1m}, reservations: {memory: 2m}}}'], path: 'services.web.deploy.resources', message: /^reservations.memory is above limits.memory/ },
     { yaml: ['deploy: {placement: {preferences: [{spread: zone}]}}'], path: 'services.web.deploy.placement.preferences[0].spread', message: /^invalid preference "zone"/ },
+    { yaml: ['ipc: "service:db"'], path: 'services.web.ipc', message: /^"service:db" is not supported: the tasks of two services may run on different hosts/ },
+    { yaml: ['ipc: shared'], path: 'services.web.ipc', message: /^invalid ipc "shared"/ },
+    { yaml: ['devices: [fuse]'], path: 'services.web.devices[0]', message: /^invalid device "fuse"/ },
+    { yaml: ['devices: ["/dev/fuse:/dev/fuse:x"]'], path: 'services.web.devices[0]', message: /^invalid device/ },
+    { yaml: ['security_opt: [seccomp=missing.json]'], path: 'services.web.security_opt[0]', message: /^cannot read seccomp profile "\/s\/demo\/missing.json"/ },
+    { yaml: ['mac_address: 02:42'], path: 'services.web.mac_address', message: /^invalid mac address "02:42"/ },
+    { yaml: ['logging: {driver: "a b"}'], path: 'services.web.logging.driver', message: /^invalid logging driver "a b"/ },
     { yaml: ['depends_on: {db: {condition: service_ready}}'], path: 'services.web.depends_on.db.condition', message: /service_ready/ },
   ];
   for (const c of errors) {
@@ -112,6 +128,14 @@ describe('service keys', () => {
     assert.deepEqual(r.errors, []);
     assert.equal(r.spec?.services['web']?.secrets?.[0]?.dataBase64, 'AP/+gA==');
     assert.equal(r.spec?.services['web']?.configs?.[0]?.dataBase64, 'AP/+gA==');
+  });
+
+  test('a MAC address on a service with several replicas is a warning that says what happens', () => {
+    const r = load(['mac_address: 02:42:ac:11:00:02', 'deploy: {replicas: 2}']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings.map((w) => w.path), ['services.web.mac_address']);
+    assert.match(r.warnings[0]?.message ?? '', /^every replica gets this MAC address/);
+    assert.deepEqual(load(['mac_address: 02:42:ac:11:00:02']).warnings, []);
   });
 
   test('services that depend on each other in a circle are an error', () => {
