@@ -24,10 +24,37 @@ function fill(dir: string): string {
   return file;
 }
 
+/** SmallDisk is a cluster whose manager's or agent's data dir is a small filesystem of its own. */
+interface SmallDisk {
+  c: TestCluster;
+  mnt: string;
+}
+
+/** startOnSmallDisk starts a one-node cluster with DATA/<part> on a tmpfs of `size`. */
+async function startOnSmallDisk(part: 'manager' | 'agent', size: string): Promise<SmallDisk> {
+  let mnt = '';
+  const c = await TestCluster.start([], (home) => {
+    mnt = join(home, 'data', part);
+    mkdirSync(mnt, { recursive: true });
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', mnt], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mount: ${r.stderr}`);
+  });
+  return { c, mnt };
+}
+
+/** stopSmallDisk removes the filler, unmounts and stops the cluster (in after: each step whatever came before). */
+async function stopSmallDisk(d: SmallDisk | undefined, filler: string, stackName: string): Promise<void> {
+  if (filler) rmSync(filler, { force: true });
+  if (d?.mnt) spawnSync('umount', ['-l', d.mnt]);
+  d?.c.stop();
+  await removeStackContainers(stackName);
+}
+
 const stack = (replicas: number): string =>
   `services:\n  app:\n    image: ${IMAGE}\n    command: ["sleep", "86400"]\n    stop_grace_period: 1s\n    deploy:\n      replicas: ${replicas}\n`;
 
 describe('the manager on a disk that fills up', { skip, timeout: 300_000 }, () => {
+  let disk: SmallDisk | undefined;
   let c: TestCluster;
   let mnt = '';
   let filler = '';
@@ -35,22 +62,13 @@ describe('the manager on a disk that fills up', { skip, timeout: 300_000 }, () =
 
   before(async () => {
     await removeStackContainers(STACK);
-    c = await TestCluster.start([], (home) => {
-      mnt = join(home, 'data/manager');
-      mkdirSync(mnt, { recursive: true });
-      const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', mnt], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`mount: ${r.stderr}`);
-    });
+    disk = await startOnSmallDisk('manager', '16m');
+    ({ c, mnt } = disk);
     const dir = join(c.home, STACK);
     mkdirSync(dir, { recursive: true });
     file = join(dir, 'compose.yml');
   });
-  after(async () => {
-    if (filler) rmSync(filler, { force: true });
-    if (mnt) spawnSync('umount', ['-l', mnt]);
-    c?.stop();
-    await removeStackContainers(STACK);
-  });
+  after(() => stopSmallDisk(disk, filler, STACK));
 
   test('deploy and scale say the disk is full; reads and the running task carry on; writes work again once space returns', async () => {
     writeFileSync(file, stack(1));
@@ -116,5 +134,54 @@ describe('the manager on a disk that fills up', { skip, timeout: 300_000 }, () =
     assert.equal(again.code, 0, again.err);
     await until('2 running after the restart', 60_000, () => c.json<Svc[]>(['services'])[0]?.running === 2 || undefined);
     assert.equal((await docker.listContainers({ filters: { label: [`cluster.stack=${STACK}`] } })).length, 2);
+  });
+});
+
+describe('an agent whose data dir fills up', { skip, timeout: 300_000 }, () => {
+  const AGENT_STACK = 'agentdiskfull';
+  let disk: SmallDisk | undefined;
+  let c: TestCluster;
+  let mnt = '';
+  let filler = '';
+
+  interface NodeJson { status: string; dataDir: string; dataDirError: string }
+
+  before(async () => {
+    await removeStackContainers(AGENT_STACK);
+    disk = await startOnSmallDisk('agent', '8m');
+    ({ c, mnt } = disk);
+  });
+  after(() => stopSmallDisk(disk, filler, AGENT_STACK));
+
+  test('says so (log, cluster nodes) and keeps its tasks running; says so again when it takes writes', async () => {
+    const dir = join(c.home, AGENT_STACK);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yml'), stack(1));
+    const d = c.cli(['deploy', join(dir, 'compose.yml')]);
+    assert.equal(d.code, 0, d.err);
+    const [before] = (await containersOf(AGENT_STACK)).filter((x) => x.State === 'running');
+    assert.ok(before, 'one running container');
+    const agent = c.agentPid();
+
+    filler = fill(mnt);
+    try {
+      const node = await until('cluster nodes to show the data dir failing', 30_000, () => {
+        const [n] = c.json<NodeJson[]>(['nodes']);
+        return n?.dataDir === 'failing' ? n : undefined;
+      });
+      assert.equal(node.status, 'ready');
+      assert.match(node.dataDirError, /disk full \(ENOSPC\)/);
+      assert.match(c.cli(['nodes']).out, /ready \(data dir cannot be written: disk full \(ENOSPC\)\)/);
+      // Its tasks run on, the agent too.
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.ok(alive(agent), 'the agent is still running');
+      assert.deepEqual((await containersOf(AGENT_STACK)).filter((x) => x.State === 'running').map((x) => x.Id), [before.Id]);
+      assert.equal(c.json<NodeJson[]>(['nodes'])[0]?.status, 'ready');
+    } finally {
+      rmSync(filler, { force: true });
+      filler = '';
+    }
+    await until('cluster nodes to show the data dir ok again', 30_000, () => c.json<NodeJson[]>(['nodes'])[0]?.dataDir === 'ok' || undefined);
+    assert.match(readFileSync(join(mnt, 'agent.log'), 'utf8'), /data dir: .* takes writes again/);
   });
 });

@@ -22,6 +22,7 @@ import { Mesh } from './mesh/mesh.js';
 import { LocalAddresses } from './mesh/netif.js';
 import { RecordedAddresses } from './mesh/recordedAddresses.js';
 import { RegistryView } from './mesh/view.js';
+import { DataDirCheck } from './dataDirCheck.js';
 
 /** NodeState is what an agent keeps in its data dir besides its key and certificates. */
 interface NodeState {
@@ -43,7 +44,9 @@ function log(msg: string): void {
  * The first start joins with the token; later starts reuse DIR's credentials.
  * --engine-timeout-ms bounds every engine call (default 10000; a stop gets
  * the container's grace on top); --engine-check-ms is how often the engine
- * is pinged to tell whether it answers (default 1000).
+ * is pinged to tell whether it answers (default 1000); --data-check-ms is
+ * how often a write to DIR is tried, to tell the manager whether DIR takes
+ * writes (default 5000).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -61,8 +64,13 @@ async function main(): Promise<void> {
       'max-message-bytes': { type: 'string', default: String(DEFAULT_MAX_MESSAGE_BYTES) },
       'overlay-port': { type: 'string', default: '4789' },
       'overlay-mtu': { type: 'string', default: '1450' },
+      'data-check-ms': { type: 'string', default: '5000' },
     },
   });
+  // The log is a file in the data dir: a line a full disk refuses is lost, the agent carries on.
+  process.stderr.on('error', () => undefined);
+  const dataCheckMs = Number(values['data-check-ms']);
+  if (!Number.isSafeInteger(dataCheckMs) || dataCheckMs < 100) throw new Error(`agent: invalid --data-check-ms "${values['data-check-ms']}" (milliseconds, >= 100)`);
   const engineTimeoutMs = Number(values['engine-timeout-ms']);
   if (!Number.isSafeInteger(engineTimeoutMs) || engineTimeoutMs < 100) throw new Error(`agent: invalid --engine-timeout-ms "${values['engine-timeout-ms']}" (milliseconds, >= 100)`);
   const engineCheckMs = Number(values['engine-check-ms']);
@@ -208,10 +216,17 @@ async function main(): Promise<void> {
     volumes,
     onState: (st) => {
       // Renamed into place whole: `cluster init` and tests read it while the agent runs.
-      writeFileSync(join(dataDir, 'status.json.tmp'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n');
-      renameSync(join(dataDir, 'status.json.tmp'), join(dataDir, 'status.json'));
+      try {
+        writeFileSync(join(dataDir, 'status.json.tmp'), JSON.stringify({ ...st, pid: process.pid, at: new Date().toISOString() }) + '\n');
+        renameSync(join(dataDir, 'status.json.tmp'), join(dataDir, 'status.json'));
+      } catch (err) {
+        dataDirCheck.failed('status.json', err);
+      }
     },
   });
+  // Whether the data dir takes writes is told to the manager (cluster nodes shows it); the tasks run on.
+  const dataDirCheck = new DataDirCheck({ dir: dataDir, intervalMs: dataCheckMs, log, onChange: (error) => session.dataDir(error) });
+  dataDirCheck.start();
   session.start();
   monitor.start();
   const renewer = new CertificateRenewer({
@@ -235,6 +250,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dataDir, 'agent.pid'), `${process.pid}\n`);
   log(`node ${state.name} (${state.nodeId}) started; manager ${state.manager}`);
   const shutdown = (): void => {
+    dataDirCheck.stop();
     renewer.stop();
     monitor.stop();
     session.stop();

@@ -64,6 +64,8 @@ export class Session {
   lastError = '';
   /** engineError is why the node's engine does not answer ('' while it answers), told to the manager. */
   private engineError = '';
+  /** dataDirError is why the agent cannot write its data dir ('' while it can), told to the manager. */
+  private dataDirError = '';
 
   constructor(o: SessionOptions) {
     this.o = o;
@@ -127,6 +129,17 @@ export class Session {
     if (this.call && this.connected) this.call.write({ engine: { error } });
   }
 
+  /**
+   * dataDir tells the manager that the agent's data dir stopped taking
+   * writes (why) or takes them again (''); a session opened later says it in
+   * its hello.
+   */
+  dataDir(error: string): void {
+    if (error === this.dataDirError) return;
+    this.dataDirError = error;
+    if (this.call && this.connected) this.call.write({ dataDir: { error } });
+  }
+
   /** report sends task observations now, or with the next hello if no session is open. */
   report(batch: Observation[]): void {
     if (this.call && this.connected) this.call.write({ status: { statuses: batch.map(toApiStatus) } });
@@ -168,7 +181,7 @@ export class Session {
     const hello = this.o.hello();
     this.pending = [];
     this.partial = [];
-    call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus), engineError: this.engineError } });
+    call.write({ hello: { ...hello, observed: this.o.worker.observations().map(toApiStatus), engineError: this.engineError, dataDirError: this.dataDirError } });
     call.on('data', (m: ManagerMessage__Output) => {
       if (m.msg === 'accepted' && m.accepted) {
         this.connected = true;

@@ -213,6 +213,11 @@ export interface Node {
    * engine grace period it is marked down. @default "" (the engine answers)
    */
   engineError?: string;
+  /**
+   * dataDirError is why the node's agent cannot write its data dir (full,
+   * read-only), as it reports it; its tasks run on. @default "" (writes work)
+   */
+  dataDirError?: string;
   lastHeartbeat: number;
   engineVersion: string;
   nanoCpus: number;

@@ -42,6 +42,7 @@ export function nodeToApi(n: Node): ApiNode {
     memoryBytes: n.memoryBytes,
     statusMessage: n.statusMessage,
     engineError: n.engineError ?? '',
+    dataDirError: n.dataDirError ?? '',
   };
 }
 

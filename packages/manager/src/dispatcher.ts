@@ -7,7 +7,7 @@ import { callerOf } from './auth/guard.js';
 import { applyStatus, specJsonOf } from './convert.js';
 import { assignmentSets } from './assignmentSets.js';
 import { volumePurges } from './volumePurges.js';
-import { boundedStatus, checkHello, engineErrorOf, shown } from './nodeInput.js';
+import { boundedStatus, checkHello, dataDirErrorOf, engineErrorOf, shown } from './nodeInput.js';
 import { endWithStatus, toServiceError } from './status.js';
 import type { JoinService } from './join.js';
 import type { OverlayAllocator } from './overlayAllocator.js';
@@ -230,6 +230,7 @@ export class Dispatcher {
         this.lastSeen.set(nodeId, this.readableNow());
         if (msg.msg === 'status' && msg.status) this.applyStatuses(nodeId, msg.status.statuses);
         else if (msg.msg === 'engine' && msg.engine) this.engineStatus(nodeId, msg.engine.error);
+        else if (msg.msg === 'dataDir' && msg.dataDir) this.dataDirStatus(nodeId, msg.dataDir.error);
       } catch (err) {
         if (err instanceof ClusterError) log.warn(`dispatcher: session of node ${nodeId} refused: ${err.message}`);
         else log.error(`dispatcher: session of node ${nodeId}`, err);
@@ -282,6 +283,7 @@ export class Dispatcher {
       nanoCpus: facts.nanoCpus,
       memoryBytes: facts.memoryBytes,
       engineError: engineErrorOf(hello.engineError),
+      dataDirError: dataDirErrorOf(hello.dataDirError),
     }]);
     if (hello.engineError) this.scheduleEngineDown(nodeId);
     const session: Session = { nodeId, call, sent: new Map() };
@@ -345,6 +347,16 @@ export class Dispatcher {
       this.o.log.info(`dispatcher: node ${n.name} (${nodeId}): engine answers again${back ? '; the node is ready' : ''}`);
     }
     this.o.kickNode(nodeId);
+  }
+
+  /** dataDirStatus records that a node's agent stopped (error) or started ('') being able to write its data dir; its tasks run on. */
+  private dataDirStatus(nodeId: string, reported: string): void {
+    const error = dataDirErrorOf(reported);
+    const n = this.o.store.node(nodeId);
+    if (!n || (n.dataDirError ?? '') === error) return;
+    this.o.store.putNodesSoon([{ ...n, dataDirError: error }]);
+    if (error) this.o.log.warn(`dispatcher: node ${n.name} (${nodeId}): its data dir cannot be written: ${error}; its tasks run on`);
+    else this.o.log.info(`dispatcher: node ${n.name} (${nodeId}): its data dir takes writes again`);
   }
 
   private engineGraceMs(): number {

@@ -111,6 +111,11 @@ export function engineErrorOf(reported: string): string {
   return escapeControl(clipText(reported, NODE_INPUT_LIMITS.taskError));
 }
 
+/** dataDirErrorOf is a node's report of why its data dir cannot be written, as shown: bounded as engineErrorOf. */
+export function dataDirErrorOf(reported: string): string {
+  return engineErrorOf(reported);
+}
+
 /**
  * boundedStatus returns a task status with its free text bounded: the error
  * clipped to NODE_INPUT_LIMITS.taskError (a 1.6 MB error would be in every

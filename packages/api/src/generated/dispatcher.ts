@@ -4,6 +4,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as _cluster_v1_AgentMessage__Output } from './cluster/v1/AgentMessage.js';
 import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from './cluster/v1/AssignmentSet.js';
 import type { CaUpdate as _cluster_v1_CaUpdate, CaUpdate__Output as _cluster_v1_CaUpdate__Output } from './cluster/v1/CaUpdate.js';
+import type { DataDirStatus as _cluster_v1_DataDirStatus, DataDirStatus__Output as _cluster_v1_DataDirStatus__Output } from './cluster/v1/DataDirStatus.js';
 import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
 import type { Endpoint as _cluster_v1_Endpoint, Endpoint__Output as _cluster_v1_Endpoint__Output } from './cluster/v1/Endpoint.js';
 import type { EndpointChanges as _cluster_v1_EndpointChanges, EndpointChanges__Output as _cluster_v1_EndpointChanges__Output } from './cluster/v1/EndpointChanges.js';
@@ -42,6 +43,7 @@ export interface ProtoGrpcType {
       AgentMessage: MessageTypeDefinition<_cluster_v1_AgentMessage, _cluster_v1_AgentMessage__Output>
       AssignmentSet: MessageTypeDefinition<_cluster_v1_AssignmentSet, _cluster_v1_AssignmentSet__Output>
       CaUpdate: MessageTypeDefinition<_cluster_v1_CaUpdate, _cluster_v1_CaUpdate__Output>
+      DataDirStatus: MessageTypeDefinition<_cluster_v1_DataDirStatus, _cluster_v1_DataDirStatus__Output>
       /**
        * Dispatcher is the API agents call. The manager never dials an agent.
        */

@@ -4,7 +4,7 @@ import { ago, checkFormat, json, table } from '../format.js';
 
 interface ApiService { name: string; stack: string; mode: string; replicas: number; running: number; image: string; desired: number; converged: boolean; error: string; specVersion: number }
 interface ApiTask { id: string; stack: string; service: string; slot: number; nodeId: string; nodeName: string; desiredState: string; state: string; containerId: string; error: string; exitCode: number; health: string; specVersion: number; createdAtMs: number; updatedAtMs: number }
-interface ApiNode { id: string; name: string; role: string; address: string; status: string; availability: string; labels: Record<string, string>; lastHeartbeatMs: number; hostname: string; engineVersion: string; statusMessage: string; engineError?: string }
+interface ApiNode { id: string; name: string; role: string; address: string; status: string; availability: string; labels: Record<string, string>; lastHeartbeatMs: number; hostname: string; engineVersion: string; statusMessage: string; engineError?: string; dataDirError?: string }
 
 /** scale sets replica counts: `web=3 worker=0`. */
 export async function scale(io: Io, pairs: string[], o: { stack?: string; manager?: string }): Promise<void> {
@@ -65,9 +65,10 @@ export async function ps(io: Io, filter: string | undefined, o: { format?: strin
 }
 
 /** nodeStatusText is a node's status with why it cannot run tasks, if it cannot. */
-function nodeStatusText(n: Pick<ApiNode, 'status' | 'statusMessage' | 'engineError'>): string {
+function nodeStatusText(n: Pick<ApiNode, 'status' | 'statusMessage' | 'engineError' | 'dataDirError'>): string {
   if (n.statusMessage && n.status !== 'ready') return `${n.status} (${n.statusMessage})`;
   if (n.engineError) return `${n.status} (engine unreachable: ${n.engineError})`;
+  if (n.dataDirError) return `${n.status} (data dir cannot be written: ${n.dataDirError})`;
   return n.status;
 }
 
@@ -78,7 +79,7 @@ export async function nodes(io: Io, o: { format?: string; manager?: string }): P
   try {
     const r = await control.call<{ nodes: ApiNode[] }>('ListNodes', {});
     if (format === 'json') {
-      io.out(json(r.nodes.map((n) => ({ id: n.id, name: n.name, role: n.role, address: n.address, status: n.status, availability: n.availability, labels: n.labels, hostname: n.hostname, engineVersion: n.engineVersion, statusMessage: n.statusMessage, engine: n.engineError ? 'unreachable' : 'ok', engineError: n.engineError ?? '' }))));
+      io.out(json(r.nodes.map((n) => ({ id: n.id, name: n.name, role: n.role, address: n.address, status: n.status, availability: n.availability, labels: n.labels, hostname: n.hostname, engineVersion: n.engineVersion, statusMessage: n.statusMessage, engine: n.engineError ? 'unreachable' : 'ok', engineError: n.engineError ?? '', dataDir: n.dataDirError ? 'failing' : 'ok', dataDirError: n.dataDirError ?? '' }))));
       return;
     }
     io.out(table(['ID', 'NAME', 'ROLE', 'ADDRESS', 'STATUS', 'AVAILABILITY', 'ENGINE'], r.nodes.map((n) => [

@@ -42,6 +42,11 @@ export interface Node {
    * agent reports it ("" when it answers). Such a node takes no new tasks.
    */
   'engineError'?: (string);
+  /**
+   * data_dir_error is why the node's agent cannot write its data dir, as it
+   * reports it ("" when it can). Its tasks run on.
+   */
+  'dataDirError'?: (string);
 }
 
 /**
@@ -84,4 +89,9 @@ export interface Node__Output {
    * agent reports it ("" when it answers). Such a node takes no new tasks.
    */
   'engineError': (string);
+  /**
+   * data_dir_error is why the node's agent cannot write its data dir, as it
+   * reports it ("" when it can). Its tasks run on.
+   */
+  'dataDirError': (string);
 }

@@ -19,6 +19,12 @@ export interface SessionHello {
    * manager's engine grace period, its tasks are moved like a dead host's.
    */
   'engineError'?: (string);
+  /**
+   * data_dir_error is why the agent cannot write its data dir now ("" when
+   * it can): full, read-only or failing. The node's tasks run on; it is
+   * shown with the node.
+   */
+  'dataDirError'?: (string);
 }
 
 export interface SessionHello__Output {
@@ -37,4 +43,10 @@ export interface SessionHello__Output {
    * manager's engine grace period, its tasks are moved like a dead host's.
    */
   'engineError': (string);
+  /**
+   * data_dir_error is why the agent cannot write its data dir now ("" when
+   * it can): full, read-only or failing. The node's tasks run on; it is
+   * shown with the node.
+   */
+  'dataDirError': (string);
 }
