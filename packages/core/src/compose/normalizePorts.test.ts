@@ -28,14 +28,27 @@ describe('normalizePorts', () => {
     });
   }
 
-  test('a host ip is ignored with a warning', () => {
-    for (const entry of ['"127.0.0.1:8080:80"', '"[::1]:8080:80"', '"127.0.0.1::80"', '{target: 80, published: 8080, host_ip: 127.0.0.1}']) {
+  test('a host ip other than every address is refused with an error at its place (it would listen on every node)', () => {
+    const cases: [string, number, string][] = [
+      ['"127.0.0.1:8080:80"', 13, 'services.web.ports[0]'],
+      ['"[::1]:8080:80"', 13, 'services.web.ports[0]'],
+      ['"127.0.0.1::80"', 13, 'services.web.ports[0]'],
+      ['{target: 80, published: 8080, host_ip: 127.0.0.1}', 52, 'services.web.ports[0].host_ip'],
+    ];
+    for (const [entry, col, path] of cases) {
+      const r = load(web(`    ports: [${entry}]`));
+      assert.equal(r.spec, undefined, entry);
+      assert.deepEqual(r.errors.map(brief), [{ path, line: 4, col, message: r.errors[0]?.message ?? '' }], entry);
+      assert.match(r.errors[0]?.message ?? '', /^host ip ".*" is not supported: a published port listens on every address of every node/);
+    }
+  });
+
+  test('a host ip that means every address is accepted without a word', () => {
+    for (const entry of ['"0.0.0.0:8080:80"', '"[::]:8080:80"', '{target: 80, published: 8080, host_ip: 0.0.0.0}']) {
       const r = load(web(`    ports: [${entry}]`));
       assert.deepEqual(r.errors, [], entry);
-      assert.equal(r.spec?.services['web']?.ports[0]?.target, 80);
-      assert.deepEqual(r.warnings.map((w) => w.line), [4], entry);
-      assert.match(r.warnings[0]?.path ?? '', /^services\.web\.ports\[0\]/);
-      assert.match(r.warnings[0]?.message ?? '', /^host ip ".*" is ignored/);
+      assert.deepEqual(r.warnings, [], entry);
+      assert.deepEqual(r.spec?.services['web']?.ports, [tcp(80, 8080)], entry);
     }
   });
 

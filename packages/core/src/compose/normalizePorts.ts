@@ -73,6 +73,22 @@ function parseProtocol(ctx: LoadContext, node: ValueNode, path: string, text: st
   return undefined;
 }
 
+/**
+ * hostIpHonoured accepts a port's host IP that means every address (what a
+ * published port does) and refuses any other with an error: the routing
+ * mesh listens on every address of every node, and a port in mode host on
+ * every address of its task's node, so `127.0.0.1:9229:9229` would be open
+ * to the network. Binding one address is refused rather than done: the
+ * address would have to travel with the port through the registry to every
+ * node's listeners, the kernel path and the firewall, and an address other
+ * than loopback exists on one node only.
+ */
+function hostIpHonoured(ctx: LoadContext, at: unknown, path: string, ip: string): boolean {
+  if (ip === '0.0.0.0' || ip === '::' || ip === '') return true;
+  ctx.error(at, path, `host ip ${quote(ip)} is not supported: a published port listens on every address of every node (or, with mode host, of its task's node); remove the address, or do not publish the port: containers of the stack reach it by the service name without ports`);
+  return false;
+}
+
 /** shortPorts reads one short entry: [[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL], either port may be a range. */
 function shortPorts(ctx: LoadContext, node: ValueNode, path: string, text: string): PortSpec[] {
   let rest = text.trim();
@@ -102,7 +118,7 @@ function shortPorts(ctx: LoadContext, node: ValueNode, path: string, text: strin
   }
   const targetText = parts.pop() ?? '';
   const publishedText = parts.pop() ?? '';
-  if (hostIp !== undefined) ctx.warn(node, path, `host ip ${quote(hostIp)} is ignored (published ports listen on every node)`);
+  if (hostIp !== undefined && !hostIpHonoured(ctx, node, path, hostIp)) return [];
   const target = parseRange(ctx, node, path, targetText);
   const published = publishedText === '' ? undefined : parseRange(ctx, node, path, publishedText);
   if (target === undefined || (publishedText !== '' && published === undefined)) return [];
@@ -159,7 +175,7 @@ function longPort(ctx: LoadContext, map: YAMLMap, path: string): PortSpec[] {
         break;
       }
       case 'host_ip':
-        ctx.warn(e.keyNode, e.path, `host ip ${quote(scalarText(e.value) ?? '')} is ignored (published ports listen on every node)`);
+        if (!hostIpHonoured(ctx, e.value, e.path, scalarText(e.value) ?? '')) ok = false;
         break;
       default:
         warnUnsupported(ctx, e);
