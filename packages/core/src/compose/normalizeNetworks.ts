@@ -1,12 +1,13 @@
 /**
  * The service keys `networks` (a list of names, or a mapping with aliases),
  * `links` (kept as name aliases: services reach each other by name anyway)
- * and `container_name` (ignored: a service has several containers).
+ * `container_name` (ignored: a service has several containers) and
+ * `network_mode` (ignored, or refused when it names another container).
  */
 import { isMap, isSeq } from 'yaml';
 import type { NetworkAttachment } from '../serviceOptions.js';
 import type { LoadContext } from './context.js';
-import { entriesOf, isNull, quote, readStringList, scalarText } from './nodes.js';
+import { entriesOf, isNull, quote, readString, readStringList, scalarText } from './nodes.js';
 import type { KeyNormalizer, ServiceDraft } from './ServiceDraft.js';
 
 function attach(ctx: LoadContext, at: unknown, path: string, name: string, aliases: string[]): NetworkAttachment | undefined {
@@ -55,6 +56,25 @@ export const normalizeLinks: KeyNormalizer = (ctx, e, draft) => {
     if (!ctx.resources.services.has(service)) ctx.error(at, `${e.path}[${i}]`, `links to ${quote(service)}, which is not a service of the stack`);
     else if (alias !== undefined && alias !== service) draft.links.push({ service, alias });
   });
+};
+
+/**
+ * networkMode explains what happens instead of `network_mode`: the tasks
+ * join the stack's networks, which reach across hosts; sharing another
+ * service's or container's network namespace cannot work when the two run on
+ * different hosts, so it is an error.
+ */
+export const networkMode: KeyNormalizer = (ctx, e) => {
+  const mode = readString(ctx, e.value, e.path);
+  if (mode === undefined) return;
+  if (/^(service|container):/.test(mode)) {
+    ctx.error(e.value, e.path, `${quote(mode)} is not supported: the tasks of two services may run on different hosts, which share no network namespace (put both processes in one service, or let them talk over the stack network by service name)`);
+    return;
+  }
+  const instead = mode === 'host'
+    ? 'tasks join the stack\'s networks, so that service names, virtual IPs and published ports reach them across hosts; to listen on the node\'s own address, publish the port with mode: host'
+    : 'tasks join the stack\'s networks (networks: lists them), so that service names reach them across hosts';
+  ctx.warn(e.keyNode, e.path, `ignored: ${instead}`);
 };
 
 /** warnContainerName explains why `container_name` is ignored. */

@@ -13,7 +13,7 @@ import { normalizeDependsOn } from './normalizeDependsOn.js';
 import { fileMounts } from './normalizeFileMounts.js';
 import { HOST_KEYS } from './normalizeHostKeys.js';
 import { RUN_KEYS } from './normalizeRunKeys.js';
-import { normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
+import { networkMode, normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
 import { normalizeTmpfs, normalizeVolumes } from './normalizeVolumes.js';
 
 const IMAGE_FORM = 'an image reference such as "nginx:1.27"';
@@ -85,6 +85,7 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['networks', normalizeNetworks],
   ['links', normalizeLinks],
   ['container_name', warnContainerName],
+  ['network_mode', networkMode],
   ['depends_on', normalizeDependsOn],
   ['secrets', fileMounts('secrets')],
   ['configs', fileMounts('configs')],

@@ -138,6 +138,20 @@ describe('service keys', () => {
     assert.deepEqual(load(['mac_address: 02:42:ac:11:00:02']).warnings, []);
   });
 
+  test('network_mode is a warning that says what happens instead, or an error when it names another container', () => {
+    const host = load(['network_mode: host']);
+    assert.deepEqual(host.errors, []);
+    assert.deepEqual(host.warnings.map((w) => [w.path, w.line]), [['services.web.network_mode', 9]]);
+    assert.match(host.warnings[0]?.message ?? '', /^ignored: tasks join the stack's networks, .* publish the port with mode: host$/);
+    assert.equal(host.spec?.services['web']?.networks, undefined);
+    const none = load(['network_mode: none']);
+    assert.match(none.warnings[0]?.message ?? '', /^ignored: tasks join the stack's networks/);
+    const shared = load(['network_mode: "service:db"']);
+    assert.equal(shared.spec, undefined);
+    assert.deepEqual(shared.errors.map((e) => e.path), ['services.web.network_mode']);
+    assert.match(shared.errors[0]?.message ?? '', /^"service:db" is not supported: the tasks of two services may run on different hosts/);
+  });
+
   test('services that depend on each other in a circle are an error', () => {
     const text = ['services:', '  a: {image: x, depends_on: [b]}', '  b: {image: x, depends_on: [a]}'].join('\n');
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined) });
