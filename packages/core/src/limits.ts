@@ -7,6 +7,9 @@
 /** MAX_REPLICAS is the largest replica count of one service (deploy and scale alike). */
 export const MAX_REPLICAS = 100_000;
 
+/** MAX_NAME_CHARS bounds a stack or service name: a DNS label (services are found by name). */
+export const MAX_NAME_CHARS = 63;
+
 /** MAX_SERVICES_PER_STACK is the largest number of services in one stack. */
 export const MAX_SERVICES_PER_STACK = 1000;
 

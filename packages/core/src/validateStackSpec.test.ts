@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadStack } from './compose/loadStack.js';
-import { MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
+import { MAX_ERROR_CHARS, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
 import { formatSpecProblems, validateStackSpec } from './validateStackSpec.js';
 
 const FILE = `services:
@@ -94,4 +94,19 @@ test('the loader refuses replicas over the cap as scale does, at the place in th
   const r = loadStack({ files: ['/s/x/compose.yml'], readFile: (p) => files[p] });
   assert.equal(r.spec, undefined);
   assert.deepEqual(r.errors.map((e) => [e.path, e.line, e.message]), [['services.web.deploy.replicas', 4, `invalid replicas "200000" (at most ${MAX_REPLICAS}, as for cluster scale)`]]);
+});
+
+test('names are DNS labels (63 characters at most), and the message of problems is bounded however long the keys', () => {
+  const spec = loaded();
+  const web = spec.services.web!;
+  const ok = 'w'.repeat(63);
+  assert.deepEqual(validateStackSpec(spec.name, { ...spec, services: { ...spec.services, [ok]: { ...web, name: ok } } }), []);
+  const long = 'w'.repeat(64);
+  assert.match(formatSpecProblems(validateStackSpec(spec.name, { ...spec, services: { ...spec.services, [long]: { ...web, name: long } } })), /service name of 64 characters \(at most 63, a DNS label\)/);
+  assert.match(formatSpecProblems(validateStackSpec('s'.repeat(64), spec)), /^name: stack name of 64 characters/);
+  const env: Record<string, number> = {};
+  for (let i = 0; i < 20; i++) env[`K${i}${'k'.repeat(100_000)}`] = i;
+  const text = formatSpecProblems(validateStackSpec(spec.name, { ...spec, services: { ...spec.services, web: { ...web, env } } }));
+  assert.ok(text.length <= MAX_ERROR_CHARS, `${text.length} characters`);
+  assert.match(text, /^services\.web\.env\.K0k+/);
 });

@@ -6,7 +6,8 @@
  * can work on.
  */
 import { parseConstraint } from './constraints.js';
-import { MAX_FILE_MOUNT_BYTES, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
+import { MAX_ERROR_CHARS, MAX_FILE_MOUNT_BYTES, MAX_NAME_CHARS, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
+import { clipText } from './terminalText.js';
 import { NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
 import type { BuildSpec, Dependency, DeviceMapping, FileMount, LoggingSpec, MountSpec, NetworkAttachment, Resources, Ulimit } from './serviceOptions.js';
 
@@ -26,6 +27,7 @@ type Check = (v: unknown, path: string, out: SpecProblem[]) => void;
 export function validateStackSpec(name: string, spec: unknown): SpecProblem[] {
   const out: SpecProblem[] = [];
   if (!NAME_RE.test(name)) out.push({ path: 'name', message: `invalid stack name ${show(name)} (lowercase letters, digits, "_" and "-"; starts with a letter or digit)` });
+  else if (name.length > MAX_NAME_CHARS) out.push({ path: 'name', message: `stack name of ${name.length} characters (at most ${MAX_NAME_CHARS}, a DNS label)` });
   if (!isObject(spec)) return [...out, { path: '', message: `expected an object with services, got ${kind(spec)}` }];
   if (spec.name !== undefined && spec.name !== name) out.push({ path: 'name', message: `${show(spec.name)} differs from the stack name ${show(name)}` });
   const services = spec.services;
@@ -41,17 +43,18 @@ export function validateStackSpec(name: string, spec: unknown): SpecProblem[] {
 export function validateServiceSpec(key: string, spec: unknown, path = `services.${key}`): SpecProblem[] {
   const out: SpecProblem[] = [];
   if (!NAME_RE.test(key)) out.push({ path, message: `invalid service name ${show(key)} (lowercase letters, digits, "_" and "-")` });
+  else if (key.length > MAX_NAME_CHARS) out.push({ path: `services.${show(key)}`, message: `service name of ${key.length} characters (at most ${MAX_NAME_CHARS}, a DNS label)` });
   if (!isObject(spec)) return [...out, { path, message: `expected a service, got ${kind(spec)}` }];
   if (spec.name !== key) out.push({ path: `${path}.name`, message: `expected ${show(key)} (the service's key), got ${show(spec.name)}` });
   object<ServiceSpec>(SERVICE_FIELDS, SERVICE_REQUIRED)(spec, path, out);
   return out;
 }
 
-/** formatSpecProblems writes problems as one line, the first ten of them. */
+/** formatSpecProblems writes problems as one line, the first ten of them, at most MAX_ERROR_CHARS long (paths name keys of any length). */
 export function formatSpecProblems(problems: readonly SpecProblem[]): string {
   const shown = problems.slice(0, 10).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
   const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
-  return shown.join('; ') + more;
+  return clipText(shown.join('; ') + more, MAX_ERROR_CHARS);
 }
 
 // ---- checks ----
