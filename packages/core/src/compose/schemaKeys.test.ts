@@ -1,0 +1,270 @@
+/**
+ * Nothing a Compose file asks for is dropped without a word: this test walks
+ * every key of a service in the bundled schema (compose.schema.json), and the
+ * keys of its nested mappings (`deploy.update_config.parallelism`, …), loads
+ * a service that sets it to a valid sample value, and fails unless the
+ * loader honours it (the normalized service changes), warns about it (at the
+ * key or a mapping above it) or refuses it (an error there) for a reason
+ * listed in REFUSED.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadStack } from './loadStack.js';
+
+type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; oneOf?: Schema[]; anyOf?: Schema[]; items?: Schema };
+
+const root = JSON.parse(readFileSync(fileURLToPath(new URL('../../src/compose/compose.schema.json', import.meta.url)), 'utf8')) as Schema & { definitions: Record<string, Schema> };
+
+/** resolve follows $ref and picks the mapping form of a oneOf/anyOf, if there is one. */
+function resolve(s: Schema): Schema {
+  let cur = s;
+  for (let i = 0; i < 10 && cur.$ref !== undefined; i++) cur = root.definitions[cur.$ref.replace('#/definitions/', '')] ?? {};
+  const choices = cur.oneOf ?? cur.anyOf;
+  const mapping = choices?.map(resolve).find((c) => c.properties !== undefined);
+  return mapping ?? cur;
+}
+
+/**
+ * SAMPLES are valid values for keys whose schema type says too little (a
+ * string that must be a duration, a path, an address…), in YAML flow form,
+ * by dotted path under the service.
+ */
+const SAMPLES: Record<string, string> = {
+  annotations: '{a: b}',
+  blkio_config: '{weight: 300}',
+  'blkio_config.weight': '300',
+  'blkio_config.weight_device': '[{path: /dev/sda, weight: 300}]',
+  'blkio_config.device_read_bps': '[{path: /dev/sda, rate: 1mb}]',
+  'blkio_config.device_read_iops': '[{path: /dev/sda, rate: 100}]',
+  'blkio_config.device_write_bps': '[{path: /dev/sda, rate: 1mb}]',
+  'blkio_config.device_write_iops': '[{path: /dev/sda, rate: 100}]',
+  build: '{context: .}',
+  'build.context': './web',
+  'build.args': '{A: b}',
+  'build.ssh': '[default]',
+  'build.labels': '{a: b}',
+  'build.cache_from': '[x]',
+  'build.cache_to': '[x]',
+  'build.extra_hosts': '["a=10.0.0.1"]',
+  'build.isolation': 'default',
+  'build.shm_size': '64m',
+  'build.ulimits': '{nofile: 1024}',
+  'build.platforms': '[linux/amd64]',
+  'build.tags': '[x]',
+  'build.secrets': '[pw]',
+  'build.additional_contexts': '{a: ./a}',
+  'build.entitlements': '[network.host]',
+  'build.network': 'host',
+  command: '[echo, hi]',
+  configs: '[conf]',
+  cgroup: 'host',
+  container_name: 'my-web',
+  cpus: '0.5',
+  cpuset: '"0-1"',
+  cpu_percent: '50',
+  credential_spec: '{file: spec.json}',
+  depends_on: '[db]',
+  deploy: '{replicas: 2}',
+  'deploy.mode': 'global',
+  'deploy.endpoint_mode': 'dnsrr',
+  'deploy.labels': '{a: b}',
+  'deploy.resources': '{limits: {cpus: "0.5"}}',
+  'deploy.resources.limits.cpus': '"0.5"',
+  'deploy.resources.limits.memory': '64m',
+  'deploy.resources.reservations.cpus': '"0.5"',
+  'deploy.resources.reservations.memory': '64m',
+  'deploy.resources.reservations.generic_resources': '[{discrete_resource_spec: {kind: gpu, value: 1}}]',
+  'deploy.resources.reservations.devices': '[{capabilities: [gpu]}]',
+  'deploy.restart_policy': '{condition: on-failure}',
+  'deploy.restart_policy.condition': 'on-failure',
+  'deploy.restart_policy.delay': '5s',
+  'deploy.restart_policy.window': '10s',
+  'deploy.rollback_config.delay': '5s',
+  'deploy.rollback_config.failure_action': 'pause',
+  'deploy.rollback_config.monitor': '5s',
+  'deploy.rollback_config.order': 'start-first',
+  'deploy.update_config.delay': '5s',
+  'deploy.update_config.failure_action': 'pause',
+  'deploy.update_config.monitor': '5s',
+  'deploy.update_config.order': 'start-first',
+  'deploy.placement': '{constraints: ["node.role==manager"]}',
+  'deploy.placement.constraints': '["node.role==manager"]',
+  'deploy.placement.preferences': '[{spread: node.labels.zone}]',
+  develop: '{watch: [{path: ., action: sync, target: /app}]}',
+  'develop.watch': '[{path: ., action: sync, target: /app}]',
+  devices: '["/dev/fuse"]',
+  device_cgroup_rules: '["c 1:3 mr"]',
+  dns: '[1.1.1.1]',
+  entrypoint: '[sh]',
+  env_file: 'web.env',
+  environment: '{A: b}',
+  expose: '["80"]',
+  extends: 'db',
+  'extends.service': 'db',
+  'extends.file': 'base.yml',
+  extra_hosts: '["a=10.0.0.1"]',
+  gpus: 'all',
+  healthcheck: '{test: [CMD, "true"]}',
+  'healthcheck.test': '[CMD, "true"]',
+  'healthcheck.interval': '5s',
+  'healthcheck.timeout': '5s',
+  'healthcheck.start_period': '5s',
+  'healthcheck.start_interval': '5s',
+  'healthcheck.disable': 'true',
+  hostname: 'web1',
+  image: 'other',
+  ipc: 'host',
+  isolation: 'default',
+  label_file: 'labels.env',
+  labels: '{a: b}',
+  links: '[db]',
+  logging: '{driver: local}',
+  'logging.driver': 'local',
+  'logging.options': '{max-size: 1m}',
+  mac_address: '02:42:ac:11:00:02',
+  mem_limit: '64m',
+  mem_reservation: '64m',
+  memswap_limit: '64m',
+  models: '[m]',
+  network_mode: 'host',
+  networks: '[default]',
+  platform: 'linux/amd64',
+  ports: '["8080:80"]',
+  post_start: '[{command: [echo]}]',
+  pre_stop: '[{command: [echo]}]',
+  profiles: '[debug]',
+  provider: '{type: x}',
+  'provider.type': 'x',
+  'provider.options': '{a: b}',
+  pull_policy: 'always',
+  pull_refresh_after: '1h',
+  restart: 'on-failure',
+  runtime: 'runc',
+  secrets: '[pw]',
+  security_opt: '["no-new-privileges:true"]',
+  shm_size: '64m',
+  stop_grace_period: '5s',
+  stop_signal: 'SIGINT',
+  storage_opt: '{size: 1g}',
+  sysctls: '{net.core.somaxconn: "1024"}',
+  tmpfs: '[/run]',
+  ulimits: '{nofile: 1024}',
+  user: '"1000"',
+  userns_mode: 'host',
+  uts: 'host',
+  volumes: '["data:/data"]',
+  volumes_from: '[db]',
+  working_dir: '/app',
+};
+
+/**
+ * BASES are the parent mappings written around a nested key when `{}` is not
+ * valid on its own, by the parent's path; `PARENT>KEY` gives the parent of
+ * one key its own (a base that conflicts with that key).
+ */
+const BASES: Record<string, string> = {
+  healthcheck: 'test: [CMD, "true"]',
+  'healthcheck>disable': '',
+  'healthcheck>test': '',
+  provider: 'type: x',
+  'provider>type': '',
+  extends: 'service: db',
+  'extends>service': '',
+};
+
+/** baseOf is what is written in the mapping at `parent` beside its key `key`. */
+function baseOf(parent: string, key: string): string {
+  return BASES[`${parent}>${key}`] ?? BASES[parent] ?? '';
+}
+
+/** REFUSED lists the keys the loader refuses whatever the value, and why; any other error fails the test. */
+const REFUSED: Record<string, RegExp> = {};
+
+const TOP = ['secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}', 'volumes: {data: {}}', 'models: {m: {model: ai/x}}'];
+const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=1', '/s/demo/labels.env': 'a=1', '/s/demo/spec.json': '{}', '/s/demo/base.yml': 'services:\n  db: {image: base, tty: true}\n' };
+
+/** load reads a stack whose service web has an image (unless a line gives one) and the given lines. */
+function load(lines: string[]) {
+  const image = lines.some((l) => l.startsWith('image:')) ? [] : ['    image: app'];
+  const text = [...TOP, 'services:', '  db: {image: redis, init: true}', '  web:', ...image, ...lines.map((l) => `    ${l}`)].join('\n');
+  return loadStack({ files: ['/s/demo/stack.yml'], readFile: (p) => (p === '/s/demo/stack.yml' ? text : FILES[p]) });
+}
+
+/** sample is a value for a key: from SAMPLES, else from the schema's type. */
+function sample(path: string, s: Schema): string {
+  const given = SAMPLES[path];
+  if (given !== undefined) return given;
+  const types = [s.type ?? []].flat();
+  if (types.includes('boolean')) return 'true';
+  if (types.includes('integer') || types.includes('number')) return '2';
+  if (types.includes('array')) return '[x]';
+  if (types.includes('object')) return '{}';
+  return 'x';
+}
+
+/** nest writes `value` at a dotted path as one YAML flow line, the parents given by BASES or empty. */
+function nest(path: string, value: string): string {
+  const parts = path.split('.');
+  let text = `${parts[parts.length - 1]}: ${value}`;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const base = baseOf(parts.slice(0, i + 1).join('.'), parts[i + 1] ?? '');
+    text = `${parts[i]}: {${base ? `${base}, ` : ''}${text}}`;
+  }
+  return text;
+}
+
+/** KeyPath is a key of a service in the schema, with its schema. */
+interface KeyPath { path: string; schema: Schema }
+
+/** keysOf lists the keys under a mapping schema, nested mappings included, down to `depth` levels. */
+function keysOf(s: Schema, prefix: string, depth: number): KeyPath[] {
+  const out: KeyPath[] = [];
+  for (const [key, child] of Object.entries(s.properties ?? {})) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const r = resolve(child);
+    out.push({ path, schema: r });
+    if (depth > 1 && r.properties !== undefined) out.push(...keysOf(r, path, depth - 1));
+  }
+  return out;
+}
+
+const service = resolve(root.definitions['service'] ?? {});
+const KEYS = keysOf(service, '', 4);
+
+test('the walk covers every service key of the schema and the nested ones', () => {
+  assert.ok(KEYS.length > 150, `${KEYS.length} keys`);
+  for (const k of ['tty', 'deploy.update_config.parallelism', 'build.dockerfile_inline', 'healthcheck.start_interval', 'deploy.resources.limits.pids']) {
+    assert.ok(KEYS.some((x) => x.path === k), k);
+  }
+});
+
+test('every key of a service is honoured, warned about or refused: none is dropped without a word', () => {
+  const silent: string[] = [];
+  const badSample: string[] = [];
+  for (const { path, schema } of KEYS) {
+    const parent = path.split('.').slice(0, -1).join('.');
+    const leaf = path.split('.').pop() ?? '';
+    const base = load(parent === '' ? [] : [nest(parent, `{${baseOf(parent, leaf)}}`)]);
+    const r = load([nest(path, sample(path, schema))]);
+    const full = `services.web.${path}`;
+    // A problem at the key, at a mapping above it (up to the service) or inside its value counts.
+    const about = (p: { path: string }): boolean => p.path !== 'services.web' && (full === p.path || full.startsWith(`${p.path}.`) || full.startsWith(`${p.path}[`) || p.path.startsWith(`${full}.`) || p.path.startsWith(`${full}[`));
+    const errors = r.errors.filter(about);
+    if (errors.length > 0) {
+      const why = REFUSED[path];
+      if (why === undefined || !errors.some((e) => why.test(e.message))) badSample.push(`${path}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      continue;
+    }
+    if (r.errors.length > 0) {
+      badSample.push(`${path}: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      continue;
+    }
+    if (r.warnings.some(about)) continue;
+    const honoured = JSON.stringify(r.spec) !== JSON.stringify(base.spec);
+    if (!honoured) silent.push(`${path} (${sample(path, schema)})`);
+  }
+  assert.deepEqual(badSample, [], 'a sample value was refused: give a valid one in SAMPLES, or list the key in REFUSED with the reason');
+  assert.deepEqual(silent, [], 'these keys are neither honoured, warned about nor refused');
+});
