@@ -7,12 +7,15 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { MountSpec } from '../serviceOptions.js';
 import type { LoadContext, ValueNode } from './context.js';
-import { describe, entriesOf, indexPath, quote, readBoolean, readString, scalarText } from './nodes.js';
+import { describe, entriesOf, indexPath, isNull, quote, readBoolean, readString, scalarText, warnUnsupported } from './nodes.js';
+import { readBytes } from './normalizeHostKeys.js';
 import { parseBytes } from './parseBytes.js';
 import { relativeTo } from './resolveExtends.js';
 import type { KeyNormalizer } from './ServiceDraft.js';
 
 const SHORT_FORM = '"[SOURCE:]TARGET[:ro|rw]" with an absolute TARGET';
+/** CONSISTENCY is what happens to the consistency of a mount: nothing, as with Docker on Linux. */
+const CONSISTENCY = 'ignored: a mount\'s consistency has no effect on Linux engines';
 
 function isPathSource(source: string): boolean {
   return source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
@@ -50,6 +53,10 @@ function readShort(ctx: LoadContext, node: ValueNode, path: string, text: string
     ctx.error(node, path, `invalid volume ${quote(text)} (${SHORT_FORM})`);
     return undefined;
   }
+  for (const m of modes) {
+    if (m === 'cached' || m === 'delegated' || m === 'consistent') ctx.warn(node, path, `mode ${quote(m)}: ${CONSISTENCY}`);
+    else if (m !== 'ro' && m !== 'rw') ctx.warn(node, path, `mode ${quote(m)} is not supported yet, ignored`);
+  }
   const readOnly = modes.includes('ro');
   if (isPathSource(a)) return { type: 'bind', source: bindSource(ctx, node, a), target, readOnly };
   return namedVolume(ctx, node, path, a, target, readOnly);
@@ -69,12 +76,19 @@ function readLong(ctx: LoadContext, node: ValueNode, path: string): MountSpec | 
     else if (e.key === 'target') target = readString(ctx, e.value, e.path);
     else if (e.key === 'read_only') readOnly = readBoolean(ctx, e.value, e.path) ?? false;
     else if (e.key === 'tmpfs' && isMap(e.value)) {
-      const size = scalarText(ctx.resolve(e.value.get('size', true)));
-      if (size !== undefined) sizeBytes = parseBytes(size);
+      for (const o of entriesOf(ctx, e.value, e.path)) {
+        if (o.key === 'size') sizeBytes = readBytes(ctx, o.value, o.path);
+        else warnUnsupported(ctx, o);
+      }
     } else if (e.key === 'bind' && isMap(e.value)) {
-      const create = ctx.resolve(e.value.get('create_host_path', true));
-      if (create !== undefined) createHostPath = readBoolean(ctx, create, `${e.path}.create_host_path`);
-    } else if (e.key !== 'volume' && e.key !== 'consistency' && !e.key.startsWith('x-')) ctx.warn(e.keyNode, e.path, 'not supported yet, ignored');
+      for (const o of entriesOf(ctx, e.value, e.path)) {
+        if (o.key === 'create_host_path') createHostPath = readBoolean(ctx, o.value, o.path);
+        else warnUnsupported(ctx, o);
+      }
+    } else if (e.key === 'volume' && isMap(e.value)) {
+      for (const o of entriesOf(ctx, e.value, e.path)) warnUnsupported(ctx, o);
+    } else if (e.key === 'consistency') ctx.warn(e.keyNode, e.path, CONSISTENCY);
+    else if (!e.key.startsWith('x-') && !isNull(e.value)) warnUnsupported(ctx, e);
   }
   if (target === undefined || !target.startsWith('/')) {
     ctx.error(node, path, `target must be an absolute path, got ${target === undefined ? 'none' : quote(target)}`);

@@ -152,6 +152,22 @@ describe('service keys', () => {
     assert.match(shared.errors[0]?.message ?? '', /^"service:db" is not supported: the tasks of two services may run on different hosts/);
   });
 
+  test('volume options not acted on are warnings at their place, the mount itself is kept', () => {
+    const r = load(['volumes:', '  - "./conf:/etc/app:ro,z"', '  - "data:/data:nocopy,cached"', '  - {type: bind, source: ./b, target: /b, bind: {propagation: rshared}, consistency: cached}', '  - {type: tmpfs, target: /t, tmpfs: {size: 2m, mode: 0700}}']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings.map((w) => [w.path, w.message]), [
+      ['services.web.volumes[0]', 'mode "z" is not supported yet, ignored'],
+      ['services.web.volumes[1]', 'mode "nocopy" is not supported yet, ignored'],
+      ['services.web.volumes[1]', 'mode "cached": ignored: a mount\'s consistency has no effect on Linux engines'],
+      ['services.web.volumes[2].bind.propagation', 'not supported yet, ignored'],
+      ['services.web.volumes[2].consistency', 'ignored: a mount\'s consistency has no effect on Linux engines'],
+      ['services.web.volumes[3].tmpfs.mode', 'not supported yet, ignored'],
+    ]);
+    assert.deepEqual(r.spec?.services['web']?.mounts?.map((m) => [m.type, m.target, m.readOnly, m.sizeBytes]), [
+      ['bind', '/etc/app', true, undefined], ['volume', '/data', false, undefined], ['bind', '/b', false, undefined], ['tmpfs', '/t', false, 2 * 1024 * 1024],
+    ]);
+  });
+
   test('services that depend on each other in a circle are an error', () => {
     const text = ['services:', '  a: {image: x, depends_on: [b]}', '  b: {image: x, depends_on: [a]}'].join('\n');
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined) });
