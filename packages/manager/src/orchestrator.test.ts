@@ -213,3 +213,36 @@ test('a deploy larger than a chunk is written over several turns, in service ord
     store.close();
   }
 });
+
+test('a restart delay is timed on the monotonic clock: a wall clock set back by 10 minutes does not hold the replacement back', () => {
+  const store = Store.open(join(dir, 'clock-step.db'));
+  const wall = { now: 10_000_000 };
+  const mono = { now: 500 };
+  let seq = 0;
+  const orch = new Orchestrator({ store, log: quiet, now: () => wall.now, monotonic: () => mono.now, newId: () => `t${++seq}`, onTasks: () => undefined, fullPassMs: 0 });
+  try {
+    const svc = service('web', { replicas: 1 });
+    svc.spec.restart.delayMs = 5000;
+    store.update({ putNodes: [node('n1', wall.now)], putServices: [svc] });
+    orch.kick();
+    orch.settle();
+    const [first] = store.allTasks();
+    assert.ok(first);
+    // The task fails; its replacement waits for the 5 s restart delay.
+    store.update({ putTasks: [{ ...first, state: 'failed', exitCode: 1, updatedAt: wall.now }] });
+    orch.kickService(svc.name);
+    orch.settle();
+    assert.equal(store.allTasks().filter((t) => t.desiredState === 'running' && !isTerminal(t.state)).length, 0, 'not replaced before the delay');
+    // 5 s pass; the wall clock was set back by 10 minutes meanwhile.
+    mono.now += 5000;
+    wall.now += 5000 - 10 * 60_000;
+    orch.retryWaiting();
+    orch.settle();
+    const live = store.allTasks().filter((t) => t.desiredState === 'running' && !isTerminal(t.state));
+    assert.equal(live.length, 1, 'replaced once the delay passed on the monotonic clock');
+    assert.notEqual(live[0]!.id, first.id);
+  } finally {
+    orch.stop();
+    store.close();
+  }
+});

@@ -8,6 +8,12 @@ export interface OrchestratorOptions {
   log: Logger;
   /** now is the clock. @default Date.now */
   now?: () => number;
+  /**
+   * monotonic is the clock the wake-ups (restart delays, retries of unplaced
+   * tasks) are timed on, so that a wall-clock step neither delays nor hastens
+   * them. @default performance.now, or `now` when a test gives that
+   */
+  monotonic?: () => number;
   newId: () => string;
   /** onTasks is told of every task written or deleted by a pass. */
   onTasks: (changed: Task[], removed: string[]) => void;
@@ -45,6 +51,7 @@ const UNPLACED_RETRY_MS = 2000;
 export class Orchestrator {
   private readonly opts: OrchestratorOptions;
   private readonly now: () => number;
+  private readonly mono: () => number;
   private readonly chunkTasks: number;
   private scheduled = false;
   /** lastFailure is the message of the last failed pass's ClusterError ('' after other failures), so a refusal repeated every second is logged once. */
@@ -57,7 +64,7 @@ export class Orchestrator {
   private queue: string[] = [];
   /** unplaced holds the services left with tasks the scheduler could not place. */
   private readonly unplaced = new Set<string>();
-  /** wakeAt holds, per service, when the reconciler wants to look again (a restart delay ends). */
+  /** wakeAt holds, per service, when the reconciler wants to look again (a restart delay ends), on the monotonic clock. */
   private readonly wakeAt = new Map<string, number>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeTimerAt = Infinity;
@@ -77,6 +84,7 @@ export class Orchestrator {
   constructor(opts: OrchestratorOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
+    this.mono = opts.monotonic ?? opts.now ?? (() => performance.now());
     this.chunkTasks = opts.chunkTasks ?? 5000;
   }
 
@@ -114,7 +122,7 @@ export class Orchestrator {
 
   /** retryWaiting asks for a pass over the services with unplaced tasks and those whose restart delay is over (the wake-up timer calls it). */
   retryWaiting(): void {
-    const now = this.now();
+    const now = this.mono();
     for (const [name, t] of this.wakeAt) if (t <= now) this.dirtyServices.add(name);
     for (const name of this.unplaced) this.dirtyServices.add(name);
   }
@@ -181,7 +189,7 @@ export class Orchestrator {
         this.lastFailure = err instanceof ClusterError ? err.message : '';
         this.queue = [];
         this.everything = true;
-        this.wake(this.now() + 1000);
+        this.wake(this.mono() + 1000);
         return;
       }
       if (this.hasWork()) this.soon();
@@ -382,14 +390,17 @@ export class Orchestrator {
     const took = Date.now() - started;
     if (took >= SLOW_PASS_MS) this.opts.log.info(`orchestrator: pass over ${names.length} services (${tasks.length} tasks; asked for ${this.asked}) took ${took} ms: ${changed.size} tasks written, ${removed.size} removed`);
     // The plan's wake-up time is for one of these services; look at all of them again then.
-    if (plan.wakeAt !== undefined) for (const name of names) this.wakeAt.set(name, plan.wakeAt);
+    if (plan.wakeAt !== undefined) {
+      const due = this.mono() + Math.max(0, plan.wakeAt - now);
+      for (const name of names) this.wakeAt.set(name, due);
+    }
     let next = Infinity;
     for (const at of this.wakeAt.values()) next = Math.min(next, at);
-    if (this.unplaced.size > 0) next = Math.min(next, now + UNPLACED_RETRY_MS);
+    if (this.unplaced.size > 0) next = Math.min(next, this.mono() + UNPLACED_RETRY_MS);
     if (next < Infinity) this.wake(next);
   }
 
-  /** wake arms the timer for the earliest wanted pass (restart delays, unplaced tasks). */
+  /** wake arms the timer for the earliest wanted pass (restart delays, unplaced tasks); `at` is on the monotonic clock. */
   private wake(at: number): void {
     if (this.stopped || (this.wakeTimer && this.wakeTimerAt <= at)) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
@@ -406,7 +417,7 @@ export class Orchestrator {
       let next = Infinity;
       for (const t of this.wakeAt.values()) next = Math.min(next, t);
       if (next < Infinity) this.wake(next);
-    }, Math.max(0, at - this.now()));
+    }, Math.max(0, at - this.mono()));
     this.wakeTimer.unref();
   }
 }

@@ -45,7 +45,7 @@ export class Registry {
   /** full is the snapshot of the last pass, made once for every session that opens before the next change. */
   private full: RegistryUpdate | undefined;
   private scheduled = false;
-  /** notBefore is when the next pass may run (ms since the epoch). */
+  /** notBefore is when the next pass may run (monotonic ms: a wall-clock step does not hold the registry back). */
   private notBefore = 0;
   /** lastFailure is the message of the last failed pass's ClusterError ('' otherwise), so a refusal repeated every pass is logged once. */
   private lastFailure = '';
@@ -88,7 +88,7 @@ export class Registry {
     this.scheduled = true;
     const run = (): void => {
       this.scheduled = false;
-      const started = Date.now();
+      const started = performance.now();
       try {
         this.pass();
         this.lastFailure = '';
@@ -97,10 +97,10 @@ export class Registry {
         if (!(err instanceof ClusterError) || err.message !== this.lastFailure) this.o.log.error('registry: pass failed', err);
         this.lastFailure = err instanceof ClusterError ? err.message : '';
       }
-      const took = Date.now() - started;
-      this.notBefore = took > 10 ? Date.now() + Math.min(2 * took, 1000) : 0;
+      const took = performance.now() - started;
+      this.notBefore = took > 10 ? performance.now() + Math.min(2 * took, 1000) : 0;
     };
-    const wait = this.notBefore - Date.now();
+    const wait = this.notBefore - performance.now();
     if (wait > 0) setTimeout(run, wait).unref();
     else setImmediate(run);
   }
