@@ -161,7 +161,10 @@ export class ImageStore {
       }
     });
     input.on('end', () => call.end());
-    input.on('error', (err) => endWithStatus(call, grpcError(grpc.status.INTERNAL, `fetch image: ${err.message}`)));
+    input.on('error', (err) => {
+      this.log(`images: sending ${shown(call.request.name)} failed: ${err.message}`);
+      endWithStatus(call, grpcError(grpc.status.INTERNAL, `fetch image: ${err.message}`));
+    });
     call.on('cancelled', () => input.destroy());
   }
 }
