@@ -4,6 +4,9 @@
  */
 import type { OverlayNetwork } from './overlay.js';
 
+/** BindPropagation is how mounts below a bind mount are shared between the node and the container. */
+export type BindPropagation = 'private' | 'rprivate' | 'shared' | 'rshared' | 'slave' | 'rslave';
+
 /** MountSpec is one mount of a task's container. */
 export interface MountSpec {
   /** type is "volume" (a named volume of the stack), "bind" (a host path) or "tmpfs". */
@@ -17,6 +20,12 @@ export interface MountSpec {
   sizeBytes?: number;
   /** createHostPath creates a missing bind source. @default true */
   createHostPath?: boolean;
+  /** propagation of a bind mount. @default the engine's ("rprivate") */
+  propagation?: BindPropagation;
+  /** noCopy leaves a new volume empty instead of filled with the image's files at the target. @default false */
+  noCopy?: boolean;
+  /** mode of a tmpfs. @default 0o1777 */
+  mode?: number;
   /** external says the volume is not the stack's: it is neither created nor removed. @default false */
   external?: boolean;
 }

@@ -151,7 +151,10 @@ const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
   stopSignal: str(),
   expose: strings,
   mounts: list(object<MountSpec>(
-    { type: oneOf('volume', 'bind', 'tmpfs'), source: str(), target: nonEmpty, readOnly: bool, sizeBytes: count, createHostPath: bool, external: bool },
+    {
+      type: oneOf('volume', 'bind', 'tmpfs'), source: str(), target: nonEmpty, readOnly: bool, sizeBytes: count, createHostPath: bool, external: bool,
+      propagation: oneOf('private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'), noCopy: bool, mode: int(0, 0o7777),
+    },
     ['type', 'source', 'target', 'readOnly'],
   )),
   networks: list(object<NetworkAttachment>({ name: nonEmpty, aliases: strings, external: bool }, ['name', 'aliases'])),

@@ -170,4 +170,41 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
     assert.equal(info.NetworkSettings.Networks[`${STACK}_default`]?.MacAddress, '02:42:ac:11:00:99');
     await executor.remove(id);
   });
+
+  test('mount options reach the engine: bind propagation (both forms), volume nocopy, tmpfs mode', { timeout: 60_000 }, async () => {
+    const executor = dockerExecutor(docker, { nodeId: NODE, filesDir: join(dir, 'files-mounts') });
+    const spec = {
+      name: 'mounts',
+      image: IMAGE,
+      command: ['sh', '-c', 'stat -c %a /t; ls -A /etc | wc -l; exec sleep 60'],
+      stopGracePeriodMs: 1000,
+      networks: [{ name: `${STACK}_default`, aliases: [] }],
+      mounts: [
+        { type: 'bind' as const, source: dir, target: '/created', readOnly: true, propagation: 'private' as const },
+        { type: 'bind' as const, source: dir, target: '/given', readOnly: false, createHostPath: false, propagation: 'private' as const },
+        { type: 'volume' as const, source: '', target: '/etc', readOnly: false, noCopy: true },
+        { type: 'tmpfs' as const, source: '', target: '/t', readOnly: false, mode: 0o700 },
+      ],
+    };
+    const a = makeAssignment({ task: { stack: STACK, nodeId: NODE, id: `task${randomBytes(4).toString('hex')}` }, spec });
+    const id = await executor.create(a, NODE);
+    try {
+      await executor.start(id);
+      const info = await docker.getContainer(id).inspect();
+      const mount = (target: string): { Propagation?: string } | undefined => (info.Mounts as { Destination: string; Propagation?: string }[]).find((m) => m.Destination === target);
+      assert.equal(mount('/created')?.Propagation, 'private');
+      assert.equal(mount('/given')?.Propagation, 'private');
+      assert.ok(info.HostConfig.Binds?.includes(`${dir}:/created:ro,private`), JSON.stringify(info.HostConfig.Binds));
+      let lines: string[] = [];
+      for (let i = 0; i < 50 && lines.length < 2; i++) {
+        lines = (await logsOf(id)).trim().split('\n').filter((l) => l !== '');
+        if (lines.length < 2) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(lines[0], '700', 'the tmpfs has mode 0700');
+      // Without nocopy a new volume at /etc gets the image's files; with it, only what the engine mounts there itself (hosts, resolv.conf, hostname).
+      assert.ok(Number(lines[1]) <= 3, `/etc holds ${lines[1]} entries`);
+    } finally {
+      await executor.remove(id);
+    }
+  });
 });

@@ -13,12 +13,24 @@ export interface TaskFile {
 }
 
 function mountOf(m: MountSpec): Dockerode.MountSettings {
-  if (m.type === 'tmpfs') return { Type: 'tmpfs', Source: '', Target: m.target, ReadOnly: m.readOnly, ...(m.sizeBytes ? { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } } : {}) };
+  if (m.type === 'tmpfs') {
+    // SizeBytes 0 is no bound.
+    const options = m.sizeBytes || m.mode !== undefined ? { TmpfsOptions: { SizeBytes: m.sizeBytes ?? 0, Mode: m.mode ?? 0o1777 } } : {};
+    return { Type: 'tmpfs', Source: '', Target: m.target, ReadOnly: m.readOnly, ...options };
+  }
   if (m.type === 'bind') {
     // The engine refuses a missing source with Mounts; create_host_path (the default) uses the Binds form, which creates it.
-    return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+    return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly, ...(m.propagation ? { BindOptions: { Propagation: m.propagation } } : {}) };
   }
-  return { Type: 'volume', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+  // dockerode's type makes every field of VolumeOptions required; the engine takes each alone.
+  const noCopy = { VolumeOptions: { NoCopy: true } as Dockerode.MountSettings['VolumeOptions'] };
+  return { Type: 'volume', Source: m.source, Target: m.target, ReadOnly: m.readOnly, ...(m.noCopy ? noCopy : {}) };
+}
+
+/** bindOf is a bind mount in the Binds form (`SRC:DST[:ro][,PROPAGATION]`), which creates a missing source. */
+function bindOf(m: MountSpec): string {
+  const options = [...(m.readOnly ? ['ro'] : []), ...(m.propagation ? [m.propagation] : [])];
+  return `${m.source}:${m.target}${options.length > 0 ? `:${options.join(',')}` : ''}`;
 }
 
 /** stackVolumeNames are the named volumes of the stack a service mounts (not external ones). */
@@ -40,7 +52,7 @@ export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec
   const mounts: Dockerode.MountSettings[] = [];
   const binds: string[] = [];
   for (const m of spec.mounts ?? []) {
-    if (m.type === 'bind' && m.createHostPath !== false) binds.push(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
+    if (m.type === 'bind' && m.createHostPath !== false) binds.push(bindOf(m));
     else mounts.push(mountOf(m));
   }
   for (const f of files) mounts.push({ Type: 'bind', Source: f.hostPath, Target: f.mount.target, ReadOnly: true });

@@ -46,6 +46,13 @@ export function scalarText(node: ValueNode | undefined): string | undefined {
   return undefined;
 }
 
+/** parseOctalMode reads a file mode written in octal digits (`0440`, `1777`, `0o700`), as Compose reads modes; undefined if it is not one. */
+export function parseOctalMode(text: string): number | undefined {
+  // YAML reads 0440 as the number 440 in base 10 as written: the digits are taken as octal.
+  const n = /^0o?[0-7]+$|^[0-7]+$/.test(text) ? parseInt(text.replace(/^0o/, ''), 8) : Number.NaN;
+  return Number.isInteger(n) && n <= 0o7777 ? n : undefined;
+}
+
 /** quote renders a value for a message. */
 export function quote(text: string): string {
   return JSON.stringify(text);

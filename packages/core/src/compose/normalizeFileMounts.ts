@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { FileMount } from '../serviceOptions.js';
-import { describe, entriesOf, indexPath, quote, readString, scalarText } from './nodes.js';
+import { describe, entriesOf, indexPath, parseOctalMode, quote, readString, scalarText } from './nodes.js';
 import type { KeyNormalizer } from './ServiceDraft.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -36,9 +36,8 @@ export function fileMounts(kind: 'secrets' | 'configs'): KeyNormalizer {
           else if (k.key === 'gid') gid = scalarText(k.value);
           else if (k.key === 'mode') {
             const text = scalarText(k.value) ?? '';
-            // YAML reads 0440 as the number 440 in base 10 as written: take the digits as octal, as Compose does.
-            const n = /^0o?[0-7]+$|^[0-7]+$/.test(text) ? parseInt(text.replace(/^0o/, ''), 8) : Number.NaN;
-            if (Number.isInteger(n) && n <= 0o777) mode = n;
+            const n = parseOctalMode(text);
+            if (n !== undefined && n <= 0o777) mode = n;
             else ctx.error(k.value, k.path, `invalid mode ${quote(text)} (an octal file mode such as 0440)`);
           }
         }

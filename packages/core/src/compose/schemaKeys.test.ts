@@ -111,6 +111,8 @@ const SAMPLES: Record<string, string> = {
   'volumes[].type': 'bind',
   'volumes[].target': '/e',
   'volumes[].bind.recursive': 'disabled',
+  'volumes[].bind.propagation': 'rshared',
+  'volumes[].tmpfs.mode': '0700',
   'volumes[].bind.selinux': 'z',
   'volumes[].volume.labels': '{a: b}',
   'volumes[].tmpfs.size': '1m',

@@ -153,19 +153,27 @@ describe('service keys', () => {
   });
 
   test('volume options not acted on are warnings at their place, the mount itself is kept', () => {
-    const r = load(['volumes:', '  - "./conf:/etc/app:ro,z"', '  - "data:/data:nocopy,cached"', '  - {type: bind, source: ./b, target: /b, bind: {propagation: rshared}, consistency: cached}', '  - {type: tmpfs, target: /t, tmpfs: {size: 2m, mode: 0700}}']);
+    const r = load(['volumes:', '  - "./conf:/etc/app:ro,z"', '  - "data:/data:cached"', '  - {type: bind, source: ./b, target: /b, bind: {selinux: z}, consistency: cached}', '  - {type: tmpfs, target: /t, tmpfs: {size: 2m, mode: 0700}, volume: {nocopy: true}}']);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.warnings.map((w) => [w.path, w.message]), [
       ['services.web.volumes[0]', 'mode "z" is not supported yet, ignored'],
-      ['services.web.volumes[1]', 'mode "nocopy" is not supported yet, ignored'],
       ['services.web.volumes[1]', 'mode "cached": ignored: a mount\'s consistency has no effect on Linux engines'],
-      ['services.web.volumes[2].bind.propagation', 'not supported yet, ignored'],
+      ['services.web.volumes[2].bind.selinux', 'not supported yet, ignored'],
       ['services.web.volumes[2].consistency', 'ignored: a mount\'s consistency has no effect on Linux engines'],
-      ['services.web.volumes[3].tmpfs.mode', 'not supported yet, ignored'],
+      ['services.web.volumes[3]', 'nocopy is ignored on a tmpfs mount'],
     ]);
     assert.deepEqual(r.spec?.services['web']?.mounts?.map((m) => [m.type, m.target, m.readOnly, m.sizeBytes]), [
       ['bind', '/etc/app', true, undefined], ['volume', '/data', false, undefined], ['bind', '/b', false, undefined], ['tmpfs', '/t', false, 2 * 1024 * 1024],
     ]);
+  });
+
+  test('bind propagation, volume nocopy and tmpfs mode are kept, in both syntaxes', () => {
+    const s = web(['volumes:', '  - "./a:/a:ro,rshared"', '  - "data:/data:nocopy"', '  - {type: bind, source: ./b, target: /b, bind: {propagation: rslave}}', '  - {type: volume, source: data, target: /v, volume: {nocopy: true}}', '  - {type: tmpfs, target: /t, tmpfs: {mode: 1770}}']);
+    assert.deepEqual(s.mounts?.map((m) => [m.target, m.propagation, m.noCopy, m.mode]), [
+      ['/a', 'rshared', undefined, undefined], ['/data', undefined, true, undefined], ['/b', 'rslave', undefined, undefined], ['/v', undefined, true, undefined], ['/t', undefined, undefined, 0o1770],
+    ]);
+    const bad = load(['volumes: [{type: bind, source: ./b, target: /b, bind: {propagation: sideways}}]']);
+    assert.deepEqual(bad.errors.map((e) => [e.path, e.message]), [['services.web.volumes[0].bind.propagation', 'invalid propagation "sideways" (private, rprivate, shared, rshared, slave, rslave)']]);
   });
 
   test('services that depend on each other in a circle are an error', () => {
