@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { BuildSpec } from '../serviceOptions.js';
 import { entriesOf, indexPath, quote, readBoolean, readString, scalarText } from './nodes.js';
 import { normalizeKeyValues } from './normalizeKeyValues.js';
-import { parseEnvFile } from './parseEnvFile.js';
+import { parseEnvFile, parseRawEnvFile } from './parseEnvFile.js';
 import { relativeTo } from './resolveExtends.js';
 import type { KeyNormalizer } from './ServiceDraft.js';
 
@@ -32,18 +32,24 @@ export const normalizeBuild: KeyNormalizer = (ctx, e, draft) => {
   draft.spec.build = build;
 };
 
-/** normalizeEnvFile reads `env_file`: a path, a list of paths, or of {path, required}. */
+/** normalizeEnvFile reads `env_file`: a path, a list of paths, or of {path, required, format}; `format: raw` takes values as written. */
 export const normalizeEnvFile: KeyNormalizer = (ctx, e, draft) => {
   const items = isSeq(e.value) ? e.value.items.map((i) => ctx.resolve(i)) : [e.value];
   items.forEach((item, i) => {
     const path = isSeq(e.value) ? indexPath(e.path, i) : e.path;
     let file: string | undefined;
     let required = true;
+    let raw = false;
     if (isScalar(item)) file = scalarText(item);
     else if (isMap(item)) {
       for (const k of entriesOf(ctx, item, path)) {
         if (k.key === 'path') file = readString(ctx, k.value, k.path);
         else if (k.key === 'required') required = readBoolean(ctx, k.value, k.path) ?? true;
+        else if (k.key === 'format') {
+          const format = readString(ctx, k.value, k.path);
+          if (format === 'raw') raw = true;
+          else if (format !== undefined) ctx.error(k.value, k.path, `invalid format ${quote(format)} (raw: values as written; leave it out for the Compose rules)`);
+        }
       }
     }
     if (file === undefined) return;
@@ -53,7 +59,7 @@ export const normalizeEnvFile: KeyNormalizer = (ctx, e, draft) => {
       if (required) ctx.error(item, path, `cannot read env file ${quote(full)} (no such file)`);
       return;
     }
-    const r = parseEnvFile(text, ctx.env);
+    const r = raw ? parseRawEnvFile(text) : parseEnvFile(text, ctx.env);
     for (const p of r.problems) ctx.errors.push({ file: full, line: p.line, col: p.col, path: '', message: p.message, severity: 'error' });
     Object.assign(draft.envFromFiles, r.vars);
   });

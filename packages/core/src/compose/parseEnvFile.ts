@@ -66,3 +66,24 @@ function expand(text: string, env: Record<string, string>): { text: string } | {
   const error = r.problems.find((p) => p.severity === 'error');
   return error === undefined ? { text: r.value } : { error: error.message };
 }
+
+/**
+ * parseRawEnvFile reads an env file with `format: raw`: each `KEY=VALUE` line
+ * as written, the value everything after the first `=` (quotes, `$` and
+ * backslashes kept), blank lines and `#` comments skipped.
+ */
+export function parseRawEnvFile(text: string): EnvFileResult {
+  const vars: Record<string, string> = {};
+  const problems: EnvFileProblem[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
+    const eq = raw.indexOf('=');
+    const key = (eq < 0 ? raw : raw.slice(0, eq)).trim();
+    if (eq < 0 || !KEY_RE.test(key)) {
+      problems.push({ line: i + 1, col: raw.length - raw.trimStart().length + 1, message: `invalid line ${JSON.stringify(raw.trim())} (KEY=VALUE, the key made of letters, digits and "_")` });
+      return;
+    }
+    vars[key] = raw.slice(eq + 1);
+  });
+  return { vars, problems };
+}

@@ -116,6 +116,10 @@ const SAMPLES: Record<string, string> = {
   'volumes[].bind.selinux': 'z',
   'volumes[].volume.labels': '{a: b}',
   'volumes[].tmpfs.size': '1m',
+  'env_file[].path': 'web.env',
+  'env_file[].format': 'raw',
+  'env_file[].required': 'false',
+  'gpus[].options': '{a: b}',
   'volumes[].bind': '{create_host_path: false}',
   'volumes[].volume': '{nocopy: true}',
   'volumes[].tmpfs': '{size: 1m}',
@@ -216,6 +220,9 @@ const BASES: Record<string, Record<string, string>> = {
   'blkio_config.device_write_iops[]': { path: '/dev/sda', rate: '100' },
   'deploy.resources.reservations.devices[]': { capabilities: '[gpu]' },
   'gpus[]': { capabilities: '[gpu]' },
+  'env_file[]': { path: 'web.env' },
+  'env_file[]>required': { path: 'none.env' },
+  'env_file[]>format': { path: 'raw.env' },
 };
 
 /** baseOf is what is written in the mapping at `parent` beside its key `key`. */
@@ -234,7 +241,7 @@ const REFUSED: Record<string, RegExp> = {
 };
 
 const TOP = ['secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}', 'volumes: {data: {}}', 'models: {m: {model: ai/x}}'];
-const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=1', '/s/demo/labels.env': 'a=1', '/s/demo/spec.json': '{}', '/s/demo/base.yml': 'services:\n  db: {image: base, tty: true}\n' };
+const FILES: Record<string, string> = { '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=1', '/s/demo/raw.env': 'A="quoted ${X}"', '/s/demo/labels.env': 'a=1', '/s/demo/spec.json': '{}', '/s/demo/base.yml': 'services:\n  db: {image: base, tty: true}\n' };
 
 /** load reads a stack whose service web has an image (unless a line gives one) and the given lines. */
 function load(lines: string[]) {
@@ -284,8 +291,10 @@ function keysOf(s: Schema, prefix: string, depth: number): KeyPath[] {
     out.push({ path, schema: r });
     if (depth <= 1) continue;
     if (r.properties !== undefined) out.push(...keysOf(r, path, depth - 1));
-    const item = r.items === undefined ? undefined : resolve(r.items);
-    if (item?.properties !== undefined) out.push(...keysOf(item, `${path}[]`, depth - 1));
+    // A list of mappings, or a list among the forms a key takes (`env_file: [{path, format}]`).
+    const lists = [r, ...(r.oneOf ?? r.anyOf ?? []).map(resolve)].filter((x) => x.items !== undefined);
+    const item = lists.map((x) => resolve(x.items ?? {})).find((x) => x.properties !== undefined);
+    if (item !== undefined) out.push(...keysOf(item, `${path}[]`, depth - 1));
   }
   return out;
 }

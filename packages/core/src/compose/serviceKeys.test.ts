@@ -6,7 +6,7 @@ import { brief } from './testing.js';
 
 const FILE = '/s/demo/stack.yml';
 const TOP = ['volumes: {data: {}, ext: {external: true}}', 'networks: {front: {}, back: {}, shared: {external: true}, ext: {external: true, name: real-net}}', 'secrets: {pw: {file: ./pw.txt}}', 'configs: {conf: {file: ./app.conf}}'];
-const FILES: Record<string, string> = { '/s/demo/profile.json': '{"defaultAction":"SCMP_ACT_ALLOW"}', '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file' };
+const FILES: Record<string, string> = { '/s/demo/profile.json': '{"defaultAction":"SCMP_ACT_ALLOW"}', '/s/demo/pw.txt': 's3cret', '/s/demo/app.conf': 'a=1', '/s/demo/web.env': 'A=from-file\nB=from-file', '/s/demo/raw.env': '# comment\nA="as $written\\n"\n\nB= spaced ' };
 
 /** load reads a stack whose service web has an image and the given lines, with the top-level resources above. */
 function load(lines: string[]) {
@@ -65,6 +65,7 @@ describe('service keys', () => {
     { yaml: ['configs: [{source: conf, target: /etc/app.conf}]'], want: { configs: [{ name: 'conf', target: '/etc/app.conf', dataBase64: Buffer.from('a=1').toString('base64'), mode: 0o444 }] } },
     { yaml: ['env_file: web.env', 'environment: {B: inline}'], want: { env: { A: 'from-file', B: 'inline' } } },
     { yaml: ['env_file: [{path: none.env, required: false}]'], want: { env: {} } },
+    { yaml: ['env_file: [{path: raw.env, format: raw}]'], want: { env: { A: '"as $written\\n"', B: ' spaced ' } } },
     { yaml: ['deploy: {resources: {limits: {cpus: "0.5", memory: 256M, pids: 100}, reservations: {cpus: 0.25, memory: 128m}}}'], want: {
       limits: { nanoCpus: 500_000_000, memoryBytes: 256 * 1024 ** 2, pids: 100 }, reservations: { nanoCpus: 250_000_000, memoryBytes: 128 * 1024 ** 2 } } },
     { yaml: ['deploy: {placement: {preferences: [{spread: node.labels.zone}], max_replicas_per_node: 2}}'], want: { spread: ['node.labels.zone'], maxReplicasPerNode: 2 } },
@@ -88,6 +89,7 @@ describe('service keys', () => {
     { yaml: ['depends_on: [web]'], path: 'services.web.depends_on[0]', message: /^a service cannot depend on itself/ },
     { yaml: ['secrets: [nope]'], path: 'services.web.secrets[0]', message: /^secret "nope" is not declared/ },
     { yaml: ['env_file: missing.env'], path: 'services.web.env_file', message: /^cannot read env file "\/s\/demo\/missing.env"/ },
+    { yaml: ['env_file: [{path: web.env, format: yaml}]'], path: 'services.web.env_file[0].format', message: /^invalid format "yaml" \(raw/ },
     { yaml: ['shm_size: lots'], path: 'services.web.shm_size', message: /^invalid size "lots"/ },
     { yaml: ['dns: [not-an-ip]'], path: 'services.web.dns', message: /^invalid dns server "not-an-ip"/ },
     { yaml: ['cap_add: ["bad cap"]'], path: 'services.web.cap_add', message: /^invalid capability "bad cap"/ },
