@@ -84,3 +84,18 @@ test('deploy --strict refuses a file with a warning before it needs a manager', 
   assert.match(r.err, /warned\.yml:4:5 services\.web\.container_name: /);
   assert.match(r.err, /1 error \(warnings are errors with --strict\); nothing was deployed/);
 });
+
+test('a build context or Dockerfile that does not exist is an error at its line, for config and deploy --dry-run alike', async () => {
+  const sub = join(dir, 'build');
+  mkdirSync(join(sub, 'app'), { recursive: true });
+  writeFileSync(join(sub, 'app', 'Dockerfile'), 'FROM scratch\n');
+  writeFileSync(join(sub, 'compose.yml'), ['services:', '  ok:', '    build: ./app', '  gone:', '    build: ./missing', '  nofile:', '    build: {context: ./app, dockerfile: Dockerfile.prod}', ''].join('\n'));
+  for (const args of [['config', '-q'], ['deploy', 'compose.yml', '--dry-run']]) {
+    const r = await cli(args, sub);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, /compose\.yml:5:12 services\.gone\.build: build context "missing" is not a folder/);
+    assert.match(r.err, /compose\.yml:7:41 services\.nofile\.build\.dockerfile: no Dockerfile at "app\/Dockerfile\.prod"/);
+    assert.match(r.err, /2 errors/);
+    assert.doesNotMatch(r.err, /services\.ok/);
+  }
+});

@@ -74,12 +74,22 @@ export function loadStackFile(io: Io, files: string | string[], o: StackFileOpti
       return undefined;
     }
   };
+  // Build contexts and Dockerfiles are checked here, with their place in the file, before anything is built or sent.
+  const pathKind = (path: string): 'file' | 'folder' | undefined => {
+    try {
+      const st = statSync(resolve(io.cwd, path));
+      return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
   const result = loadStack({
     files: list,
     readFile,
     readBytes,
+    pathKind,
     env,
     stackName: name ?? defaultStackNameOf(resolve(io.cwd, first)),
     profiles: o.profile ?? [],

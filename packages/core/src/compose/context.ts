@@ -38,6 +38,9 @@ export type FileReader = (path: string) => string | undefined;
  */
 export type BytesReader = (path: string) => Uint8Array | undefined;
 
+/** PathKind tells whether a path is a file, a folder, or neither (undefined); paths are as for FileReader. */
+export type PathKind = (path: string) => 'file' | 'folder' | undefined;
+
 /**
  * LoadContext carries what every normalizer needs: the sources read so far,
  * where each node comes from (files are merged, so one tree holds nodes of
@@ -65,6 +68,8 @@ export class LoadContext {
       const text = readFile(path);
       return text === undefined ? undefined : Buffer.from(text, 'utf8');
     },
+    /** pathKind checks that build contexts and Dockerfiles exist; without it they are not checked. */
+    readonly pathKind?: PathKind,
   ) {}
 
   /** addSource records a parsed file and the origin of each of its nodes. */

@@ -5,7 +5,7 @@ export { interpolate, type InterpolationProblem, type InterpolationResult } from
 export { loadCompose, type LoadOptions, type LoadResult } from './loadCompose.js';
 export { loadStack, type LoadStackOptions } from './loadStack.js';
 export { parseEnvFile, type EnvFileResult } from './parseEnvFile.js';
-export type { BytesReader, FileReader } from './context.js';
+export type { BytesReader, FileReader, PathKind } from './context.js';
 export { parseDuration } from './parseDuration.js';
 export { splitShellWords, type ShellWords } from './splitShellWords.js';
 export { formatStack, type StackFormat } from './formatStack.js';

@@ -1,5 +1,5 @@
 import type { StackSpec } from '../model.js';
-import type { BytesReader, FileReader } from './context.js';
+import type { BytesReader, FileReader, PathKind } from './context.js';
 import type { Problem } from './formatProblem.js';
 import { loadStack } from './loadStack.js';
 
@@ -15,6 +15,8 @@ export interface LoadOptions {
   readFile?: FileReader;
   /** readBytes reads the files of `secrets` and `configs` as bytes, unchanged. @default their text from readFile, as UTF-8 */
   readBytes?: BytesReader;
+  /** pathKind lets the loader check that build contexts and Dockerfiles exist. @default none: they are not checked */
+  pathKind?: PathKind;
   /** profiles are the active profiles (`--profile`); "*" activates all. @default [] */
   profiles?: string[];
   /** envFiles replace the `.env` file beside the first file (`--env-file`). @default [".env" beside the first file, if it exists] */

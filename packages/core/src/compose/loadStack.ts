@@ -29,7 +29,7 @@ export interface LoadStackOptions extends Omit<LoadOptions, 'file'> {
  */
 export function loadStack(options: LoadStackOptions): LoadResult {
   const first = options.files[0] ?? 'compose.yaml';
-  const ctx = new LoadContext(first, options.env ?? {}, options.readFile, options.readBytes);
+  const ctx = new LoadContext(first, options.env ?? {}, options.readFile, options.readBytes, options.pathKind);
   ctx.env = { ...readEnvFiles(ctx, options, first), ...(options.env ?? {}) };
 
   const roots: ValueNode[] = [];

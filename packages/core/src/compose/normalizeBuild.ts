@@ -5,11 +5,32 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { BuildSpec } from '../serviceOptions.js';
-import { entriesOf, indexPath, quote, readBoolean, readString, scalarText } from './nodes.js';
+import { isAbsolute, join } from 'node:path/posix';
+import type { LoadContext } from './context.js';
+import { type Entry, entriesOf, indexPath, quote, readBoolean, readString, scalarText } from './nodes.js';
 import { normalizeKeyValues } from './normalizeKeyValues.js';
 import { parseEnvFile, parseRawEnvFile } from './parseEnvFile.js';
 import { relativeTo } from './resolveExtends.js';
 import type { KeyNormalizer } from './ServiceDraft.js';
+
+/** checkBuildPaths reports a build context that is not a folder and a Dockerfile that is not a file, when the caller can look (ctx.pathKind). */
+function checkBuildPaths(ctx: LoadContext, e: Entry, build: BuildSpec): void {
+  if (ctx.pathKind === undefined) return;
+  const at = (key: string): { node: unknown; path: string } => {
+    const pair = isMap(e.value) ? entriesOf(ctx, e.value, e.path).find((k) => k.key === key) : undefined;
+    return pair === undefined ? { node: e.value, path: e.path } : { node: pair.value, path: pair.path };
+  };
+  if (ctx.pathKind(build.context) !== 'folder') {
+    const where = at('context');
+    ctx.error(where.node, where.path, `build context ${quote(build.context)} is not a folder (a path relative to the Compose file)`);
+    return;
+  }
+  const dockerfile = build.dockerfile !== undefined && isAbsolute(build.dockerfile) ? build.dockerfile : join(build.context, build.dockerfile ?? 'Dockerfile');
+  if (ctx.pathKind(dockerfile) !== 'file') {
+    const where = at(build.dockerfile === undefined ? 'context' : 'dockerfile');
+    ctx.error(where.node, where.path, `no Dockerfile at ${quote(dockerfile)} (dockerfile is relative to the context)`);
+  }
+}
 
 /** normalizeBuild reads `build` into spec.build; the context is made absolute against its file's folder. */
 export const normalizeBuild: KeyNormalizer = (ctx, e, draft) => {
@@ -28,7 +49,10 @@ export const normalizeBuild: KeyNormalizer = (ctx, e, draft) => {
   if (build.dockerfile === undefined) delete build.dockerfile;
   if (build.target === undefined) delete build.target;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(build.context)) ctx.error(e.value, e.path, `invalid context ${quote(build.context)} (a folder; remote contexts are not supported)`);
-  else build.context = relativeTo(ctx, e.value, build.context);
+  else {
+    build.context = relativeTo(ctx, e.value, build.context);
+    checkBuildPaths(ctx, e, build);
+  }
   draft.spec.build = build;
 };
 
