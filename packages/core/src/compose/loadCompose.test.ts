@@ -77,6 +77,16 @@ describe('loadCompose', () => {
     assert.deepEqual(r.warnings, []);
   });
 
+  test('a file with only networks or volumes is a valid stack that runs nothing, with a warning at the key', () => {
+    for (const text of [['networks:', '  front: {}'], ['name: x', 'volumes:', '  data: {}']]) {
+      const r = load(text);
+      assert.deepEqual(r.errors, [], text.join(' '));
+      assert.deepEqual(r.spec?.services, {});
+      assert.deepEqual(r.warnings.map((w) => [w.path, w.line]), [[text[0] === 'name: x' ? 'volumes' : 'networks', text[0] === 'name: x' ? 2 : 1]]);
+      assert.match(r.warnings[0]?.message ?? '', /^no services: the stack runs nothing/);
+    }
+  });
+
   const shapes = [
     { what: 'no services key', text: 'name: x\n', brief: { path: 'services', line: 1, col: 1, message: 'required (a mapping of service names to services)' } },
     { what: 'an empty file', text: '', brief: { path: 'services', line: 1, col: 1, message: 'required (a mapping of service names to services)' } },

@@ -32,7 +32,7 @@ export function normalizeStack(ctx: LoadContext, root: YAMLMap, nameOption: stri
     for (const s of entriesOf(ctx, services.value, services.path)) ctx.resources.services.add(s.key);
   }
   normalizeResources(ctx, name ?? 'stack', entries, ctx.resources);
-  const drafts = readServices(ctx, services);
+  const drafts = readServices(ctx, services, entries.get('networks') ?? entries.get('volumes'));
   checkPublishedPorts(ctx, drafts);
   checkDependencyCycles(ctx, drafts);
   const containerNames = new Map<string, string>();
@@ -63,10 +63,15 @@ function stackName(ctx: LoadContext, option: string | undefined, entry: Entry | 
   return undefined;
 }
 
-/** readServices reads the required `services` mapping. */
-function readServices(ctx: LoadContext, entry: Entry | undefined): ServiceDraft[] {
+/**
+ * readServices reads the `services` mapping, required unless the file
+ * declares networks or volumes (`declared` is the first of those keys): such
+ * a file is a valid stack that runs nothing, as Compose allows.
+ */
+function readServices(ctx: LoadContext, entry: Entry | undefined, declared: Entry | undefined): ServiceDraft[] {
   if (entry === undefined) {
-    ctx.error({ line: 1, col: 1 }, 'services', 'required (a mapping of service names to services)');
+    if (declared === undefined) ctx.error({ line: 1, col: 1 }, 'services', 'required (a mapping of service names to services)');
+    else ctx.warn(declared.keyNode, declared.path, `no services: the stack runs nothing (its ${declared.key} are made on a node when a service there uses them)`);
     return [];
   }
   if (!isMap(entry.value)) {
