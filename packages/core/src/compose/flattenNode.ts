@@ -18,6 +18,7 @@ export function flattenNode(ctx: LoadContext, node: unknown, path: string, ances
   if (isMap(value)) {
     ancestors.add(value);
     const map = ctx.derive(new YAMLMap(), value);
+    map.tag = value.tag; // `!reset` and `!override` are read when files are merged
     for (const e of entriesOf(ctx, value, path)) {
       map.items.push(new Pair(e.keyNode, flattenNode(ctx, e.value, e.path, ancestors) ?? null));
     }
@@ -27,6 +28,7 @@ export function flattenNode(ctx: LoadContext, node: unknown, path: string, ances
   if (isSeq(value)) {
     ancestors.add(value);
     const seq = ctx.derive(new YAMLSeq(), value);
+    seq.tag = value.tag;
     value.items.forEach((item, i) => seq.items.push(flattenNode(ctx, item, indexPath(path, i), ancestors) ?? null));
     ancestors.delete(value);
     return seq;

@@ -77,6 +77,37 @@ describe('loadStack', () => {
     assert.ok(r.spec?.services['db']);
   });
 
+  test('!reset unsets what the base sets and !override replaces it whole, without a warning', () => {
+    const readFile = files({
+      '/s/a/base.yml': ['services:', '  web:', '    image: x', '    ports: ["8080:80"]', '    environment: {A: "1", B: "2"}', '    labels: {keep: "1"}', '    command: [sh, -c, "sleep 1"]', '  tool: {image: x, extends: web}'],
+      '/s/a/prod.yml': ['services:', '  web:', '    ports: !reset []', '    environment: !override {C: "3"}', '    labels: {more: "2"}', '    command: !reset null', '    user: !reset null'],
+    });
+    const r = loadStack({ files: ['/s/a/base.yml', '/s/a/prod.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings, []);
+    const web = r.spec?.services['web'];
+    assert.deepEqual(web?.ports, []);
+    assert.deepEqual(web?.env, { C: '3' });
+    assert.deepEqual(web?.labels, { keep: '1', more: '2' });
+    assert.equal(web?.command, undefined);
+    assert.equal(web?.user, undefined);
+  });
+
+  test('!reset in the only file leaves the key out, also under extends', () => {
+    const readFile = files({ '/s/a/c.yml': ['services:', '  base: {image: x, ports: ["80"], user: nobody}', '  web: {extends: base, ports: !reset [], hostname: !reset h}'] });
+    const r = loadStack({ files: ['/s/a/c.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.spec?.services['web']?.ports, []);
+    assert.equal(r.spec?.services['web']?.user, 'nobody');
+    assert.equal(r.spec?.services['web']?.hostname, undefined);
+  });
+
+  test('another unknown tag is still a warning', () => {
+    const r = loadStack({ files: ['/s/a/c.yml'], readFile: files({ '/s/a/c.yml': ['services:', '  web: {image: !custom x}'] }) });
+    assert.deepEqual(r.warnings.map((w) => [w.line, w.message.slice(0, 26)]), [[2, 'yaml: unresolved tag: !cus']]);
+  });
+
   test('a problem in an override file names that file and its position', () => {
     const readFile = files({ '/s/a/base.yml': ['services:', '  web:', '    image: nginx'], '/s/a/o.yml': ['services:', '  web:', '    ports: ["80800"]'] });
     const r = loadStack({ files: ['/s/a/base.yml', '/s/a/o.yml'], readFile });

@@ -6,7 +6,7 @@ import type { Problem } from './formatProblem.js';
 import { flattenNode } from './flattenNode.js';
 import { interpolateDocument } from './interpolate.js';
 import type { LoadOptions, LoadResult } from './loadCompose.js';
-import { mergeOverride } from './mergeOverride.js';
+import { COMPOSE_TAGS, dropResets, mergeOverride } from './mergeOverride.js';
 import { describe, isNull, quote, scalarText } from './nodes.js';
 import { normalizeStack } from './normalizeStack.js';
 import { parseEnvFile } from './parseEnvFile.js';
@@ -52,7 +52,11 @@ export function loadStack(options: LoadStackOptions): LoadResult {
     ctx.addSource(source);
     const inFile = (offset: number, message: string, severity: Problem['severity']): Problem => ({ file, ...lineCounter.linePos(offset), path: '', message, severity });
     for (const e of doc.errors) ctx.errors.push(inFile(e.pos[0], `invalid yaml: ${lowerFirst(e.message)}`, 'error'));
-    for (const w of doc.warnings) ctx.warnings.push(inFile(w.pos[0], `yaml: ${lowerFirst(w.message)}`, 'warning'));
+    for (const w of doc.warnings) {
+      // `!reset` and `!override` are Compose's own tags, read by mergeOverride.
+      if (w.code === 'TAG_RESOLVE_FAILED' && COMPOSE_TAGS.has(text.slice(w.pos[0], w.pos[1]))) continue;
+      ctx.warnings.push(inFile(w.pos[0], `yaml: ${lowerFirst(w.message)}`, 'warning'));
+    }
     if (doc.errors.length > 0) {
       broken = true;
       continue;
@@ -75,10 +79,10 @@ export function loadStack(options: LoadStackOptions): LoadResult {
   for (const root of roots) merged = mergeOverride(ctx, merged, root);
   const root = isMap(merged) ? merged : new YAMLMap();
   const services = ctx.resolve(pairOf(root, 'services')?.value);
-  if (isMap(services)) {
-    resolveExtends(ctx, services);
-    keepActiveProfiles(ctx, root, services, options.profiles ?? []);
-  }
+  if (isMap(services)) resolveExtends(ctx, services);
+  // What `!reset` still marks (in the first file, or with nothing under it to reset) goes now.
+  dropResets(root);
+  if (isMap(services)) keepActiveProfiles(ctx, root, services, options.profiles ?? []);
   const before = ctx.errors.length;
   validateSchema(ctx, root);
   const schemaErrors = ctx.errors.splice(before);

@@ -3,7 +3,9 @@
  * mappings merge key by key, scalars are replaced, and lists follow the
  * Compose Specification's merge rules: environment-like keys merge by key,
  * command-like keys are replaced, mounts merge by target, other lists are
- * appended without duplicates.
+ * appended without duplicates. A value tagged `!reset` removes the key
+ * (an override's way to unset what the base sets); one tagged `!override`
+ * replaces the base's value whole instead of merging with it.
  */
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { LoadContext, ValueNode } from './context.js';
@@ -17,6 +19,24 @@ const REPLACED = new Set(['command', 'entrypoint', 'test', 'dns_search', 'dns_op
 const BY_TARGET = new Set(['volumes', 'secrets', 'configs']);
 /** NAMED are the service keys written as a list of names or as a mapping by name. */
 const NAMED = new Set(['depends_on', 'networks']);
+
+/** COMPOSE_TAGS are the YAML tags of the Compose Specification's merge rules. */
+export const COMPOSE_TAGS = new Set(['!reset', '!override']);
+
+function tagOf(node: unknown): string | undefined {
+  return typeof node === 'object' && node !== null && 'tag' in node && typeof node.tag === 'string' ? node.tag : undefined;
+}
+
+/** dropResets removes, in place, every mapping key whose value is tagged `!reset`, and every list item so tagged. */
+export function dropResets(node: unknown): void {
+  if (isMap(node)) {
+    node.items = node.items.filter((pair) => tagOf(pair.value) !== '!reset');
+    for (const pair of node.items) dropResets(pair.value);
+  } else if (isSeq(node)) {
+    node.items = node.items.filter((item) => tagOf(item) !== '!reset');
+    for (const item of node.items) dropResets(item);
+  }
+}
 
 /** mergeOverride merges an override mapping onto a base one; the result shares the nodes of both. */
 export function mergeOverride(ctx: LoadContext, base: ValueNode | undefined, over: ValueNode | undefined, key = ''): ValueNode | undefined {
@@ -54,17 +74,24 @@ function mergeMaps(ctx: LoadContext, base: YAMLMap, over: YAMLMap): YAMLMap {
     if (k !== undefined) index.set(k, out.items.length);
     out.items.push(pair);
   }
+  const reset = new Set<number>();
   for (const pair of over.items) {
     const k = keyText(pair);
     const at = k === undefined ? undefined : index.get(k);
+    const tag = tagOf(pair.value);
     if (at === undefined || k === undefined) {
-      out.items.push(pair);
+      if (tag !== '!reset') out.items.push(pair);
       continue;
     }
-    const old = out.items[at]!;
-    const merged = mergeOverride(ctx, ctx.resolve(old.value), ctx.resolve(pair.value), k);
-    out.items[at] = new Pair(pair.key, merged ?? pair.value);
+    if (tag === '!reset') reset.add(at);
+    else if (tag === '!override') out.items[at] = pair;
+    else {
+      const old = out.items[at]!;
+      const merged = mergeOverride(ctx, ctx.resolve(old.value), ctx.resolve(pair.value), k);
+      out.items[at] = new Pair(pair.key, merged ?? pair.value);
+    }
   }
+  if (reset.size > 0) out.items = out.items.filter((_, i) => !reset.has(i));
   return out;
 }
 
