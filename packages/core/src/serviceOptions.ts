@@ -28,6 +28,8 @@ export interface MountSpec {
   mode?: number;
   /** external says the volume is not the stack's: it is neither created nor removed. @default false */
   external?: boolean;
+  /** labels are set on a named volume when it is made (the top-level volume's `labels`). */
+  labels?: Record<string, string>;
 }
 
 /** NetworkAttachment is one stack network a service joins, with its extra names there. */

@@ -154,6 +154,7 @@ const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
     {
       type: oneOf('volume', 'bind', 'tmpfs'), source: str(), target: nonEmpty, readOnly: bool, sizeBytes: count, createHostPath: bool, external: bool,
       propagation: oneOf('private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'), noCopy: bool, mode: int(0, 0o7777),
+      labels: stringMap,
     },
     ['type', 'source', 'target', 'readOnly'],
   )),

@@ -171,7 +171,7 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
     await executor.remove(id);
   });
 
-  test('mount options reach the engine: bind propagation (both forms), volume nocopy, tmpfs mode', { timeout: 60_000 }, async () => {
+  test('mount options reach the engine: bind propagation (both forms), volume nocopy and labels, tmpfs mode', { timeout: 60_000 }, async () => {
     const executor = dockerExecutor(docker, { nodeId: NODE, filesDir: join(dir, 'files-mounts') });
     const spec = {
       name: 'mounts',
@@ -183,6 +183,7 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
         { type: 'bind' as const, source: dir, target: '/created', readOnly: true, propagation: 'private' as const },
         { type: 'bind' as const, source: dir, target: '/given', readOnly: false, createHostPath: false, propagation: 'private' as const },
         { type: 'volume' as const, source: '', target: '/etc', readOnly: false, noCopy: true },
+        { type: 'volume' as const, source: `${STACK}_labelled`, target: '/l', readOnly: false, labels: { tier: 'db' } },
         { type: 'tmpfs' as const, source: '', target: '/t', readOnly: false, mode: 0o700 },
       ],
     };
@@ -195,6 +196,8 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
       assert.equal(mount('/created')?.Propagation, 'private');
       assert.equal(mount('/given')?.Propagation, 'private');
       assert.ok(info.HostConfig.Binds?.includes(`${dir}:/created:ro,private`), JSON.stringify(info.HostConfig.Binds));
+      const volume = await docker.getVolume(`${STACK}_labelled`).inspect();
+      assert.deepEqual(volume.Labels, { tier: 'db', [LABELS.stack]: STACK }, 'the volume has its labels and the stack\'s');
       let lines: string[] = [];
       for (let i = 0; i < 50 && lines.length < 2; i++) {
         lines = (await logsOf(id)).trim().split('\n').filter((l) => l !== '');

@@ -42,14 +42,15 @@ export async function removeTaskFiles(filesDir: string, taskId: string): Promise
   await rm(join(filesDir, taskId), { recursive: true, force: true });
 }
 
-/** ensureVolumes creates the stack's named volumes a task mounts, labelled with the stack; existing ones are kept. */
+/** ensureVolumes creates the stack's named volumes a task mounts, with their labels and the stack's; existing ones are kept. */
 export async function ensureVolumes(docker: Dockerode, a: Assignment): Promise<void> {
   for (const name of stackVolumeNames(a.spec)) {
     try {
       await docker.getVolume(name).inspect();
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
-      await docker.createVolume({ Name: name, Labels: { [LABELS.stack]: a.task.stack } });
+      const labels = a.spec.mounts?.find((m) => m.type === 'volume' && m.source === name)?.labels;
+      await docker.createVolume({ Name: name, Labels: { ...labels, [LABELS.stack]: a.task.stack } });
     }
   }
 }

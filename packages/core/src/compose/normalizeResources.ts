@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import { isMap } from 'yaml';
 import type { LoadContext } from './context.js';
 import { type Entry, entriesOf, isNull, quote, readBoolean, readString, warnUnsupported } from './nodes.js';
+import { normalizeKeyValues } from './normalizeKeyValues.js';
 import { relativeTo } from './resolveExtends.js';
 
 /** Resource is a network or volume of the stack. */
@@ -13,6 +14,8 @@ export interface Resource {
   /** engineName is `<stack>_<name>`, or the name given with `name:` or `external`. */
   engineName: string;
   external: boolean;
+  /** labels are set on a volume the stack makes (`labels:`); none for networks yet. */
+  labels?: Record<string, string>;
 }
 
 /** StackResources is what the services of a stack may refer to. */
@@ -34,14 +37,19 @@ export function emptyResources(stack: string): StackResources {
 
 /** readResource reads one network or volume definition (`{}`, `external: true`, `name: x`). */
 function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {
-  const own = { engineName: `${stack}_${e.key}`, external: false };
+  const own: Resource = { engineName: `${stack}_${e.key}`, external: false };
+  const isVolume = e.path.startsWith('volumes');
   if (isNull(e.value) || !isMap(e.value)) return own;
   let name: string | undefined;
   for (const k of entriesOf(ctx, e.value, e.path)) {
     if (k.key === 'external') own.external = readBoolean(ctx, k.value, k.path) ?? false;
     else if (k.key === 'name') name = readString(ctx, k.value, k.path);
-    else if (k.key === 'labels' || k.key.startsWith('x-')) continue;
-    else if (k.key === 'driver' && readString(ctx, k.value, k.path) === (e.path.startsWith('networks') ? 'bridge' : 'local')) continue;
+    else if (k.key === 'labels' && isVolume) {
+      const labels = normalizeKeyValues(ctx, k.value, k.path, () => '');
+      if (Object.keys(labels).length > 0) own.labels = labels;
+    } else if (k.key === 'labels') ctx.warn(k.keyNode, k.path, 'not supported yet, ignored (the engine networks get only the cluster\'s own labels)');
+    else if (k.key.startsWith('x-')) continue;
+    else if (k.key === 'driver' && readString(ctx, k.value, k.path) === (isVolume ? 'local' : 'bridge')) continue;
     else warnUnsupported(ctx, k);
   }
   if (name !== undefined) own.engineName = name;
@@ -49,35 +57,50 @@ function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {
   return own;
 }
 
-/** readFileContent reads a secret or config: `file:` relative to its Compose file, `environment:` or (configs) `content:`. */
+/** contentOf reads the content a secret's or config's source key gives, as base64. */
+function contentOf(ctx: LoadContext, k: Entry, kind: 'secret' | 'config'): string | undefined {
+  if (k.key === 'file') {
+    const file = readString(ctx, k.value, k.path);
+    if (file === undefined) return undefined;
+    const path = relativeTo(ctx, k.value, file);
+    // Read as bytes: a binary secret (a keystore, a DER certificate) must reach the container unchanged.
+    const bytes = ctx.readBytes(path);
+    if (bytes === undefined) ctx.error(k.value, k.path, `cannot read ${kind} file ${quote(path)} (no such file)`);
+    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  }
+  if (k.key === 'environment') {
+    const name = readString(ctx, k.value, k.path);
+    if (name === undefined) return undefined;
+    const value = ctx.env[name];
+    if (value === undefined) ctx.error(k.value, k.path, `variable ${quote(name)} is not set`);
+    return value === undefined ? undefined : Buffer.from(value, 'utf8').toString('base64');
+  }
+  const text = readString(ctx, k.value, k.path);
+  return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('base64');
+}
+
+/**
+ * readFileContent reads a secret or config: `file:` relative to its Compose
+ * file, `environment:` or (configs) `content:`; its other keys (labels,
+ * drivers) are warnings, not acted on.
+ */
 function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'): string | undefined {
   if (!isMap(e.value)) return undefined;
+  let source: Entry | undefined;
   for (const k of entriesOf(ctx, e.value, e.path)) {
-    if (k.key === 'file') {
-      const file = readString(ctx, k.value, k.path);
-      if (file === undefined) return undefined;
-      const path = relativeTo(ctx, k.value, file);
-      // Read as bytes: a binary secret (a keystore, a DER certificate) must reach the container unchanged.
-      const bytes = ctx.readBytes(path);
-      if (bytes === undefined) ctx.error(k.value, k.path, `cannot read ${kind} file ${quote(path)} (no such file)`);
-      return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    if (k.key === 'file' || k.key === 'environment' || (k.key === 'content' && kind === 'config')) {
+      if (source === undefined) source = k;
+      else {
+        ctx.error(k.keyNode, k.path, `a ${kind} has one source: ${source.key} is given already`);
+        return undefined;
+      }
     }
-    if (k.key === 'environment') {
-      const name = readString(ctx, k.value, k.path);
-      if (name === undefined) return undefined;
-      const value = ctx.env[name];
-      if (value === undefined) ctx.error(k.value, k.path, `variable ${quote(name)} is not set`);
-      return value === undefined ? undefined : Buffer.from(value, 'utf8').toString('base64');
-    }
-    if (k.key === 'content' && kind === 'config') {
-      const text = readString(ctx, k.value, k.path);
-      return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('base64');
-    }
-    if (k.key === 'external' || k.key === 'name') {
+    else if (k.key === 'external' || k.key === 'name') {
       ctx.error(k.keyNode, k.path, `not supported: a ${kind} comes from a file, an environment variable${kind === 'config' ? ' or content' : ''}`);
       return undefined;
-    }
+    } else if (!k.key.startsWith('x-')) warnUnsupported(ctx, k);
   }
+  if (source !== undefined) return contentOf(ctx, source, kind);
   ctx.error(e.keyNode, e.path, `a ${kind} needs file or environment`);
   return undefined;
 }

@@ -63,7 +63,7 @@ function namedVolume(ctx: LoadContext, at: unknown, path: string, name: string, 
     ctx.error(at, path, `volume ${quote(name)} is not declared in the top-level volumes`);
     return undefined;
   }
-  return { type: 'volume', source: declared.engineName, target, readOnly, ...(declared.external ? { external: true } : {}) };
+  return { type: 'volume', source: declared.engineName, target, readOnly, ...(declared.external ? { external: true } : {}), ...(declared.labels ? { labels: { ...declared.labels } } : {}) };
 }
 
 function bindSource(ctx: LoadContext, at: unknown, source: string): string {

@@ -178,6 +178,28 @@ describe('service keys', () => {
     assert.deepEqual(bad.errors.map((e) => [e.path, e.message]), [['services.web.volumes[0].bind.propagation', 'invalid propagation "sideways" (private, rprivate, shared, rshared, slave, rslave)']]);
   });
 
+  test('labels of a volume go with its mounts; labels of networks, secrets and configs are warnings, not dropped', () => {
+    const text = [
+      'volumes: {data: {labels: {tier: db}}, plain: {}}',
+      'networks: {front: {labels: [tier=web]}}',
+      'secrets: {pw: {file: ./pw.txt, labels: {a: b}}}',
+      'configs: {conf: {labels: {a: b}, content: x}}',
+      'services:',
+      '  web: {image: app, volumes: ["data:/d", "plain:/p"], networks: [front], secrets: [pw], configs: [conf]}',
+    ].join('\n');
+    const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : FILES[p]) });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.spec?.services['web']?.mounts?.map((m) => [m.source, m.labels]), [['demo_data', { tier: 'db' }], ['demo_plain', undefined]]);
+    assert.deepEqual(r.warnings.map((w) => [w.path, w.line]), [['networks.front.labels', 2], ['secrets.pw.labels', 3], ['configs.conf.labels', 4]]);
+    assert.equal(r.spec?.services['web']?.configs?.[0]?.dataBase64, Buffer.from('x').toString('base64'));
+  });
+
+  test('a secret with two sources is an error at the second', () => {
+    const text = ['secrets: {pw: {file: ./pw.txt, environment: HOME}}', 'services:', '  web: {image: app, secrets: [pw]}'].join('\n');
+    const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : FILES[p]), env: { HOME: '/root' } });
+    assert.deepEqual(r.errors.map((e) => [e.path, e.line, e.message]), [['secrets.pw.environment', 1, 'a secret has one source: file is given already']]);
+  });
+
   test('services that depend on each other in a circle are an error', () => {
     const text = ['services:', '  a: {image: x, depends_on: [b]}', '  b: {image: x, depends_on: [a]}'].join('\n');
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : undefined) });
