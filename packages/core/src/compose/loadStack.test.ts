@@ -108,6 +108,43 @@ describe('loadStack', () => {
     assert.deepEqual(r.warnings.map((w) => [w.line, w.message.slice(0, 26)]), [[2, 'yaml: unresolved tag: !cus']]);
   });
 
+  test('include: an included file is a project of its own: its folder, its .env, its resources join the stack', () => {
+    const readFile = files({
+      '/s/app/compose.yml': ['include:', '  - ../db/compose.yml', '  - {path: [../cache/a.yml, ../cache/b.yml], env_file: ../cache/vars.env}', 'services:', '  web: {image: "web:${TAG}", depends_on: [db], networks: [back]}'],
+      '/s/app/.env': ['TAG=app'],
+      '/s/db/compose.yml': ['services:', '  db: {image: "pg:${TAG}", env_file: db.env, volumes: [data:/var/lib/pg], networks: [back]}', 'volumes: {data: {}}', 'networks: {back: {}}'],
+      '/s/db/.env': ['TAG=16'],
+      '/s/db/db.env': ['PW=x'],
+      '/s/cache/a.yml': ['services:', '  cache: {image: "redis:${V}"}'],
+      '/s/cache/b.yml': ['services:', '  cache: {environment: [MODE=b]}'],
+      '/s/cache/vars.env': ['V=7'],
+    });
+    const r = loadStack({ files: ['/s/app/compose.yml'], readFile });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings, []);
+    const s = r.spec?.services;
+    assert.equal(s?.['web']?.image, 'web:app');
+    assert.equal(s?.['db']?.image, 'pg:16', 'the included file interpolates with its own .env');
+    assert.deepEqual(s?.['db']?.env, { PW: 'x' }, 'its env_file is relative to its own folder');
+    assert.deepEqual(s?.['db']?.mounts?.map((m) => m.source), ['app_data']);
+    assert.deepEqual(s?.['db']?.networks, [{ name: 'app_back', aliases: [] }]);
+    assert.equal(s?.['cache']?.image, 'redis:7');
+    assert.deepEqual(s?.['cache']?.env, { MODE: 'b' }, 'the files of one item merge as override files');
+    const caller = loadStack({ files: ['/s/app/compose.yml'], readFile, env: { TAG: 'env' } });
+    assert.equal(caller.spec?.services['db']?.image, 'pg:env', "the caller's environment wins");
+  });
+
+  test('include: a name defined twice, a file that includes itself and a missing file are errors at their place', () => {
+    const twice = loadStack({ files: ['/s/a/c.yml'], readFile: files({ '/s/a/c.yml': ['include: [d.yml]', 'services:', '  web: {image: x}'], '/s/a/d.yml': ['services:', '  web: {image: y}'] }) });
+    assert.deepEqual(twice.errors.map((e) => [e.file, e.path, e.line]), [['/s/a/d.yml', 'services.web', 2]]);
+    assert.match(twice.errors[0]?.message ?? '', /^service "web" is defined both here and in "\/s\/a\/c.yml", which includes this file/);
+    const loop = loadStack({ files: ['/s/a/c.yml'], readFile: files({ '/s/a/c.yml': ['include: [d.yml]', 'services: {web: {image: x}}'], '/s/a/d.yml': ['include: [c.yml]', 'services: {db: {image: y}}'] }) });
+    assert.deepEqual(loop.errors.map((e) => [e.file, e.path]), [['/s/a/d.yml', 'include[0]']]);
+    assert.match(loop.errors[0]?.message ?? '', /^"\/s\/a\/c.yml" includes itself \(\/s\/a\/c.yml -> \/s\/a\/d.yml -> \/s\/a\/c.yml\)/);
+    const missing = loadStack({ files: ['/s/a/c.yml'], readFile: files({ '/s/a/c.yml': ['include: [none.yml]', 'services: {web: {image: x}}'] }) });
+    assert.deepEqual(missing.errors.map((e) => [e.path, e.line, e.message]), [['include[0]', 1, 'cannot read "/s/a/none.yml" (no such file)']]);
+  });
+
   test('a problem in an override file names that file and its position', () => {
     const readFile = files({ '/s/a/base.yml': ['services:', '  web:', '    image: nginx'], '/s/a/o.yml': ['services:', '  web:', '    ports: ["80800"]'] });
     const r = loadStack({ files: ['/s/a/base.yml', '/s/a/o.yml'], readFile });

@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path/posix';
-import { type Document, isMap, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
+import { isMap, LineCounter, Pair, parseDocument, YAMLMap } from 'yaml';
 import { MAX_COMPOSE_FILE_BYTES, MAX_YAML_ALIASES } from '../limits.js';
 import { LoadContext, NOWHERE, type ValueNode } from './context.js';
 import type { Problem } from './formatProblem.js';
+import { expandsTooMuch } from './expandsTooMuch.js';
 import { flattenNode } from './flattenNode.js';
 import { interpolateDocument } from './interpolate.js';
 import type { LoadOptions, LoadResult } from './loadCompose.js';
@@ -11,6 +12,7 @@ import { describe, isNull, quote, scalarText } from './nodes.js';
 import { normalizeStack } from './normalizeStack.js';
 import { parseEnvFile } from './parseEnvFile.js';
 import { pairOf, resolveExtends } from './resolveExtends.js';
+import { resolveInclude } from './resolveInclude.js';
 import { validateSchema } from './validateSchema.js';
 import { validateStackSpec } from '../validateStackSpec.js';
 
@@ -71,7 +73,10 @@ export function loadStack(options: LoadStackOptions): LoadResult {
     if (root !== undefined && !isNull(root) && !isMap(root)) {
       ctx.error(root, '', `expected a mapping of top-level keys (services, name, ...), got ${describe(root)}`);
       broken = true;
-    } else if (root !== undefined && isMap(root)) roots.push(root);
+    } else if (root !== undefined && isMap(root)) {
+      resolveInclude(ctx, root, options.env ?? {});
+      roots.push(root);
+    }
   }
   if (broken) return result(ctx, []);
 
@@ -97,24 +102,6 @@ export function loadStack(options: LoadStackOptions): LoadResult {
   }
   const files = [...ctx.sources.map((s) => s.file)];
   return ctx.errors.length === 0 && spec !== undefined ? { ...result(ctx, files), spec } : result(ctx, files);
-}
-
-/**
- * expandsTooMuch tells whether a document's aliases would expand past
- * MAX_YAML_ALIASES, with the `yaml` package's own check (maxAliasCount): a
- * "billion laughs" file of a few hundred bytes is caught at once, before
- * anything walks the expanded tree.
- */
-function expandsTooMuch(doc: Document): boolean {
-  try {
-    doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-    return false;
-  } catch (err) {
-    // The `yaml` package throws a ReferenceError for excessive aliasing (an
-    // unresolved alias is already among doc.errors); other failures are
-    // reported with their position by the loader's own walk.
-    return err instanceof ReferenceError;
-  }
 }
 
 /** readEnvFiles reads `--env-file` files, or the `.env` beside the first file when it exists. */

@@ -1,6 +1,8 @@
 import { dirname, isAbsolute, join } from 'node:path/posix';
 import { isMap, isScalar, LineCounter, type Pair, parseDocument, YAMLMap } from 'yaml';
 import type { LoadContext, ValueNode } from './context.js';
+import { MAX_YAML_ALIASES } from '../limits.js';
+import { expandsTooMuch } from './expandsTooMuch.js';
 import { flattenNode } from './flattenNode.js';
 import { interpolateDocument } from './interpolate.js';
 import { mergeOverride } from './mergeOverride.js';
@@ -38,6 +40,10 @@ export function parseFile(ctx: LoadContext, path: string, at: unknown, atPath: s
     ctx.errors.push({ file: path, ...lineCounter.linePos(e.pos[0]), path: '', message: `invalid yaml: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`, severity: 'error' });
   }
   if (doc.errors.length > 0) return undefined;
+  if (expandsTooMuch(doc)) {
+    ctx.error(at, atPath, `${quote(path)}: aliases expand too much (more than ${MAX_YAML_ALIASES} uses of anchors): refused as a resource exhaustion attack`);
+    return undefined;
+  }
   interpolateDocument(ctx, source);
   return flattenNode(ctx, doc.contents, '');
 }
