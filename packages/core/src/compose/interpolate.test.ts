@@ -73,6 +73,13 @@ describe('interpolate', () => {
     assert.deepEqual(r.warnings.map(brief), [{ path: 'services.web.environment.A', line: 4, col: 24, message: 'variable "NOPE" is not set, using ""' }]);
   });
 
+  test('a problem inside a block scalar, literal or folded, is reported at its character', () => {
+    const r = load(web('    command:', '      - sh', '      - -c', '      - |', '        echo ${A:?}', '        echo ${B:?} and ${B:?}', '    entrypoint: >-', '      run', '      ${C:?}'));
+    assert.deepEqual(r.errors.map((p) => `${p.path}@${p.line}:${p.col}`), [
+      'services.web.command[2]@8:14', 'services.web.command[2]@9:14', 'services.web.command[2]@9:25', 'services.web.entrypoint@12:7',
+    ]);
+  });
+
   test('a scalar whose source differs from its value is reported at its start', () => {
     const r = load(web('    command: "a\\tb ${X:?}"'));
     assert.deepEqual(r.errors.map((p) => `${p.path}@${p.line}:${p.col}`), ['services.web.command@4:14']);

@@ -33,6 +33,7 @@ describe('normalizeHealthcheck', () => {
     const r = load(web('    healthcheck:', '      test: ["NONE"]', '      start_interval: 1s'));
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.warnings.map((w) => w.path), ['services.web.healthcheck.start_interval']);
+    assert.match(r.warnings[0]?.message ?? '', /^not supported yet, ignored \(during start_period the check runs every interval\)$/);
   });
 
   const errors = [

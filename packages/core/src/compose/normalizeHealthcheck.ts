@@ -57,6 +57,10 @@ export function normalizeHealthcheck(ctx: LoadContext, node: ValueNode | undefin
         else check.retries = n;
         break;
       }
+      case 'start_interval':
+        // The engines' API of Docker 20.10 (1.41) has no start interval.
+        warnUnsupported(ctx, e, 'during start_period the check runs every interval');
+        break;
       default:
         warnUnsupported(ctx, e);
     }
