@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +95,11 @@ export class TestCluster {
    * chains and loopback addresses with it; what is still alive then is killed.
    */
   stop(): void {
-    for (const f of ['data/agent/agent.pid', 'data/manager/manager.json']) {
+    // Agents that joined with a data dir of their own under the home (`cluster join --data-dir HOME/NAME`) too.
+    const joined = existsSync(this.home)
+      ? readdirSync(this.home, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('agent.pid') && f !== join('data', 'agent', 'agent.pid'))
+      : [];
+    for (const f of ['data/agent/agent.pid', ...joined, 'data/manager/manager.json']) {
       const file = join(this.home, f);
       if (!existsSync(file)) continue;
       const text = readFileSync(file, 'utf8');
@@ -107,8 +111,25 @@ export class TestCluster {
       }
       signal(pid, 'SIGKILL');
     }
+    // Whatever else runs from this cluster's folder (a daemon a test started again, whose pid file moved on) goes too.
+    for (const pid of processesUnder(this.home)) signal(pid, 'SIGKILL');
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** processesUnder lists the processes whose command line names a path under `dir` (Linux /proc). */
+export function processesUnder(dir: string): number[] {
+  const out: number[] = [];
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a === dir || a.startsWith(`${dir}/`))) out.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
 }
 
 /** alive tells whether a process is there. */
