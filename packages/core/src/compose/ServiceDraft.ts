@@ -27,6 +27,8 @@ export interface ServiceDraft {
   links: { service: string; alias: string }[];
   /** containerName is `container_name`, kept as a name alias. */
   containerName?: string;
+  /** scale is the service key `scale` (Compose's replica count) and where it was written. */
+  scale?: { replicas: number; entry: Entry };
   /** macAddressEntry is where `mac_address` was written. */
   macAddressEntry?: Entry;
   /** dependsOnEntry is where `depends_on` was written. */

@@ -1,6 +1,7 @@
 import type { LoadContext } from './context.js';
 import type { Entry } from './nodes.js';
-import { entriesOf, isNull, quote, readDuration, readMap, readString, warnUnsupported } from './nodes.js';
+import { MAX_REPLICAS } from '../limits.js';
+import { entriesOf, isNull, quote, readDuration, readInteger, readMap, readString, warnUnsupported } from './nodes.js';
 import { normalizeCommand } from './normalizeCommand.js';
 import { normalizeDeploy } from './normalizeDeploy.js';
 import { normalizeHealthcheck } from './normalizeHealthcheck.js';
@@ -90,6 +91,13 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['secrets', fileMounts('secrets')],
   ['configs', fileMounts('configs')],
   ['profiles', () => undefined], // read by loadStack before services are normalized
+  ['scale', (ctx, e, draft) => {
+    const n = readInteger(ctx, e.value, e.path, { name: 'scale', min: 0, max: MAX_REPLICAS, expected: `an integer 0-${MAX_REPLICAS}` });
+    if (n !== undefined) draft.scale = { replicas: n, entry: e };
+  }],
+  ['volumes_from', (ctx, e) => {
+    ctx.warn(e.keyNode, e.path, 'ignored: the tasks of two services may run on different hosts, which share no container volumes; mount the same named volume in both services instead');
+  }],
 ]);
 
 /**
@@ -139,6 +147,13 @@ function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage:
     if (draft.restartKey !== undefined) ctx.warn(draft.restartKey.entry.keyNode, draft.restartKey.entry.path, 'ignored, deploy.restart_policy is given');
   } else if (draft.restartKey !== undefined) {
     spec.restart = draft.restartKey.policy;
+  }
+  if (draft.scale !== undefined) {
+    // As in Compose: `scale` is the replica count, and must agree with deploy.replicas when both are given.
+    const { replicas, entry } = draft.scale;
+    if (draft.replicasEntry === undefined) spec.replicas = replicas;
+    else if (spec.replicas !== replicas) ctx.error(entry.keyNode, entry.path, `scale ${replicas} differs from deploy.replicas ${spec.replicas} (give one of them)`);
+    if (spec.mode === 'global') ctx.error(entry.keyNode, entry.path, 'not allowed with mode global (one task runs on every eligible node)');
   }
   if (draft.macAddressEntry !== undefined && (spec.mode === 'global' || spec.replicas > 1)) {
     const e = draft.macAddressEntry;

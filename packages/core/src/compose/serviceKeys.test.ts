@@ -71,6 +71,8 @@ describe('service keys', () => {
     { yaml: ['deploy: {placement: {preferences: [{spread: node.labels.zone}], max_replicas_per_node: 2}}'], want: { spread: ['node.labels.zone'], maxReplicasPerNode: 2 } },
     { yaml: ['deploy: {labels: {tier: front}}'], want: { serviceLabels: { tier: 'front' } } },
     { yaml: ['deploy: {mode: global}'], want: { mode: 'global' } },
+    { yaml: ['scale: 3'], want: { replicas: 3 } },
+    { yaml: ['scale: 2', 'deploy: {replicas: 2}'], want: { replicas: 2 } },
   ];
   for (const c of cases) {
     test(`${c.yaml.join(' ')}`, () => {
@@ -90,6 +92,8 @@ describe('service keys', () => {
     { yaml: ['secrets: [nope]'], path: 'services.web.secrets[0]', message: /^secret "nope" is not declared/ },
     { yaml: ['env_file: missing.env'], path: 'services.web.env_file', message: /^cannot read env file "\/s\/demo\/missing.env"/ },
     { yaml: ['env_file: [{path: web.env, format: yaml}]'], path: 'services.web.env_file[0].format', message: /^invalid format "yaml" \(raw/ },
+    { yaml: ['scale: 3', 'deploy: {replicas: 2}'], path: 'services.web.scale', message: /^scale 3 differs from deploy.replicas 2/ },
+    { yaml: ['scale: 2', 'deploy: {mode: global}'], path: 'services.web.scale', message: /^not allowed with mode global/ },
     { yaml: ['shm_size: lots'], path: 'services.web.shm_size', message: /^invalid size "lots"/ },
     { yaml: ['dns: [not-an-ip]'], path: 'services.web.dns', message: /^invalid dns server "not-an-ip"/ },
     { yaml: ['cap_add: ["bad cap"]'], path: 'services.web.cap_add', message: /^invalid capability "bad cap"/ },
@@ -198,6 +202,13 @@ describe('service keys', () => {
     const text = ['secrets: {pw: {file: ./pw.txt, environment: HOME}}', 'services:', '  web: {image: app, secrets: [pw]}'].join('\n');
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : FILES[p]), env: { HOME: '/root' } });
     assert.deepEqual(r.errors.map((e) => [e.path, e.line, e.message]), [['secrets.pw.environment', 1, 'a secret has one source: file is given already']]);
+  });
+
+  test('volumes_from is a warning that says what to do instead', () => {
+    const r = load(['volumes_from: [db]']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings.map((w) => w.path), ['services.web.volumes_from']);
+    assert.match(r.warnings[0]?.message ?? '', /^ignored: the tasks of two services may run on different hosts/);
   });
 
   test('services that depend on each other in a circle are an error', () => {
