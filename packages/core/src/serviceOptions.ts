@@ -140,6 +140,18 @@ export interface ServiceOptions {
   macAddress?: string;
   /** runtime is the engine's OCI runtime. @default the engine's ("runc") */
   runtime?: string;
+  /** groupAdd are extra groups of the container's user (`group_add`). */
+  groupAdd?: string[];
+  /** dnsSearch are the resolver's search domains (`dns_search`). */
+  dnsSearch?: string[];
+  /** dnsOptions are resolver options such as "ndots:2" (`dns_opt`). */
+  dnsOptions?: string[];
+  /** domainname is the container's NIS domain name (`domainname`). */
+  domainname?: string;
+  /** oomScoreAdj tunes the kernel's choice under memory pressure, -1000 to 1000 (`oom_score_adj`). */
+  oomScoreAdj?: number;
+  /** cpuShares is the relative CPU weight (`cpu_shares`). @default the engine's (1024) */
+  cpuShares?: number;
   /** extraHosts are "name:address" lines added to /etc/hosts. */
   extraHosts?: string[];
   dns?: string[];

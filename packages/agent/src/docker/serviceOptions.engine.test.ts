@@ -141,6 +141,12 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
       logging: { driver: 'local', options: { 'max-size': '1m' } },
       macAddress: '02:42:ac:11:00:99',
       runtime: 'runc',
+      groupAdd: ['1234'],
+      dnsSearch: ['corp.example'],
+      dnsOptions: ['ndots:2'],
+      domainname: 'corp.example',
+      oomScoreAdj: 300,
+      cpuShares: 512,
     };
     const a = makeAssignment({ task: { stack: STACK, nodeId: NODE, id: `task${randomBytes(4).toString('hex')}` }, spec });
     const id = await executor.create(a, NODE);
@@ -167,6 +173,17 @@ describe('service options on the engine', { timeout: 90_000 }, () => {
     assert.deepEqual(host.Sysctls, { 'net.core.somaxconn': '1024' });
     assert.deepEqual(host.LogConfig, { Type: 'local', Config: { 'max-size': '1m' } });
     assert.equal(host.Runtime, 'runc');
+    assert.deepEqual(host.GroupAdd, ['1234']);
+    assert.match((await execInContainer(container, 'id -G')).out, /\b1234\b/);
+    assert.deepEqual(host.DnsSearch, ['corp.example']);
+    assert.deepEqual(host.DnsOptions, ['ndots:2']);
+    assert.equal(info.Config.Domainname, 'corp.example');
+    assert.equal(host.OomScoreAdj, 300);
+    assert.equal(host.CpuShares, 512);
+    const resolv = (await execInContainer(container, 'cat /etc/resolv.conf')).out;
+    assert.match(resolv, /search corp\.example/);
+    assert.match(resolv, /options ndots:2/);
+    assert.match((await execInContainer(container, 'cat /proc/1/oom_score_adj')).out, /^300/);
     assert.equal(info.NetworkSettings.Networks[`${STACK}_default`]?.MacAddress, '02:42:ac:11:00:99');
     await executor.remove(id);
   });

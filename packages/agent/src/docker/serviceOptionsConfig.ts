@@ -43,7 +43,8 @@ export function stackVolumeNames(spec: ServiceSpec): string[] {
  * keys applied: mounts (volumes, binds, tmpfs, secrets and configs read-only
  * from files), resources, capabilities, ulimits, sysctls, hosts and DNS, the
  * keys that change how the container runs (read-only root, terminal, stdin,
- * security options, devices, IPC, log driver, MAC address, runtime) and the
+ * security options, devices, IPC, log driver, MAC address, runtime, groups,
+ * resolver search domains and options, domain name, OOM score, CPU shares) and the
  * aliases of its stack networks. The first network stays the primary one.
  */
 export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec: ServiceSpec, files: TaskFile[] = []): Dockerode.ContainerCreateOptions {
@@ -72,6 +73,11 @@ export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec
   if (spec.ipc !== undefined) host.IpcMode = spec.ipc;
   if (spec.logging) host.LogConfig = { Type: spec.logging.driver, Config: { ...spec.logging.options } };
   if (spec.runtime !== undefined) host.Runtime = spec.runtime;
+  if (spec.groupAdd) host.GroupAdd = [...spec.groupAdd];
+  if (spec.dnsSearch) host.DnsSearch = [...spec.dnsSearch];
+  if (spec.dnsOptions) host.DnsOptions = [...spec.dnsOptions];
+  if (spec.oomScoreAdj !== undefined) host.OomScoreAdj = spec.oomScoreAdj;
+  if (spec.cpuShares !== undefined) host.CpuShares = spec.cpuShares;
   if (spec.extraHosts) host.ExtraHosts = [...spec.extraHosts];
   // The service's own resolvers come first; the agent's (already set) answer the cluster's names.
   if (spec.dns) host.Dns = [...spec.dns, ...(host.Dns ?? [])];
@@ -83,6 +89,7 @@ export function applyServiceOptions(opts: Dockerode.ContainerCreateOptions, spec
   out.HostConfig = host;
   if (spec.tty !== undefined) out.Tty = spec.tty;
   if (spec.stdinOpen !== undefined) out.OpenStdin = spec.stdinOpen;
+  if (spec.domainname !== undefined) out.Domainname = spec.domainname;
   // The engine (API 1.41) takes the address of the container's first network here.
   if (spec.macAddress !== undefined) out.MacAddress = spec.macAddress;
 

@@ -21,7 +21,7 @@ export function readBytes(ctx: LoadContext, node: ValueNode | undefined, path: s
 }
 
 /** readStringOrList reads a string or a list of strings (`dns: 1.1.1.1` or `dns: [a, b]`). */
-function readStringOrList(ctx: LoadContext, node: ValueNode | undefined, path: string): string[] | undefined {
+export function readStringOrList(ctx: LoadContext, node: ValueNode | undefined, path: string): string[] | undefined {
   const text = isScalar(node) ? scalarText(node) : undefined;
   return text !== undefined ? [text] : readStringList(ctx, node, path);
 }

@@ -1,11 +1,13 @@
 /**
  * Service keys that change how the container itself runs, passed to the
  * engine of the node that runs each task: read_only, tty, stdin_open,
- * security_opt, devices, ipc, logging, mac_address and runtime.
+ * security_opt, devices, ipc, logging, mac_address, runtime, group_add,
+ * dns_search, dns_opt, domainname, oom_score_adj and cpu_shares.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { DeviceMapping } from '../serviceOptions.js';
-import { describe, entriesOf, indexPath, quote, readBoolean, readString, readStringList, scalarText } from './nodes.js';
+import { describe, entriesOf, indexPath, quote, readBoolean, readInteger, readString, readStringList, scalarText } from './nodes.js';
+import { readStringOrList } from './normalizeHostKeys.js';
 import { relativeTo } from './resolveExtends.js';
 import type { KeyNormalizer } from './ServiceDraft.js';
 
@@ -109,6 +111,19 @@ const logging: KeyNormalizer = (ctx, e, draft) => {
   draft.spec.logging = { driver, options };
 };
 
+const WORD_RE = /^\S+$/;
+
+/** words reads a string or list of strings without blanks into a field. */
+function words(field: 'groupAdd' | 'dnsSearch' | 'dnsOptions', expected: string): KeyNormalizer {
+  return (ctx, e, draft) => {
+    const list = readStringOrList(ctx, e.value, e.path);
+    if (list === undefined) return;
+    const bad = list.find((w) => !WORD_RE.test(w));
+    if (bad !== undefined) ctx.error(e.value, e.path, `invalid ${e.key} ${quote(bad)} (${expected})`);
+    else draft.spec[field] = list;
+  };
+}
+
 /** RUN_KEYS maps the service keys that change how the container runs to their normalizers. */
 export const RUN_KEYS: [string, KeyNormalizer][] = [
   ['read_only', flag('readOnly')],
@@ -126,6 +141,22 @@ export const RUN_KEYS: [string, KeyNormalizer][] = [
       draft.spec.macAddress = text.toLowerCase();
       draft.macAddressEntry = e;
     }
+  }],
+  ['group_add', words('groupAdd', 'a group name or id')],
+  ['dns_search', words('dnsSearch', 'a domain such as example.com')],
+  ['dns_opt', words('dnsOptions', 'a resolver option such as ndots:2')],
+  ['domainname', (ctx, e, draft) => {
+    const text = readString(ctx, e.value, e.path);
+    if (text !== undefined && /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(text)) draft.spec.domainname = text;
+    else if (text !== undefined) ctx.error(e.value, e.path, `invalid domainname ${quote(text)} (letters, digits, "." and "-")`);
+  }],
+  ['oom_score_adj', (ctx, e, draft) => {
+    const n = readInteger(ctx, e.value, e.path, { name: 'oom_score_adj', min: -1000, max: 1000, expected: '-1000 to 1000' });
+    if (n !== undefined) draft.spec.oomScoreAdj = n;
+  }],
+  ['cpu_shares', (ctx, e, draft) => {
+    const n = readInteger(ctx, e.value, e.path, { name: 'cpu_shares', min: 2, max: 262144, expected: 'a weight from 2 to 262144' });
+    if (n !== undefined) draft.spec.cpuShares = n;
   }],
   ['runtime', (ctx, e, draft) => {
     const text = readString(ctx, e.value, e.path);

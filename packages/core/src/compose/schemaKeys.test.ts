@@ -159,6 +159,7 @@ const SAMPLES: Record<string, string> = {
   memswap_limit: '64m',
   models: '[m]',
   network_mode: 'host',
+  oom_score_adj: '-500',
   networks: '[default]',
   platform: 'linux/amd64',
   ports: '["8080:80"]',

@@ -38,6 +38,8 @@ describe('service keys', () => {
     { yaml: ['logging: {driver: syslog, options: {syslog-address: "udp://127.0.0.1:514", max-file: 3, tag: null}}'], want: { logging: { driver: 'syslog', options: { 'syslog-address': 'udp://127.0.0.1:514', 'max-file': '3' } } } },
     { yaml: ['logging: {options: {max-size: 1m}}'], want: { logging: { driver: 'json-file', options: { 'max-size': '1m' } } } },
     { yaml: ['mac_address: 02:42:AC:11:00:02', 'runtime: runc'], want: { macAddress: '02:42:ac:11:00:02', runtime: 'runc' } },
+    { yaml: ['group_add: [audio, "1001"]', 'dns_search: example.com', 'dns_opt: [ndots:2]', 'domainname: corp.example', 'oom_score_adj: -500', 'cpu_shares: 512'], want: {
+      groupAdd: ['audio', '1001'], dnsSearch: ['example.com'], dnsOptions: ['ndots:2'], domainname: 'corp.example', oomScoreAdj: -500, cpuShares: 512 } },
     { yaml: ['extra_hosts: ["a=10.0.0.1", "b:10.0.0.2"]'], want: { extraHosts: ['a:10.0.0.1', 'b:10.0.0.2'] } },
     { yaml: ['extra_hosts: {a: 10.0.0.1}'], want: { extraHosts: ['a:10.0.0.1'] } },
     { yaml: ['dns: 1.1.1.1'], want: { dns: ['1.1.1.1'] } },
@@ -94,6 +96,8 @@ describe('service keys', () => {
     { yaml: ['env_file: [{path: web.env, format: yaml}]'], path: 'services.web.env_file[0].format', message: /^invalid format "yaml" \(raw/ },
     { yaml: ['scale: 3', 'deploy: {replicas: 2}'], path: 'services.web.scale', message: /^scale 3 differs from deploy.replicas 2/ },
     { yaml: ['scale: 2', 'deploy: {mode: global}'], path: 'services.web.scale', message: /^not allowed with mode global/ },
+    { yaml: ['oom_score_adj: 2000'], path: 'services.web.oom_score_adj', message: /^invalid oom_score_adj "2000" \(-1000 to 1000\)/ },
+    { yaml: ['dns_search: ["a b"]'], path: 'services.web.dns_search', message: /^invalid dns_search "a b"/ },
     { yaml: ['shm_size: lots'], path: 'services.web.shm_size', message: /^invalid size "lots"/ },
     { yaml: ['dns: [not-an-ip]'], path: 'services.web.dns', message: /^invalid dns server "not-an-ip"/ },
     { yaml: ['cap_add: ["bad cap"]'], path: 'services.web.cap_add', message: /^invalid capability "bad cap"/ },
