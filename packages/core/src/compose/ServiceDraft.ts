@@ -33,6 +33,18 @@ export interface ServiceDraft {
   macAddressEntry?: Entry;
   /** dependsOnEntry is where `depends_on` was written. */
   dependsOnEntry?: Entry;
+  /** legacyBounds are the resource bounds of `cpus`, `mem_limit`, `mem_reservation` and `pids_limit`, applied once `deploy` is read. */
+  legacyBounds: LegacyBound[];
+}
+
+/** LegacyBound is a resource bound read from a key outside `deploy` (`mem_limit`, …): which bound it sets, and where it was written. */
+export interface LegacyBound {
+  kind: 'limits' | 'reservations';
+  field: 'nanoCpus' | 'memoryBytes' | 'pids';
+  /** deployName names the same bound under deploy.resources, for messages. */
+  deployName: string;
+  value: number;
+  entry: Entry;
 }
 
 /** KeyNormalizer reads one key of a service (or of its deploy section) into the draft. */
@@ -56,5 +68,6 @@ export function newServiceDraft(name: string): ServiceDraft {
     portOrigins: [],
     envFromFiles: {},
     links: [],
+    legacyBounds: [],
   };
 }

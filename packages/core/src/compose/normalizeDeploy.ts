@@ -113,7 +113,7 @@ function readPreferences(ctx: LoadContext, entry: Entry, draft: ServiceDraft): v
 }
 
 /** readCpus reads a CPU count such as 0.5 or "1.5" as nano CPUs. */
-function readCpus(ctx: LoadContext, node: ValueNode | undefined, path: string): number | undefined {
+export function readCpus(ctx: LoadContext, node: ValueNode | undefined, path: string): number | undefined {
   const text = scalarText(node);
   const n = text === undefined ? Number.NaN : Number(text);
   if (Number.isFinite(n) && n >= 0 && text?.trim() !== '') return Math.round(n * 1e9);

@@ -14,6 +14,7 @@ import { normalizeDependsOn } from './normalizeDependsOn.js';
 import { fileMounts } from './normalizeFileMounts.js';
 import { HOST_KEYS } from './normalizeHostKeys.js';
 import { RUN_KEYS } from './normalizeRunKeys.js';
+import { applyLegacyBounds, LEGACY_RESOURCE_KEYS } from './normalizeLegacyResources.js';
 import { networkMode, normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
 import { normalizeTmpfs, normalizeVolumes } from './normalizeVolumes.js';
 
@@ -81,6 +82,7 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['stop_signal', stringKey('stopSignal', /^(?:[A-Za-z][A-Za-z0-9+-]*|\d+)$/, 'a signal such as "SIGTERM"', true)],
   ...HOST_KEYS,
   ...RUN_KEYS,
+  ...LEGACY_RESOURCE_KEYS,
   ['volumes', normalizeVolumes],
   ['tmpfs', normalizeTmpfs],
   ['networks', normalizeNetworks],
@@ -148,6 +150,7 @@ function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage:
   } else if (draft.restartKey !== undefined) {
     spec.restart = draft.restartKey.policy;
   }
+  applyLegacyBounds(ctx, draft);
   if (draft.scale !== undefined) {
     // As in Compose: `scale` is the replica count, and must agree with deploy.replicas when both are given.
     const { replicas, entry } = draft.scale;

@@ -70,6 +70,9 @@ describe('service keys', () => {
     { yaml: ['env_file: [{path: raw.env, format: raw}]'], want: { env: { A: '"as $written\\n"', B: ' spaced ' } } },
     { yaml: ['deploy: {resources: {limits: {cpus: "0.5", memory: 256M, pids: 100}, reservations: {cpus: 0.25, memory: 128m}}}'], want: {
       limits: { nanoCpus: 500_000_000, memoryBytes: 256 * 1024 ** 2, pids: 100 }, reservations: { nanoCpus: 250_000_000, memoryBytes: 128 * 1024 ** 2 } } },
+    { yaml: ['cpus: 0.5', 'mem_limit: 256m', 'mem_reservation: 128m', 'pids_limit: 50'], want: {
+      limits: { nanoCpus: 500_000_000, memoryBytes: 256 * 1024 ** 2, pids: 50 }, reservations: { nanoCpus: 0, memoryBytes: 128 * 1024 ** 2 } } },
+    { yaml: ['mem_limit: 256m', 'deploy: {resources: {limits: {cpus: "1", memory: 256m}}}'], want: { limits: { nanoCpus: 1_000_000_000, memoryBytes: 256 * 1024 ** 2 } } },
     { yaml: ['deploy: {placement: {preferences: [{spread: node.labels.zone}], max_replicas_per_node: 2}}'], want: { spread: ['node.labels.zone'], maxReplicasPerNode: 2 } },
     { yaml: ['deploy: {labels: {tier: front}}'], want: { serviceLabels: { tier: 'front' } } },
     { yaml: ['deploy: {mode: global}'], want: { mode: 'global' } },
@@ -98,6 +101,8 @@ describe('service keys', () => {
     { yaml: ['scale: 2', 'deploy: {mode: global}'], path: 'services.web.scale', message: /^not allowed with mode global/ },
     { yaml: ['oom_score_adj: 2000'], path: 'services.web.oom_score_adj', message: /^invalid oom_score_adj "2000" \(-1000 to 1000\)/ },
     { yaml: ['dns_search: ["a b"]'], path: 'services.web.dns_search', message: /^invalid dns_search "a b"/ },
+    { yaml: ['mem_limit: 1g', 'deploy: {resources: {limits: {memory: 2g}}}'], path: 'services.web.mem_limit', message: /^differs from deploy.resources.limits.memory/ },
+    { yaml: ['mem_limit: 1m', 'mem_reservation: 2m'], path: 'services.web.mem_reservation', message: /^the memory reservation is above the memory limit/ },
     { yaml: ['shm_size: lots'], path: 'services.web.shm_size', message: /^invalid size "lots"/ },
     { yaml: ['dns: [not-an-ip]'], path: 'services.web.dns', message: /^invalid dns server "not-an-ip"/ },
     { yaml: ['cap_add: ["bad cap"]'], path: 'services.web.cap_add', message: /^invalid capability "bad cap"/ },
