@@ -51,37 +51,34 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .action(async (addr: string, o) => join_(io, addr, o));
 
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-  program.command('deploy')
-    .description('create or update a stack from Compose files and wait until it converged')
-    .argument('[file]', 'Compose file')
+  /** stackFiles adds the options that say how a stack's files are read (deploy and config), and --strict. */
+  const stackFiles = (cmd: Command): Command => cmd
     .option('-c, --compose-file <file>', 'Compose file; give several to merge override files onto the first, in order', collect)
     .option('--env-file <file>', 'variables for interpolation, instead of the .env beside the first file (repeatable)', collect)
-    .option('--profile <name>', 'activate a profile: its services are deployed too (repeatable; "*" for all)', collect)
+    .option('--profile <name>', 'activate a profile: its services are included (repeatable; "*" for all)', collect)
     .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
+    .option('--strict', 'make every warning about the files an error', false);
+  /** filesOf is the positional file, then those of -c. */
+  const filesOf = (file: string | undefined, o: { composeFile?: string[] }): string[] => [...(file === undefined ? [] : [file]), ...(o.composeFile ?? [])];
+  stackFiles(program.command('deploy')
+    .description('create or update a stack from Compose files and wait until it converged')
+    .argument('[file]', 'Compose file'))
     .option('-d, --detach', 'return once the manager stored the stack', false)
     .option('--dry-run', 'validate and show what would change, change nothing', false)
-    .option('--strict', 'make every warning about the files an error', false)
     .option('--timeout <duration>', 'how long to wait for convergence', '120s')
     .addOption(manager())
     .action(async (file: string | undefined, o) => {
-      const files: string[] = [...(file === undefined ? [] : [file]), ...((o.composeFile as string[] | undefined) ?? [])];
+      const files = filesOf(file, o);
       if (files.length === 0) throw new CliError('deploy: give a Compose file (cluster deploy stack.yml)');
       await deploy(io, files, o);
     });
 
-  program.command('config')
+  stackFiles(program.command('config')
     .description('validate Compose files and print the normalized stack; needs no manager (for CI)')
-    .argument('[file]', 'Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here)')
-    .option('-c, --compose-file <file>', 'Compose file; give several to merge override files onto the first, in order', collect)
-    .option('--env-file <file>', 'variables for interpolation, instead of the .env beside the first file (repeatable)', collect)
-    .option('--profile <name>', 'activate a profile (repeatable; "*" for all)', collect)
-    .option('--name <stack>', 'stack name (default: the file\'s `name:`, else its folder name)')
+    .argument('[file]', 'Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here)'))
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-q, --quiet', 'print only problems, not the stack', false)
-    .option('--strict', 'make every warning an error', false)
-    .action((file: string | undefined, o) => {
-      composeConfig(io, [...(file === undefined ? [] : [file]), ...((o.composeFile as string[] | undefined) ?? [])], o);
-    });
+    .action((file: string | undefined, o) => composeConfig(io, filesOf(file, o), o));
 
   program.command('scale')
     .description('set the replica count of services: cluster scale web=3 worker=0')
