@@ -135,7 +135,7 @@ export class Overlay {
       await run('ip', ['link', 'del', dev]).catch(() => undefined);
       for (const [k, e] of this.links) if (e.device === dev) this.links.delete(k);
       try {
-        await run('ip', ['link', 'add', dev, 'type', 'vxlan', 'id', String(n.vni), 'local', this.o.self, 'dstport', String(this.o.port ?? 4789), 'nolearning', 'proxy']);
+        await run('ip', ['link', 'add', dev, 'type', 'vxlan', 'id', String(n.vni), 'local', this.o.self, 'dstport', String(this.o.port ?? 4789), 'nolearning', 'proxy', 'noudpcsum']);
         await run('ip', ['link', 'set', dev, 'mtu', String(this.o.mtu ?? 1450), 'master', n.bridge, 'up']);
         this.devices.set(dev, n.bridge);
         this.o.log(`overlay: ${dev} (VNI ${n.vni}) joined to ${n.bridge} for network ${n.name}`);
