@@ -36,7 +36,7 @@ const sock = (k) => `unix:///run/clab/host${k}.sock`;
 const engines = new Map(HOSTS.map((k) => [k, new Dockerode({ socketPath: `/run/clab/host${k}.sock`, timeout: 2000 })]));
 
 /** sh runs a command and resolves with its exit code and output; it is killed after timeoutMs. */
-function sh(cmd, args, env, timeoutMs) {
+export function sh(cmd, args, env, timeoutMs) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

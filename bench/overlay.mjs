@@ -20,13 +20,13 @@
  *
  *   node bench/overlay.mjs [--rounds 3] [--requests 400]
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Dockerode from 'dockerode';
 import { CLI, REPO } from './cluster.mjs';
+import { sh } from './failover.mjs';
 
 const LAB_SH = join(REPO, 'deploy/lab/lab.sh');
 const labDir = () => process.env.BENCH_LAB_DIR ?? join(tmpdir(), 'cluster-lab-bench');
@@ -81,21 +81,6 @@ const get = (path) => new Promise((resolve, reject) => {
   console.log(JSON.stringify({ p50: lat[Math.floor(lat.length / 2)], p90: lat[Math.floor(lat.length * 0.9)], rps, mbps, bytes }));
 })().catch((e) => { console.error(e.message); process.exit(1); });
 `;
-
-function sh(cmd, args, env, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, out, err });
-    });
-  });
-}
 
 async function must(cmd, args, timeoutMs = 300000) {
   const r = await sh(cmd, args, labEnv(), timeoutMs);

@@ -114,6 +114,21 @@ export class TestCluster {
     // Whatever else runs from this cluster's folder (a daemon a test started again, whose pid file moved on) goes too.
     for (const pid of processesUnder(this.home)) signal(pid, 'SIGKILL');
     rmSync(this.home, { recursive: true, force: true });
+    removeOrphanVxlans();
+  }
+}
+
+/**
+ * removeOrphanVxlans deletes the overlay's VXLAN devices (`clvx*`) that no
+ * bridge holds any more: a stopped agent leaves its devices so that
+ * containers keep reaching each other, and once a test removed the stack
+ * networks they belong to nothing else would remove them.
+ */
+function removeOrphanVxlans(): void {
+  const r = spawnSync('ip', ['-o', 'link', 'show', 'type', 'vxlan'], { encoding: 'utf8', timeout: 5000 });
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const m = /^\d+:\s+(clvx\d+)[@:]/.exec(line);
+    if (m && !/ master /.test(line)) spawnSync('ip', ['link', 'del', m[1]!], { timeout: 5000 });
   }
 }
 
