@@ -52,6 +52,8 @@ export class LoadContext {
   readonly sources: Source[] = [];
   /** inactiveServices are the services left out because none of their profiles is active. */
   readonly inactiveServices = new Set<string>();
+  /** serviceNames maps a service name as written to the name it runs under, when they differ (engineServiceName). */
+  readonly serviceNames = new Map<string, string>();
   /** resources are the stack's networks, volumes, secrets and configs, read before its services. */
   resources: StackResources = emptyResources('stack');
   private readonly origins = new WeakMap<object, Source>();
@@ -71,6 +73,11 @@ export class LoadContext {
     /** pathKind checks that build contexts and Dockerfiles exist; without it they are not checked. */
     readonly pathKind?: PathKind,
   ) {}
+
+  /** serviceName is the name a service written `written` runs under. */
+  serviceName(written: string): string {
+    return this.serviceNames.get(written) ?? written;
+  }
 
   /** addSource records a parsed file and the origin of each of its nodes. */
   addSource(source: Source): void {

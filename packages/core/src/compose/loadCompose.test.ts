@@ -62,11 +62,28 @@ describe('loadCompose', () => {
     assert.equal(loadCompose('name: s\nservices: {}\n', { file: 'stack.yml' }).spec?.name, 's');
   });
 
-  test('an invalid service name is an error at its key', () => {
-    const r = load(['services:', '  Web:', '    image: nginx']);
+  test('a service name the engines cannot take is mapped, not refused: upper case runs lowercase, "." as "-", references follow', () => {
+    // This test asserted that `Web` is an error; issue 19 asks for the Compose Specification's names (upper case included), mapped.
+    const r = load(['services:', '  Web:', '    image: nginx', '    depends_on: [my.db]', '    links: ["my.db:database"]', '  my.db:', '    image: redis']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(Object.keys(r.spec?.services ?? {}).sort(), ['my-db', 'web']);
+    assert.equal(r.spec?.services.web?.name, 'web');
+    assert.deepEqual(r.spec?.services.web?.dependsOn?.map((d) => d.service), ['my-db']);
+    assert.deepEqual(r.spec?.services['my-db']?.networks?.[0]?.aliases, ['database']);
+    // Upper case is silent (names resolve case-insensitively, as written); a dot is not, since `my.db` does not resolve as written.
+    assert.deepEqual(r.warnings.filter((w) => w.path.startsWith('services.my.db') && w.line === 6).map((w) => w.message), ['runs as "my-db": a service\'s DNS name cannot hold "." (it would read as service.stack); reach it as "my-db"']);
+  });
+
+  test('two service names that map to one are an error at the second', () => {
+    const r = load(['services:', '  web:', '    image: nginx', '  Web:', '    image: nginx']);
     assert.deepEqual(r.errors.map(brief), [
-      { path: 'services.Web', line: 2, col: 3, message: 'invalid service name "Web" (lowercase letters, digits, "_" and "-")' },
+      { path: 'services.Web', line: 4, col: 3, message: 'services "web" and "Web" both run as "web" (names are case-insensitive on the engines and in DNS, and "." is "-"); rename one' },
     ]);
+  });
+
+  test('a built image of a service named in upper case is named in lowercase', () => {
+    const r = loadCompose('name: s\nservices:\n  Api:\n    build: .\n', { file: '/s/stack.yml' });
+    assert.equal(r.spec?.services.api?.image, 's-api');
   });
 
   test('version and x- keys are ignored silently, an unknown top-level key is a schema error', () => {
@@ -135,7 +152,8 @@ describe('loadCompose', () => {
       '    deploy:',
       '      replicas: -1',
       '    volumes: [data:/data]',
-      '  Db:',
+      // `Db` was the invalid name here; upper case is now mapped (issue 19), a name with no letter or digit is still refused.
+      '  _:',
       '    command: "a \'b"',
       '  cache:',
       '    healthcheck: {interval: 5}',
@@ -145,9 +163,9 @@ describe('loadCompose', () => {
       'services.web.ports[0]@4:13',
       'services.web.deploy.replicas@6:17',
       'services.web.volumes[0]@7:15',
-      'services.Db@8:3',
-      'services.Db@8:3',
-      'services.Db.command@9:14',
+      'services._@8:3',
+      'services._@8:3',
+      'services._.command@9:14',
       'services.cache@10:3',
       'services.cache.healthcheck.interval@11:29',
     ]);

@@ -11,7 +11,7 @@ import type { KeyNormalizer, ServiceDraft } from './ServiceDraft.js';
 const CONDITIONS: DependencyCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
 function check(ctx: LoadContext, draft: ServiceDraft, at: unknown, path: string, d: Dependency): Dependency | undefined {
-  if (d.service === draft.spec.name) {
+  if (ctx.serviceName(d.service) === draft.spec.name) {
     ctx.error(at, path, `a service cannot depend on itself`);
     return undefined;
   }
@@ -21,7 +21,7 @@ function check(ctx: LoadContext, draft: ServiceDraft, at: unknown, path: string,
     else ctx.warn(at, path, `optional dependency ${quote(d.service)} ${why}, ignored`);
     return undefined;
   }
-  return d;
+  return { ...d, service: ctx.serviceName(d.service) };
 }
 
 /** normalizeDependsOn reads `depends_on` into the spec's dependsOn. */

@@ -54,7 +54,7 @@ export const normalizeLinks: KeyNormalizer = (ctx, e, draft) => {
     const [service = '', alias] = text.split(':');
     const at = ctx.resolve(isSeq(e.value) ? e.value.items[i] : e.value);
     if (!ctx.resources.services.has(service)) ctx.error(at, `${e.path}[${i}]`, `links to ${quote(service)}, which is not a service of the stack`);
-    else if (alias !== undefined && alias !== service) draft.links.push({ service, alias });
+    else if (alias !== undefined && alias !== service) draft.links.push({ service: ctx.serviceName(service), alias });
   });
 };
 

@@ -107,7 +107,7 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
  * default filled in; the stack checks across services with the draft.
  */
 export function normalizeService(ctx: LoadContext, service: Entry): ServiceDraft | undefined {
-  const draft = newServiceDraft(service.key);
+  const draft = newServiceDraft(ctx.serviceName(service.key));
   if (isNull(service.value)) {
     ctx.error(service.keyNode, service.path, `image is required (${IMAGE_FORM})`);
     return undefined;

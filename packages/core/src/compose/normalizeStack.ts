@@ -9,6 +9,7 @@ import { checkDependencyCycles } from './normalizeDependsOn.js';
 import { applyLinks } from './normalizeNetworks.js';
 import { normalizeService } from './normalizeService.js';
 import type { ServiceDraft } from './ServiceDraft.js';
+import { engineServiceName } from './engineServiceName.js';
 
 const NAME_FORM = 'lowercase letters, digits, "_" and "-"';
 const TOP_LEVEL = new Set(['services', 'name', 'networks', 'volumes', 'secrets', 'configs']);
@@ -29,7 +30,10 @@ export function normalizeStack(ctx: LoadContext, root: YAMLMap, nameOption: stri
   ctx.resources = emptyResources(name ?? 'stack');
   const services = entries.get('services');
   if (services !== undefined && isMap(services.value)) {
-    for (const s of entriesOf(ctx, services.value, services.path)) ctx.resources.services.add(s.key);
+    for (const s of entriesOf(ctx, services.value, services.path)) {
+      ctx.resources.services.add(s.key);
+      if (!NAME_RE.test(s.key)) ctx.serviceNames.set(s.key, engineServiceName(s.key));
+    }
   }
   normalizeResources(ctx, name ?? 'stack', entries, ctx.resources);
   const drafts = readServices(ctx, services, entries.get('networks') ?? entries.get('volumes'));
@@ -85,8 +89,15 @@ function readServices(ctx: LoadContext, entry: Entry | undefined, declared: Entr
     return [];
   }
   const drafts: ServiceDraft[] = [];
+  const runsAs = new Map<string, string>();
   for (const s of services) {
-    if (!NAME_RE.test(s.key)) ctx.error(s.keyNode, s.path, `invalid service name ${quote(s.key)} (${NAME_FORM})`);
+    const name = ctx.serviceName(s.key);
+    const other = runsAs.get(name);
+    if (!NAME_RE.test(name)) ctx.error(s.keyNode, s.path, `invalid service name ${quote(s.key)} (it needs a letter or digit)`);
+    else if (other !== undefined) ctx.error(s.keyNode, s.path, `services ${quote(other)} and ${quote(s.key)} both run as ${quote(name)} (names are case-insensitive on the engines and in DNS, and "." is "-"); rename one`);
+    // A dot cannot stay: `a.b` would read as service a of stack b. A name differing only in case resolves as written (DNS is case-insensitive).
+    else if (s.key.includes('.')) ctx.warn(s.keyNode, s.path, `runs as ${quote(name)}: a service's DNS name cannot hold "." (it would read as service.stack); reach it as ${quote(name)}`);
+    runsAs.set(name, s.key);
     const draft = normalizeService(ctx, s);
     if (draft !== undefined) drafts.push(draft);
   }
