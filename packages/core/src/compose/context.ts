@@ -3,6 +3,7 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Problem } from './formatProblem.js';
 import { emptyResources, type StackResources } from './normalizeResources.js';
+import { offsetInSource, spansLines } from './offsetInSource.js';
 
 /** ValueNode is a YAML node with aliases already followed. */
 export type ValueNode = Scalar | YAMLMap | YAMLSeq;
@@ -136,6 +137,18 @@ export class LoadContext {
 
   error(at: At, path: string, message: string, offset = 0): void {
     this.errors.push({ file: this.fileOf(at), ...this.positionOf(at, offset), path, message, severity: 'error' });
+  }
+
+  /**
+   * errorInValue reports a problem at the character `offset` of a scalar's
+   * value when the scalar spans lines (a block scalar, a folded string),
+   * where its start would say little; else, or when that character cannot
+   * be placed in the source, at the scalar's start.
+   */
+  errorInValue(node: Scalar, path: string, message: string, offset: number): void {
+    const text = this.sourceOf(node)?.text;
+    const at = text === undefined || typeof node.value !== 'string' || !spansLines(text, node) ? undefined : offsetInSource(text, node, node.value, offset);
+    this.error(node, path, message, at ?? 0);
   }
 
   warn(at: At, path: string, message: string, offset = 0): void {

@@ -5,6 +5,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { LoadContext, Source } from './context.js';
 import { indexPath, joinPath } from './nodes.js';
+import { offsetInSource } from './offsetInSource.js';
 
 /** InterpolationProblem is a problem at an offset of the interpolated text. */
 export interface InterpolationProblem {
@@ -148,41 +149,12 @@ export function interpolateDocument(ctx: LoadContext, source: Source): void {
       const original = node.value;
       const result = interpolate(original, ctx.env);
       node.value = result.value;
-      const shift = sourceShift(source.text, node.range, node.type, original);
       for (const p of result.problems) {
-        const offset = shift === undefined ? (blockOffset(source.text, node.range, node.type, original, p.offset) ?? 0) : shift + p.offset;
+        const offset = offsetInSource(source.text, node, original, p.offset) ?? 0;
         if (p.severity === 'error') ctx.error(node, path, p.message, offset);
         else ctx.warn(node, path, p.message, offset);
       }
     }
   };
   walk(source.doc.contents, '');
-}
-
-/**
- * blockOffset is where the character at `offset` of a block scalar's value
- * (`|` or `>`) is in its source, whose lines are indented (and, folded,
- * joined by spaces): the same run of characters up to the next blank, found
- * as many times in the source as in the value before it.
- */
-function blockOffset(text: string, range: readonly number[] | null | undefined, type: string | undefined, value: string, offset: number): number | undefined {
-  if ((type !== 'BLOCK_LITERAL' && type !== 'BLOCK_FOLDED') || !range || range[0] === undefined || range[1] === undefined) return undefined;
-  const raw = text.slice(range[0], range[1]);
-  const token = /^\S+/.exec(value.slice(offset))?.[0];
-  if (token === undefined) return undefined;
-  let before = 0;
-  for (let i = value.indexOf(token); i >= 0 && i < offset; i = value.indexOf(token, i + 1)) before++;
-  // The header (`|`, `>-`, …) and its line end come before the content.
-  let at = raw.indexOf(token, raw.indexOf('\n') + 1);
-  for (let k = 0; k < before && at >= 0; k++) at = raw.indexOf(token, at + 1);
-  return at < 0 ? undefined : at;
-}
-
-/** sourceShift is where the value starts within the scalar's source, when source and value agree char for char. */
-function sourceShift(text: string, range: readonly number[] | null | undefined, type: string | undefined, value: string): number | undefined {
-  if (!range || range[0] === undefined || range[1] === undefined) return undefined;
-  const raw = text.slice(range[0], range[1]);
-  if (type === 'PLAIN' && raw === value) return 0;
-  if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value) return 1;
-  return undefined;
 }

@@ -172,6 +172,13 @@ describe('loadCompose', () => {
     assert.deepEqual(at(r.warnings), []);
   });
 
+  test('a command problem inside a block scalar or a folded string points at the character at fault', () => {
+    const r = load(['services:', '  web:', '    image: nginx', '    command: >', '      sh -c', '      "echo \'x\' &&', '      exit 1', '    entrypoint: sh -c', "      'unclosed"]);
+    assert.deepEqual(r.errors.map((e) => `${e.path}@${e.line}:${e.col}`), ['services.web.command@6:7', 'services.web.entrypoint@9:7']);
+    assert.match(r.errors[0]?.message ?? '', /unterminated double quote/);
+    assert.match(r.errors[1]?.message ?? '', /unterminated single quote/);
+  });
+
   test('anchors, aliases and merge keys are followed, own keys winning', () => {
     const r = load([
       'x-base: &base',

@@ -10,7 +10,7 @@ import { splitShellWords } from './splitShellWords.js';
 export function normalizeCommand(ctx: LoadContext, node: ValueNode | undefined, path: string): string[] | undefined {
   if (isScalar(node) && typeof node.value === 'string') {
     const split = splitShellWords(node.value);
-    if (split.error !== undefined) ctx.error(node, path, `invalid command ${JSON.stringify(node.value)} (${split.error})`);
+    if (split.error !== undefined) ctx.errorInValue(node, path, `invalid command ${JSON.stringify(node.value)} (${split.error})`, split.offset);
     return split.words;
   }
   if (isScalar(node) && typeof node.value !== 'object') {

@@ -11,9 +11,10 @@ describe('splitShellWords', () => {
     ['a\\ b', { words: ['a b'] }],
     ["x''y \"\"", { words: ['xy', ''] }],
     ['a\tb\nc', { words: ['a', 'b', 'c'] }],
-    ["'open", { error: 'unterminated single quote' }],
-    ['"open', { error: 'unterminated double quote' }],
-    ['end\\', { error: 'trailing backslash' }],
+    ["'open", { error: 'unterminated single quote', offset: 0 }],
+    ['"open', { error: 'unterminated double quote', offset: 0 }],
+    ['end\\', { error: 'trailing backslash', offset: 3 }],
+    ["a 'b' \"c", { error: 'unterminated double quote', offset: 6 }],
   ];
   for (const [text, want] of cases) {
     test(`${JSON.stringify(text)}`, () => assert.deepEqual(splitShellWords(text), want));

@@ -1,11 +1,12 @@
 /** ShellWords is the result of splitShellWords: the words, or why the text cannot be split. */
-export type ShellWords = { words: string[]; error?: undefined } | { words?: undefined; error: string };
+export type ShellWords = { words: string[]; error?: undefined } | { words?: undefined; error: string; offset: number };
 
 /**
  * splitShellWords splits a command line into words as a POSIX shell would,
  * without expanding anything: blanks separate words, single quotes keep
  * everything, double quotes keep everything but `\"`, `\\`, `\$` and `` \` ``,
- * and a backslash outside quotes keeps the next character.
+ * and a backslash outside quotes keeps the next character. An error gives
+ * the offset of the quote or backslash at fault.
  */
 export function splitShellWords(text: string): ShellWords {
   const words: string[] = [];
@@ -21,11 +22,12 @@ export function splitShellWords(text: string): ShellWords {
       i++;
     } else if (c === "'") {
       const end = text.indexOf("'", i + 1);
-      if (end < 0) return { error: 'unterminated single quote' };
+      if (end < 0) return { error: 'unterminated single quote', offset: i };
       word += text.slice(i + 1, end);
       inWord = true;
       i = end + 1;
     } else if (c === '"') {
+      const opened = i;
       i++;
       inWord = true;
       let closed = false;
@@ -45,10 +47,10 @@ export function splitShellWords(text: string): ShellWords {
           i++;
         }
       }
-      if (!closed) return { error: 'unterminated double quote' };
+      if (!closed) return { error: 'unterminated double quote', offset: opened };
     } else if (c === '\\') {
       const e = text[i + 1];
-      if (e === undefined) return { error: 'trailing backslash' };
+      if (e === undefined) return { error: 'trailing backslash', offset: i };
       if (e !== '\n') {
         word += e;
         inWord = true;
