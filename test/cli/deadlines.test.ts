@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadControlProto } from '@cluster/api';
 import { run, type Io } from '@cluster/cli';
-import { Store, issueAdmin, loadOrCreateIdentity } from '@cluster/manager';
+import { SqliteStore, issueAdmin, loadOrCreateIdentity } from '@cluster/manager';
 
 // The CLI's two deadlines (CLUSTER_CONNECT_TIMEOUT, CLUSTER_CALL_TIMEOUT):
 // a manager that is connected but slow to answer is told apart from one
@@ -35,7 +35,7 @@ describe('the CLI tells a slow manager from an unreachable one', { timeout: 120_
   let delayMs = 0;
 
   before(async () => {
-    const store = Store.open(join(dir, 'store.db'));
+    const store = SqliteStore.open(join(dir, 'store.db'));
     const now = new Date();
     const { identity } = await loadOrCreateIdentity(dir, store, { addresses: ['127.0.0.1'], now, serverCertTtlMs: DAY });
     const admin = await issueAdmin(identity, 'admin', now, DAY);

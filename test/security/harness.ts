@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto } from '@cluster/api';
 import { grpcMessageOptions } from '@cluster/core';
-import { SecurityLedger, Store, loadOrCreateStoreKey, issueAdmin, loadOrCreateIdentity, startManager, type AdminCredentials, type ClusterIdentity, type Logger, type Manager } from '@cluster/manager';
+import { SecurityLedger, SqliteStore, type Store, loadOrCreateStoreKey, issueAdmin, loadOrCreateIdentity, startManager, type AdminCredentials, type ClusterIdentity, type Logger, type Manager } from '@cluster/manager';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -34,7 +34,7 @@ export async function startTestManager(o: { nodeCertTtlMs?: number; images?: boo
   const dir = mkdtempSync(join(tmpdir(), 'cluster-security-'));
   // before writes what a store from before holds (the manager that wrote it is gone).
   o.before?.(join(dir, 'store.db'));
-  const store = Store.open(join(dir, 'store.db'), { sealKey: loadOrCreateStoreKey(dir) });
+  const store = SqliteStore.open(join(dir, 'store.db'), { sealKey: loadOrCreateStoreKey(dir) });
   const now = new Date();
   const { identity } = await loadOrCreateIdentity(dir, store, { addresses: ['127.0.0.1'], now, serverCertTtlMs: DAY });
   const admin = await issueAdmin(identity, 'admin', now, DAY);

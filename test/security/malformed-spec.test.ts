@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { loadCompose, type StackSpec } from '@cluster/core';
-import { Store } from '@cluster/manager';
+import { SqliteStore } from '@cluster/manager';
 import { joinCluster } from '@cluster/agent';
 import { call, openSession, refusal, startTestManager, within, type Peer, type SessionProbe, type TestManager } from './harness.js';
 
@@ -28,7 +28,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
     m = await startTestManager({
       // A store from before the manager checked specs: a service without env, labels, ports, restart...
       before: (path) => {
-        const old = Store.open(path);
+        const old = SqliteStore.open(path);
         old.update({ putServices: [{ name: 'legacy_api', stack: 'legacy', specVersion: 1, createdAt: 0, updatedAt: 0, spec: { name: 'api', image: 'busybox', replicas: 1 } as never }] });
         old.close();
       },

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import type { Node } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
+import type { Store } from './store.js';
 import { findNode, nodeControlHandlers } from './control-nodes.js';
 
 function node(id: string, name: string): Node {
@@ -13,7 +14,7 @@ function node(id: string, name: string): Node {
 }
 
 function setup(): { store: Store; kicks: () => number; update: (req: object) => Promise<{ node?: { availability: string; labels: Record<string, string> }; err?: grpc.ServiceError }> } {
-  const store = Store.open(':memory:');
+  const store = SqliteStore.open(':memory:');
   store.update({ putNodes: [node('aaaa11112222', 'lab1'), node('bbbb11112222', 'lab2')] });
   let kicks = 0;
   const h = nodeControlHandlers({ store, kick: () => { kicks++; } });
@@ -49,7 +50,7 @@ test('UpdateNode refuses an unknown node, a bad availability, a bad key and a mi
 });
 
 test('findNode refuses a name shared by two nodes and asks for an id', () => {
-  const store = Store.open(':memory:');
+  const store = SqliteStore.open(':memory:');
   store.update({ putNodes: [node('aaaa11112222', 'lab1'), node('cccc11112222', 'lab1')] });
   assert.throws(() => findNode(store, 'lab1'), /ambiguous/);
   assert.equal(findNode(store, 'cccc11112222').id, 'cccc11112222');

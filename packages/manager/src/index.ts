@@ -1,4 +1,5 @@
-export { Store, type Batch } from './store.js';
+export type { Store, StoreView, Batch, StoreChanges, RecordKind } from './store.js';
+export { SqliteStore, type StoreOptions } from './sqliteStore.js';
 export { startManager, newId, type Manager, type ManagerOptions } from './server.js';
 export { loadOrCreateIdentity, issueAdmin, writeAdmin, type ClusterIdentity, type AdminCredentials } from './identity.js';
 export { consoleLogger, type Logger } from './log.js';

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterError } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
+import type { Store } from './store.js';
 import { RECORD_TTL_MS, SecurityLedger } from './ledger.js';
 import { MAX_TOKEN_TTL_MS } from './control-security.js';
 
@@ -13,7 +14,7 @@ function withStore(fn: (open: () => Store) => void): void {
   const stores: Store[] = [];
   try {
     fn(() => {
-      const s = Store.open(join(dir, 'store.db'));
+      const s = SqliteStore.open(join(dir, 'store.db'));
       stores.push(s);
       return s;
     });

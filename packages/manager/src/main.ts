@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 import { loadOrCreateStoreKey } from './storeSeal.js';
 import { consoleLogger } from './log.js';
 import { issueAdmin, loadOrCreateIdentity, writeAdmin } from './identity.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (!dataDir) throw new Error('manager: --data-dir is required');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Service specs (with their secrets) and the token secret are sealed with DATA/store.key (0600).
-  const store = Store.open(join(dataDir, 'store.db'), { log, sealKey: loadOrCreateStoreKey(dataDir) });
+  const store = SqliteStore.open(join(dataDir, 'store.db'), { log, sealKey: loadOrCreateStoreKey(dataDir) });
   const listen = values.listen!;
   const listenHost = listen.replace(/:\d+$/, '');
   const advertiseHost = values.advertise || (listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost);

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterError, type Node, type Service, type Task } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
+import type { Store } from './store.js';
 import { Orchestrator } from './orchestrator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orchestrator-isolation-'));
@@ -36,7 +37,7 @@ function service(stack: string, short: string, replicas: number, specVersion = 1
 const assigned = (store: Store, name: string): Task[] => store.tasksOfService(name).filter((t) => t.state === 'assigned' && t.desiredState === 'running');
 
 test('a service whose pass throws is left out with its error, and the other services and stacks are placed', () => {
-  const real = Store.open(join(dir, 'throws.db'));
+  const real = SqliteStore.open(join(dir, 'throws.db'));
   let armed = true;
   // The store as the orchestrator sees it: reading the tasks of one service throws, as a bug on a strange spec would.
   const store = new Proxy(real, {
@@ -85,7 +86,7 @@ test('a service whose pass throws is left out with its error, and the other serv
 
 test('a service with an invalid spec in the store from before is left out across restarts; its tasks stay and the others are placed', () => {
   const path = join(dir, 'invalid.db');
-  const first = Store.open(path);
+  const first = SqliteStore.open(path);
   const bad = service('old', 'api', 2);
   // As a manager that checked only name, image and replicas could have stored it.
   const broken = { ...bad, spec: { name: 'api', image: 'i', replicas: 2 } } as unknown as Service;
@@ -97,7 +98,7 @@ test('a service with an invalid spec in the store from before is left out across
   first.close();
 
   for (let restart = 1; restart <= 2; restart++) {
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     let seq = 0;
     const orch = new Orchestrator({ store, log: quiet, newId: () => `r${restart}-${++seq}`, onTasks: () => undefined, fullPassMs: 0 });
     try {
@@ -116,7 +117,7 @@ test('a service with an invalid spec in the store from before is left out across
   }
 
   // A new deploy of the service replaces the invalid spec.
-  const store = Store.open(path);
+  const store = SqliteStore.open(path);
   try {
     store.update({ putServices: [service('old', 'api', 1, 2)] });
     assert.equal(store.invalidService('old_api'), undefined);
@@ -127,7 +128,7 @@ test('a service with an invalid spec in the store from before is left out across
 });
 
 test('a store that refuses writes fails the pass as a whole: no service is blamed, and passes carry on once it writes again', () => {
-  const real = Store.open(join(dir, 'refuses.db'));
+  const real = SqliteStore.open(join(dir, 'refuses.db'));
   let refuse = true;
   const store = new Proxy(real, {
     get(target, prop) {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTerminal, seededRandom, type DependencyCondition, type Node, type Service, type Task } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
+import type { Store } from './store.js';
 import { Orchestrator } from './orchestrator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-'));
@@ -38,7 +39,7 @@ interface Cluster {
 }
 
 function cluster(name: string, incremental: boolean, clock: { now: number }, chunkTasks: number): Cluster {
-  const store = Store.open(join(dir, `${name}.db`));
+  const store = SqliteStore.open(join(dir, `${name}.db`));
   let seq = 0;
   const orch = new Orchestrator({ store, log: quiet, now: () => clock.now, newId: () => `${name}-${++seq}`, onTasks: () => undefined, chunkTasks, fullPassMs: 0 });
   return { store, orch, incremental };
@@ -195,7 +196,7 @@ test('passes over what changed reach the desired state of passes over everything
 });
 
 test('a deploy larger than a chunk is written over several turns, in service order', async () => {
-  const store = Store.open(join(dir, 'chunks.db'));
+  const store = SqliteStore.open(join(dir, 'chunks.db'));
   const writes: string[][] = [];
   let seq = 0;
   const orch = new Orchestrator({ store, log: quiet, newId: () => `t${++seq}`, onTasks: (put) => writes.push([...new Set(put.map((t) => t.service))]), chunkTasks: 10, fullPassMs: 0 });
@@ -215,7 +216,7 @@ test('a deploy larger than a chunk is written over several turns, in service ord
 });
 
 test('a restart delay is timed on the monotonic clock: a wall clock set back by 10 minutes does not hold the replacement back', () => {
-  const store = Store.open(join(dir, 'clock-step.db'));
+  const store = SqliteStore.open(join(dir, 'clock-step.db'));
   const wall = { now: 10_000_000 };
   const mono = { now: 500 };
   let seq = 0;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Service } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 import { OverlayAllocator } from './overlayAllocator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'overlay-alloc-test-'));
@@ -21,7 +21,7 @@ const service = (stack: string, name: string, networks?: string[]): Service => (
 
 test('allocations and node indexes survive a manager restart; unused ones are freed', () => {
   const path = join(dir, 'a.db');
-  let store = Store.open(path);
+  let store = SqliteStore.open(path);
   let alloc = new OverlayAllocator(store, log);
   const web = service('s', 'web');
   const api = service('s', 'api', ['s_back', 'shared']);
@@ -32,7 +32,7 @@ test('allocations and node indexes survive a manager restart; unused ones are fr
   assert.equal(alloc.nodeIndex('n1'), 1);
   store.close();
 
-  store = Store.open(path);
+  store = SqliteStore.open(path);
   alloc = new OverlayAllocator(store, log);
   assert.deepEqual(alloc.networksOf(web), { s_default: { subnet: '10.128.0.0/16', vni: 4096 } }, 'the same subnet after a restart');
   assert.equal(alloc.nodeIndex('n2'), 2);

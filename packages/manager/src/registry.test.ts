@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, Service, Task } from '@cluster/core';
 import type { RegistryUpdate } from '@cluster/api';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 import { Registry } from './registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'registry-test-'));
@@ -27,7 +27,7 @@ const task: Task = {
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 test('the registry allocates and stores a VIP, and publishes endpoint changes on the next turn', async () => {
-  const store = Store.open(join(dir, 'a.db'));
+  const store = SqliteStore.open(join(dir, 'a.db'));
   const published: RegistryUpdate[] = [];
   const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
   store.update({ putNodes: [node], putServices: [service], putTasks: [task] });
@@ -74,7 +74,7 @@ test('the registry allocates and stores a VIP, and publishes endpoint changes on
 });
 
 test('a change of one task sends only its service, and only that endpoint; a new service comes whole', async () => {
-  const store = Store.open(join(dir, 'b.db'));
+  const store = SqliteStore.open(join(dir, 'b.db'));
   const published: RegistryUpdate[] = [];
   const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
   const api = { ...service, name: 's_api', createdAt: 1, spec: { ...service.spec, name: 'api', ports: [] } };
@@ -114,7 +114,7 @@ test('a change of one task sends only its service, and only that endpoint; a new
 
 test('serving tasks of a service with ports get task addresses, stored and kept across a manager restart', async () => {
   const path = join(dir, 'c.db');
-  let store = Store.open(path);
+  let store = SqliteStore.open(path);
   const published: RegistryUpdate[] = [];
   const quiet = { ...service, name: 's_quiet', createdAt: 1, spec: { ...service.spec, name: 'quiet', ports: [] } };
   const log = { info() {}, warn() {}, error() {} } as never;
@@ -143,7 +143,7 @@ test('serving tasks of a service with ports get task addresses, stored and kept 
   }
 
   // A restarted manager reads the addresses back; t2 is gone meanwhile, and a new task does not get t1's or t3's.
-  store = Store.open(path);
+  store = SqliteStore.open(path);
   store.update({ deleteTasks: ['t2'], putTasks: [{ ...task, id: 't4', slot: 4 }] });
   reg = new Registry({ store, log, publish: (u) => published.push(u) });
   reg.start();
@@ -159,7 +159,7 @@ test('serving tasks of a service with ports get task addresses, stored and kept 
 });
 
 test('a full range of task addresses is logged once, and the tasks without one still serve through the VIP', async () => {
-  const store = Store.open(join(dir, 'd.db'));
+  const store = SqliteStore.open(join(dir, 'd.db'));
   const warnings: string[] = [];
   const reg = new Registry({ store, log: { info() {}, warn: (m: string) => warnings.push(m), error() {} } as never, publish: () => undefined, taskAddresses: { first: 1, last: 1 } });
   store.update({ putNodes: [node], putServices: [service], putTasks: [task, { ...task, id: 't2', slot: 2 }] });
@@ -176,7 +176,7 @@ test('a full range of task addresses is logged once, and the tasks without one s
 });
 
 test('overlay peers: every running container with addresses, serving or not, is sent; one that stops is removed; node addresses come along', async () => {
-  const store = Store.open(join(dir, 'peers.db'));
+  const store = SqliteStore.open(join(dir, 'peers.db'));
   const published: RegistryUpdate[] = [];
   const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
   const db: Service = { ...service, name: 's_db', spec: { ...service.spec, name: 'db', ports: [] } };
@@ -209,7 +209,7 @@ test('overlay peers: every running container with addresses, serving or not, is 
 });
 
 test('overlay peers: a node removed from the cluster takes its peers and its address out of every agent\'s tables', async () => {
-  const store = Store.open(join(dir, 'peers-rm.db'));
+  const store = SqliteStore.open(join(dir, 'peers-rm.db'));
   const published: RegistryUpdate[] = [];
   const reg = new Registry({ store, log: { info() {}, warn() {}, error() {} } as never, publish: (u) => published.push(u) });
   const db: Service = { ...service, name: 's_db', spec: { ...service.spec, name: 'db', ports: [] } };

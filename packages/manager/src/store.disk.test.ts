@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { ClusterError, type Task } from '@cluster/core';
 import type { Logger } from './log.js';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 
 // The store on a real small filesystem (a tmpfs with size=) that fills up:
 // needs root to mount it.
@@ -58,7 +58,7 @@ describe('the store on a disk that fills up', { skip }, () => {
   test('writes are refused with resource_exhausted and change nothing; deferred writes wait; all of it carries on when space returns', async () => {
     const log = capture();
     const path = join(dir, 'store.db');
-    const store = Store.open(path, { log });
+    const store = SqliteStore.open(path, { log });
     let filler = '';
     try {
       store.update({ putTasks: [task] });
@@ -97,7 +97,7 @@ describe('the store on a disk that fills up', { skip }, () => {
           if (store.writeProblem() === undefined) break;
           await sleep(100);
         }
-        const other = Store.open(path);
+        const other = SqliteStore.open(path);
         try {
           assert.equal(other.node('n1')?.status, 'down');
           return other.task('t1');
@@ -113,7 +113,7 @@ describe('the store on a disk that fills up', { skip }, () => {
       if (filler) rmSync(filler, { force: true });
       store.close();
     }
-    const check = Store.open(path);
+    const check = SqliteStore.open(path);
     try {
       assert.equal(check.task('t2')?.error.length, 256 * 1024, 'the write after the refusals is on disk');
     } finally {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ const task: Task = {
 
 /** onDisk reads a task as a manager started now would (a second connection to the file). */
 function onDisk(path: string, id: string): Task | undefined {
-  const other = Store.open(path);
+  const other = SqliteStore.open(path);
   try {
     return other.task(id);
   } finally {
@@ -27,7 +27,7 @@ function onDisk(path: string, id: string): Task | undefined {
 
 test('deferred writes are in memory at once and on disk within the flush window, the last state of a task once', async () => {
   const path = join(dir, 'a.db');
-  const store = Store.open(path);
+  const store = SqliteStore.open(path);
   try {
     store.update({ putTasks: [task] });
     store.putTasksSoon([{ ...task, state: 'preparing' }]);
@@ -44,7 +44,7 @@ test('deferred writes are in memory at once and on disk within the flush window,
 
 test('a transactional write takes the deferred ones first; close writes what is left', () => {
   const path = join(dir, 'b.db');
-  const store = Store.open(path);
+  const store = SqliteStore.open(path);
   store.update({ putTasks: [task, { ...task, id: 't2', slot: 2 }] });
   store.putTasksSoon([{ ...task, state: 'running' }]);
   store.update({ putTasks: [{ ...task, id: 't3', slot: 3 }] });

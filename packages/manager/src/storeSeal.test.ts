@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Service } from '@cluster/core';
-import { Store } from './store.js';
+import { SqliteStore } from './sqliteStore.js';
 import { STORE_KEY_FILE, loadOrCreateStoreKey } from './storeSeal.js';
 
 const root = mkdtempSync(join(tmpdir(), 'store-seal-'));
@@ -34,7 +34,7 @@ test('service specs (their secrets) and the token secret are not in clear in the
   const path = join(dir, 'store.db');
   const key = loadOrCreateStoreKey(dir);
   assert.equal(statSync(join(dir, STORE_KEY_FILE)).mode & 0o777, 0o600, 'the key file is owner-only');
-  const store = Store.open(path, { sealKey: key });
+  const store = SqliteStore.open(path, { sealKey: key });
   store.update({ putServices: [service()] });
   store.setMeta('token.secret', TOKEN_SECRET);
   assert.ok(!onDisk(path).includes(SECRET), 'secret in clear in the open store');
@@ -43,25 +43,25 @@ test('service specs (their secrets) and the token secret are not in clear in the
   assert.ok(!onDisk(path).includes(SECRET));
   assert.ok(!onDisk(path).includes(TOKEN_SECRET));
 
-  const again = Store.open(path, { sealKey: loadOrCreateStoreKey(dir) });
+  const again = SqliteStore.open(path, { sealKey: loadOrCreateStoreKey(dir) });
   assert.deepEqual(again.service('s_db'), service());
   assert.equal(again.getMeta('token.secret'), TOKEN_SECRET);
   again.close();
-  assert.throws(() => Store.open(path), /store: record services\/s_db is sealed and no store key was given/);
-  assert.throws(() => Store.open(path, { sealKey: Buffer.alloc(32, 7) }), /does not open with this store key/);
+  assert.throws(() => SqliteStore.open(path), /store: record services\/s_db is sealed and no store key was given/);
+  assert.throws(() => SqliteStore.open(path, { sealKey: Buffer.alloc(32, 7) }), /does not open with this store key/);
 });
 
 test('a store written in clear by an older version is sealed when it opens with a key, and keeps its records', () => {
   const dir = mkdtempSync(join(root, 'old-'));
   const path = join(dir, 'store.db');
-  const old = Store.open(path);
+  const old = SqliteStore.open(path);
   old.update({ putServices: [service()] });
   old.setMeta('token.secret', TOKEN_SECRET);
   old.setMeta('cluster.id', 'c1');
   old.close();
   assert.ok(onDisk(path).includes(SECRET), 'the older store did keep the secret in clear');
 
-  const store = Store.open(path, { sealKey: loadOrCreateStoreKey(dir) });
+  const store = SqliteStore.open(path, { sealKey: loadOrCreateStoreKey(dir) });
   assert.ok(!onDisk(path).includes(SECRET), 'the secret was sealed in place, no clear copy left in the files');
   assert.ok(!onDisk(path).includes(TOKEN_SECRET));
   assert.deepEqual(store.service('s_db'), service());
