@@ -19,14 +19,14 @@ interface Agent { name: string; nodeId: string; fake: FakeExecutor; worker: Work
 describe('engine health is node health (real manager, in-memory engines)', { timeout: 120_000 }, () => {
   let m: TestManager;
   const agents: Agent[] = [];
-  const nodes = async (): Promise<NodeRow[]> => (await call<{ nodes: NodeRow[] }>('Control', m.address, m.admin, 'ListNodes', {})).nodes;
-  const tasks = async (): Promise<TaskRow[]> => (await call<{ tasks: TaskRow[] }>('Control', m.address, m.admin, 'ListTasks', { filter: 'eh', all: true })).tasks;
+  const nodes = async (): Promise<NodeRow[]> => (await call('Control', m.address, m.admin, 'ListNodes', {})).nodes;
+  const tasks = async (): Promise<TaskRow[]> => (await call('Control', m.address, m.admin, 'ListTasks', { filter: 'eh', all: true })).tasks;
   const live = async (): Promise<TaskRow[]> => (await tasks()).filter((t) => t.desiredState === 'running');
   const runningTotal = (): number => agents.reduce((n, a) => n + a.fake.running(), 0);
 
   before(async () => {
     m = await startTestManager({ engineGraceMs: GRACE_MS });
-    const { token } = await call<{ token: string }>('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' });
+    const { token } = await call('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' });
     for (const name of ['ea', 'eb']) {
       const creds = await joinCluster({ manager: m.address, token, name, hostname: name, advertise: '127.0.0.1', labels: {} });
       const fake = new FakeExecutor({ idPrefix: name });

@@ -13,7 +13,7 @@ function fetchImage(address: string, peer: Peer, name: string): Promise<{ bytes:
   const c = client('Dispatcher', address, peer);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    const stream = (c.FetchImage as Function).call(c, { name }, { deadline: Date.now() + 10_000 }) as grpc.ClientReadableStream<{ data: Buffer }>;
+    const stream = c.FetchImage({ name }, { deadline: Date.now() + 10_000 });
     stream.on('data', (m: { data: Buffer }) => chunks.push(m.data));
     stream.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
     stream.on('end', () => resolve({ bytes: Buffer.concat(chunks) }));
@@ -32,7 +32,7 @@ describe('FetchImage: a node downloads only the images of the tasks assigned to 
   const admin = (): Peer => ({ caPem: m.admin.caPem, certPem: m.admin.certPem, keyPem: m.admin.keyPem });
   const node = (c: NodeCredentials): Peer => ({ caPem: c.caPem, certPem: c.certPem, keyPem: c.keyPem });
   const newNode = async (name: string): Promise<NodeCredentials> => {
-    const { token } = await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
+    const { token } = await call('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
     return joinCluster({ manager: m.address, token, name, hostname: name, advertise: '127.0.0.1', labels: {} });
   };
 
@@ -40,7 +40,7 @@ describe('FetchImage: a node downloads only the images of the tasks assigned to 
     // The admin pushes the image, as `cluster deploy` does for a `build:` service.
     const c = client('Control', m.address, admin());
     await new Promise<void>((resolve, reject) => {
-      const up = (c.PushImage as Function).call(c, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve())) as grpc.ClientWritableStream<object>;
+      const up = c.PushImage((err) => (err ? reject(err) : resolve()));
       up.write({ name: 'cluster-build/vault:1', imageId: 'sha256:1', data: ARCHIVE, totalBytes: ARCHIVE.length });
       up.end();
     });

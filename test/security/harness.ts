@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { loadClusterProto } from '@cluster/api';
+import { loadClusterProto, unaryCall, type AgentMessage, type ControlClient, type ControlRequest, type ControlResponse, type DispatcherClient, type ManagerMessage__Output, type ControlUnary, type DispatcherRequest, type DispatcherResponse, type DispatcherUnary } from '@cluster/api';
 import { grpcMessageOptions } from '@cluster/core';
 import { SecurityLedger, SqliteStore, type Store, loadOrCreateStoreKey, issueAdmin, loadOrCreateIdentity, startManager, type AdminCredentials, type ClusterIdentity, type Logger, type Manager } from '@cluster/manager';
 
@@ -86,22 +86,29 @@ function credentials(peer: Peer): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(Buffer.from(peer.caPem), key, cert, { checkServerIdentity: checkManager });
 }
 
-type AnyClient = grpc.Client & Record<string, Function>;
-
-/** client opens a Control or Dispatcher client presenting `peer`. */
-export function client(service: 'Control' | 'Dispatcher', address: string, peer: Peer): AnyClient {
+/** client opens a Control or Dispatcher client presenting `peer`, typed by the generated client interfaces. */
+export function client(service: 'Control', address: string, peer: Peer): ControlClient;
+export function client(service: 'Dispatcher', address: string, peer: Peer): DispatcherClient;
+export function client(service: 'Control' | 'Dispatcher', address: string, peer: Peer): ControlClient | DispatcherClient;
+export function client(service: 'Control' | 'Dispatcher', address: string, peer: Peer): ControlClient | DispatcherClient {
   const proto = loadClusterProto();
   // Messages as large as an agent and the CLI take (the manager's assignment chunks and pages stay far below).
-  return new proto[service](address, credentials(peer), { 'grpc.ssl_target_name_override': 'manager', ...grpcMessageOptions() }) as unknown as AnyClient;
+  const options = { 'grpc.ssl_target_name_override': 'manager', ...grpcMessageOptions() };
+  return service === 'Control' ? new proto.Control(address, credentials(peer), options) : new proto.Dispatcher(address, credentials(peer), options);
 }
 
-/** call makes one unary call on a fresh client and closes it; a refusal rejects with the grpc.ServiceError. */
-export async function call<Res = any>(service: 'Control' | 'Dispatcher', address: string, peer: Peer, method: string, req: object): Promise<Res> {
+/**
+ * call makes one unary call on a fresh client and closes it; a refusal
+ * rejects with the grpc.ServiceError. Requests and answers are typed by the
+ * generated definitions (unaryCall).
+ */
+export async function call<M extends ControlUnary>(service: 'Control', address: string, peer: Peer, method: M, req: ControlRequest<M>): Promise<ControlResponse<M>>;
+export async function call<M extends DispatcherUnary>(service: 'Dispatcher', address: string, peer: Peer, method: M, req: DispatcherRequest<M>): Promise<DispatcherResponse<M>>;
+export async function call(service: 'Control' | 'Dispatcher', address: string, peer: Peer, method: ControlUnary | DispatcherUnary, req: object): Promise<unknown> {
   const c = client(service, address, peer);
+  const def: grpc.ServiceDefinition = loadClusterProto()[service].service;
   try {
-    return await new Promise<Res>((resolve, reject) => {
-      (c[method] as Function).call(c, req, { deadline: Date.now() + 10000 }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
-    });
+    return await unaryCall(c, def, method, req as never, { deadline: Date.now() + 10000 });
   } finally {
     c.close();
   }
@@ -119,7 +126,7 @@ export function refusal(code: grpc.status, details: RegExp) {
 
 /** SessionProbe is a raw node session: hello sent; resolves `accepted` or `ended`. */
 export interface SessionProbe {
-  stream: grpc.ClientDuplexStream<any, any>;
+  stream: grpc.ClientDuplexStream<AgentMessage, ManagerMessage__Output>;
   accepted: Promise<string>;
   /** ended resolves with the status that closed the stream. */
   ended: Promise<{ code: grpc.status; details: string }>;
@@ -129,7 +136,7 @@ export interface SessionProbe {
 /** openSession opens a Session as a node and sends a hello reporting `observed` statuses; `hello` overrides its other fields. */
 export function openSession(address: string, peer: Peer, observed: object[] = [], hello: object = {}): SessionProbe {
   const c = client('Dispatcher', address, peer);
-  const stream = (c.Session as Function).call(c) as grpc.ClientDuplexStream<any, any>;
+  const stream = c.Session();
   const accepted = new Promise<string>((resolve) => {
     stream.on('data', (m: { msg?: string; accepted?: { nodeId: string } }) => {
       if (m.msg === 'accepted' && m.accepted) resolve(m.accepted.nodeId);

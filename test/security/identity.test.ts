@@ -35,7 +35,7 @@ describe('a node does not choose which constraints it matches: host name and lab
     return { code, out, err };
   };
   const workerToken = async (labels: Record<string, string> = {}): Promise<string> =>
-    (await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker', labels })).token;
+    (await call('Control', m.address, admin(), 'GetJoinToken', { role: 'worker', labels })).token;
 
   test('a node claiming another node\'s host name in its hello gets no task pinned to that host name', async () => {
     const vault = await joinCluster({ manager: m.address, token: await workerToken(), name: 'vault', hostname: 'vault-host', advertise: '127.0.0.1', labels: {} });

@@ -21,11 +21,11 @@ describe('joining: every bad token or request is refused with a clear error', { 
 
   const admin = () => ({ caPem: m.admin.caPem, certPem: m.admin.certPem, keyPem: m.admin.keyPem });
   const getToken = async (role = 'worker', extra: object = {}): Promise<string> =>
-    (await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role, ...extra })).token;
+    (await call('Control', m.address, admin(), 'GetJoinToken', { role, ...extra })).token;
   // join sends a Join over TLS pinned to the cluster CA, as an agent does after pinning.
   const join = async (token: string, csrPem?: string) => {
     const csr = csrPem ?? (await pki.createKeyAndCsr('x')).csrPem;
-    return call<{ nodeId: string; certificatePem: string; role: string }>('Dispatcher', m.address, { caPem: m.identity.ca.certPem }, 'Join', {
+    return call('Dispatcher', m.address, { caPem: m.identity.ca.certPem }, 'Join', {
       token, csrPem: csr, name: `node-${++n}`, hostname: 'h', advertiseAddress: '127.0.0.1', labels: {},
     });
   };
@@ -52,7 +52,7 @@ describe('joining: every bad token or request is refused with a clear error', { 
   });
 
   test('a token of another cluster is refused as such', async () => {
-    const theirs = (await call<{ token: string }>('Control', other.address, other.admin, 'GetJoinToken', { role: 'worker' })).token;
+    const theirs = (await call('Control', other.address, other.admin, 'GetJoinToken', { role: 'worker' })).token;
     await assert.rejects(join(theirs), refusal(grpc.status.UNAUTHENTICATED, /^join token: belongs to another cluster \("[0-9a-f]+", this is "[0-9a-f]+"\)$/));
   });
 

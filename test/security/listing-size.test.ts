@@ -31,7 +31,7 @@ describe('a 200,000-task listing', { timeout: 240_000 }, () => {
     writeFileSync(join(home, 'config.json'), JSON.stringify({
       manager: m.address, caFile: join(home, 'credentials/ca.crt'), certFile: join(home, 'credentials/admin.crt'), keyFile: join(home, 'credentials/admin.key'),
     }));
-    const { token } = await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
+    const { token } = await call('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
     const creds = await joinCluster({ manager: m.address, token, name: 'big', hostname: 'big', advertise: '127.0.0.1', labels: {} });
     session = openSession(m.address, { caPem: creds.caPem, certPem: creds.certPem, keyPem: creds.keyPem });
     session.stream.on('data', (msg: { msg?: string; assignments?: { tasks: unknown[] } }) => {

@@ -17,7 +17,7 @@ describe('certificates are enforced on live streams: expiry, retired CA', { time
     await Promise.all(managers.map((m) => m.stop()));
   });
 
-  const token = async (m: TestManager): Promise<string> => (await call<{ token: string }>('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' })).token;
+  const token = async (m: TestManager): Promise<string> => (await call('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' })).token;
   const join = async (m: TestManager, name: string): Promise<NodeCredentials> =>
     joinCluster({ manager: m.address, token: await token(m), name, hostname: name, advertise: '127.0.0.1', labels: {} });
   const node = (c: NodeCredentials): Peer => ({ caPem: c.caPem, certPem: c.certPem, keyPem: c.keyPem });
@@ -54,11 +54,11 @@ describe('certificates are enforced on live streams: expiry, retired CA', { time
     try {
       await within(Promise.all([ss.accepted, sr.accepted]), 5000, 'sessions');
       const admin = await pki.createKeyAndCsr('admin');
-      const rotated = await call<{ caPem: string; certificatePem: string }>('Control', m.address, m.admin, 'RotateCa', { csrPem: admin.csrPem });
+      const rotated = await call('Control', m.address, m.admin, 'RotateCa', { csrPem: admin.csrPem });
       const newAdmin: Peer = { caPem: rotated.caPem, certPem: rotated.certificatePem, keyPem: admin.keyPem };
       // The renewing node renews over its current certificate (as the CaUpdate tells it to); its session stays open.
       const key = await pki.createKeyAndCsr('renewing');
-      const renewed = await call<{ certificatePem: string }>('Dispatcher', m.address, { ...node(renewing), caPem: `${renewing.caPem}${rotated.caPem}` }, 'RenewCertificate', { csrPem: key.csrPem });
+      const renewed = await call('Dispatcher', m.address, { ...node(renewing), caPem: `${renewing.caPem}${rotated.caPem}` }, 'RenewCertificate', { csrPem: key.csrPem });
       assert.ok(!('error' in pki.identityFromCertificate(renewed.certificatePem, rotated.caPem, new Date())));
       // While the rotation runs, both CAs are trusted: the stale session goes on.
       await new Promise((r) => setTimeout(r, 1500));

@@ -33,7 +33,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
         old.close();
       },
     });
-    const { token } = await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
+    const { token } = await call('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' });
     const creds = await joinCluster({ manager: m.address, token, name: 'n1', hostname: 'n1', advertise: '127.0.0.1', labels: {} });
     session = openSession(m.address, { caPem: creds.caPem, certPem: creds.certPem, keyPem: creds.keyPem });
     nodeId = await within(session.accepted, 15_000, 'session accepted');
@@ -55,7 +55,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
     const deadline = Date.now() + 20_000;
     let last: { nodeName: string; state: string }[] = [];
     while (Date.now() < deadline) {
-      last = (await call<{ tasks: { nodeName: string; state: string; desiredState: string }[] }>('Control', m.address, admin(), 'ListTasks', { filter: stack, all: false })).tasks;
+      last = (await call('Control', m.address, admin(), 'ListTasks', { filter: stack, all: false })).tasks;
       if (last.length === want && last.every((t) => t.nodeName === 'n1' && t.state === 'assigned')) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -77,7 +77,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
     for (const [what, spec, details] of cases) {
       await assert.rejects(deployRaw('bad', spec), refusal(grpc.status.INVALID_ARGUMENT, details), what);
     }
-    const { services } = await call<{ services: { name: string }[] }>('Control', m.address, admin(), 'ListServices', { stack: 'bad' });
+    const { services } = await call('Control', m.address, admin(), 'ListServices', { stack: 'bad' });
     assert.deepEqual(services, [], 'nothing of a refused spec is stored');
   });
 
@@ -85,7 +85,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
     await deployRaw('good', goodSpec('good'));
     await placed('good', 2);
     assert.ok(nodeId !== '');
-    const { services } = await call<{ services: { name: string; error: string; converged: boolean; leftOut: boolean }[] }>('Control', m.address, admin(), 'ListServices', { stack: '' });
+    const { services } = await call('Control', m.address, admin(), 'ListServices', { stack: '' });
     const legacy = services.find((s) => s.name === 'legacy_api');
     assert.ok(legacy, 'the malformed service is listed');
     assert.equal(legacy.converged, false);
@@ -97,7 +97,7 @@ describe('a malformed stack spec is refused and never stops other stacks', { tim
   test('a new deploy of the malformed stack replaces it, and it is placed', async () => {
     await deployRaw('legacy', { name: 'legacy', services: { api: { ...goodSpec('legacy').services.web!, name: 'api' } } });
     await placed('legacy', 2);
-    const { services } = await call<{ services: { name: string; error: string }[] }>('Control', m.address, admin(), 'ListServices', { stack: 'legacy' });
+    const { services } = await call('Control', m.address, admin(), 'ListServices', { stack: 'legacy' });
     assert.deepEqual(services.map((s) => [s.name, s.error]), [['legacy_api', '']]);
   });
 });

@@ -38,7 +38,7 @@ describe('node input: what a node sends is checked by the manager and again by t
 
   const admin = (): Peer => ({ caPem: m.admin.caPem, certPem: m.admin.certPem, keyPem: m.admin.keyPem });
   const node = (c: NodeCredentials): Peer => ({ caPem: c.caPem, certPem: c.certPem, keyPem: c.keyPem });
-  const token = async (): Promise<string> => (await call<{ token: string }>('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' })).token;
+  const token = async (): Promise<string> => (await call('Control', m.address, admin(), 'GetJoinToken', { role: 'worker' })).token;
   const newNode = async (name: string, advertise: string): Promise<NodeCredentials> =>
     joinCluster({ manager: m.address, token: await token(), name, hostname: name, advertise, labels: {} });
   const cli = async (args: string[]) => {

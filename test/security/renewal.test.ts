@@ -14,7 +14,7 @@ describe('certificate renewal: a fresh certificate with the same node id, withou
   let creds: NodeCredentials;
   before(async () => {
     m = await startTestManager({ nodeCertTtlMs: TTL_MS });
-    const { token } = await call<{ token: string }>('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' });
+    const { token } = await call('Control', m.address, m.admin, 'GetJoinToken', { role: 'worker' });
     creds = await joinCluster({ manager: m.address, token, name: 'renewing', hostname: 'renewing', advertise: '127.0.0.1', labels: {} });
   });
   after(async () => {
@@ -30,7 +30,7 @@ describe('certificate renewal: a fresh certificate with the same node id, withou
   test('RenewCertificate keeps the node id and role and refuses a replayed CSR', async () => {
     const { csrPem } = await pki.createKeyAndCsr('whatever');
     const peer = { caPem: creds.caPem, certPem: creds.certPem, keyPem: creds.keyPem };
-    const r = await call<{ certificatePem: string }>('Dispatcher', m.address, peer, 'RenewCertificate', { csrPem });
+    const r = await call('Dispatcher', m.address, peer, 'RenewCertificate', { csrPem });
     const before = identity(creds.certPem);
     const after = identity(r.certificatePem);
     assert.deepEqual([after.commonName, after.role], [creds.nodeId, 'worker']);

@@ -24,3 +24,9 @@ export type { OverlayPeer, OverlayPeer__Output } from './generated/cluster/v1/Ov
 export type { NetworkAddress, NetworkAddress__Output } from './generated/cluster/v1/NetworkAddress.js';
 export type { PortMapping, PortMapping__Output } from './generated/cluster/v1/PortMapping.js';
 export type { ImageChunk, ImageChunk__Output } from './generated/cluster/v1/ImageChunk.js';
+export { unaryCall } from './rpc.js';
+export type { UnaryNames, RequestOf, ResponseOf, ControlUnary, ControlRequest, ControlResponse, DispatcherUnary, DispatcherRequest, DispatcherResponse } from './rpc.js';
+export type { ControlDefinition } from './generated/cluster/v1/Control.js';
+export type { DispatcherDefinition } from './generated/cluster/v1/Dispatcher.js';
+export type { PushImageResponse, PushImageResponse__Output } from './generated/cluster/v1/PushImageResponse.js';
+export type { UpdateNodeRequest__Output } from './generated/cluster/v1/UpdateNodeRequest.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { loadControlProto, type ControlClient } from '@cluster/api';
+import { loadControlProto, unaryCall, type ControlClient, type ControlRequest, type ControlResponse, type ControlUnary, type ImageChunk, type PushImageResponse__Output, type Task__Output } from '@cluster/api';
 import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
 import { CliError, type Io } from './io.js';
 import { readConfig } from './config.js';
@@ -42,13 +42,13 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
-/** Control is a promise-returning view of the Control API. */
+/** Control is a promise-returning view of the Control API, typed by the generated definitions. */
 export interface Control {
   address: string;
   /** call connects (within the connect deadline) and makes one call (within `timeoutMs`, by default the call deadline). */
-  call<Res>(method: keyof ControlClient & string, req: object, timeoutMs?: number): Promise<Res>;
-  /** upload sends a client stream of messages and resolves to the one response. */
-  upload<Res>(method: keyof ControlClient & string, messages: AsyncIterable<object>): Promise<Res>;
+  call<M extends ControlUnary>(method: M, req: ControlRequest<M>, timeoutMs?: number): Promise<ControlResponse<M>>;
+  /** upload sends an image as a PushImage stream of chunks and resolves to the one response. */
+  upload(method: 'PushImage', messages: AsyncIterable<ImageChunk>): Promise<PushImageResponse__Output>;
   close(): void;
 }
 
@@ -78,17 +78,15 @@ export function connectControl(io: Io, managerOverride?: string): Control {
   const options = { ...TARGET_NAME, ...grpcMessageOptions(maxMessageBytes(io)) };
   const channel = new grpc.Client(address, creds, options);
   channel.getChannel().getConnectivityState(true);
-  let stub: (ControlClient & Record<string, Function>) | undefined;
-  const control = (): ControlClient & Record<string, Function> => {
-    stub ??= new (loadControlProto().Control)(address, creds, { ...options, channelOverride: channel.getChannel() }) as unknown as ControlClient & Record<string, Function>;
+  let stub: ControlClient | undefined;
+  const control = (): ControlClient => {
+    stub ??= new (loadControlProto().Control)(address, creds, { ...options, channelOverride: channel.getChannel() });
     return stub;
   };
   const deadlines = deadlinesFrom(io.env);
   /** invoke makes one unary call with a deadline; it rejects with the grpc.ServiceError. */
-  const invoke = <Res>(method: string, req: object, ms: number): Promise<Res> => new Promise<Res>((resolve, reject) => {
-    const client = control();
-    (client[method] as Function).call(client, req, { deadline: Date.now() + ms }, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
-  });
+  const invoke = <M extends ControlUnary>(method: M, req: ControlRequest<M>, ms: number): Promise<ControlResponse<M>> =>
+    unaryCall(control(), loadControlProto().Control.service, method, req, { deadline: Date.now() + ms });
   /**
    * connected waits until the channel is connected. A refused or failed
    * connection fails at once with its reason; one still being made when the
@@ -114,10 +112,10 @@ export function connectControl(io: Io, managerOverride?: string): Control {
   };
   return {
     address,
-    async call<Res>(method: string, req: object, timeoutMs = deadlines.callMs): Promise<Res> {
+    async call<M extends ControlUnary>(method: M, req: ControlRequest<M>, timeoutMs = deadlines.callMs): Promise<ControlResponse<M>> {
       await connected();
       try {
-        return await invoke<Res>(method, req, timeoutMs);
+        return await invoke(method, req, timeoutMs);
       } catch (err) {
         const e = err as grpc.ServiceError;
         if (e.code === grpc.status.DEADLINE_EXCEEDED) {
@@ -126,24 +124,23 @@ export function connectControl(io: Io, managerOverride?: string): Control {
         throw explain(e, address);
       }
     },
-    async upload<Res>(method: string, messages: AsyncIterable<object>): Promise<Res> {
+    async upload(_method: 'PushImage', messages: AsyncIterable<ImageChunk>): Promise<PushImageResponse__Output> {
       await connected();
-      let call: grpc.ClientWritableStream<object> | undefined;
-      const client = control();
-      const done = new Promise<Res>((resolve, reject) => {
-        call = (client[method] as Function).call(client, (err: grpc.ServiceError | null, res: Res) => {
-          if (err) reject(explain(err, address));
+      let stream: grpc.ClientWritableStream<ImageChunk> | undefined;
+      const done = new Promise<PushImageResponse__Output>((resolve, reject) => {
+        stream = control().PushImage((err, res) => {
+          if (err || !res) reject(explain(err ?? Object.assign(new Error('push image: no answer'), { code: grpc.status.INTERNAL, details: 'push image: no answer', metadata: new grpc.Metadata() }), address));
           else resolve(res);
-        }) as grpc.ClientWritableStream<object>;
+        });
       });
-      const stream = call as unknown as grpc.ClientWritableStream<object>;
+      const up = stream as unknown as grpc.ClientWritableStream<ImageChunk>;
       try {
         for await (const m of messages) {
-          if (!stream.write(m)) await new Promise((resolve) => stream.once('drain', resolve));
+          if (!up.write(m)) await new Promise((resolve) => up.once('drain', resolve));
         }
-        stream.end();
+        up.end();
       } catch (err) {
-        stream.cancel();
+        up.cancel();
         throw err;
       }
       return done;
@@ -171,17 +168,23 @@ const TASK_PAGE = 5000;
  * listTasks reads every task matching a filter, page by page (a listing of
  * 200,000 tasks is about 30 MB: too much for one message).
  */
-export async function listTasks<T>(control: Control, filter: string, all: boolean): Promise<T[]> {
-  const out: T[] = [];
+export async function listTasks(control: Control, filter: string, all: boolean): Promise<Task__Output[]> {
+  const out: Task__Output[] = [];
   let pageToken = '';
   // Bounded: a page token only moves forward, and 100,000 pages is far beyond any cluster.
   for (let i = 0; i < 100_000; i++) {
-    const r = await control.call<{ tasks: T[]; nextPageToken?: string }>('ListTasks', { filter, all, pageSize: TASK_PAGE, pageToken });
+    const r = await control.call('ListTasks', { filter, all, pageSize: TASK_PAGE, pageToken });
     for (const t of r.tasks) out.push(t);
     if (!r.nextPageToken) return out;
     pageToken = r.nextPageToken;
   }
   return out;
+}
+
+/** present returns a message field the manager always sets (proto3 message fields decode as null when absent); `what` names it in the error. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new CliError(`${what}: missing from the manager's answer (a manager of another version?)`);
+  return value;
 }
 
 /** explain turns a gRPC error into one clear line (a call that ran out of time is explained by call()). */

@@ -1,15 +1,14 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { ClusterError } from '@cluster/core';
-import type { CaStatus, ManagerMessage } from '@cluster/api';
+import type { CaStatus, ControlHandlers, ManagerMessage } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import { issueServerCertificate, type ClusterIdentity } from './identity.js';
 import type { SecurityLedger } from './ledger.js';
 import { caDigest, checkCsr, createCa, csrKeyDigest, identityFromCertificate, issueCertificate, type PeerIdentity } from './pki/index.js';
 import { callerOf } from './auth/guard.js';
-import { toServiceError } from './status.js';
+import { unary } from './rpc.js';
 import type { TlsMaterial } from './tls-provider.js';
 
 /** CaRotationOptions are what a CA rotation works on. */
@@ -28,8 +27,6 @@ export interface CaRotationOptions {
   adminCertTtlMs?: number;
   now?: () => number;
 }
-
-type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
 
 const DAY = 24 * 60 * 60 * 1000;
 const STARTED_KEY = 'ca.rotation.started';
@@ -162,14 +159,9 @@ export class CaRotation {
   }
 
   /** handlers implements Control RotateCa and GetCaStatus; wrap them with guardService. */
-  handlers(): Record<string, Unary> {
-    const unary = (fn: (req: any, call: grpc.ServerUnaryCall<any, any>) => unknown): Unary => (call, cb) => {
-      Promise.resolve()
-        .then(() => fn(call.request, call))
-        .then((r) => cb(null, r), (err) => cb(toServiceError(err)));
-    };
+  handlers(): Pick<ControlHandlers, 'RotateCa' | 'GetCaStatus'> {
     return {
-      RotateCa: unary(async (req: { csrPem: string; finish: boolean }, call) => {
+      RotateCa: unary(async (req, call) => {
         const caller = callerOf(call).name;
         if (req.finish) {
           if (!this.rotating) throw new ClusterError('failed_precondition', 'ca: no rotation is in progress');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import type { Node } from '@cluster/core';
+import type { Node as ApiNode } from '@cluster/api';
 import { SqliteStore } from './sqliteStore.js';
 import type { Store } from './store.js';
 import { findNode, nodeControlHandlers } from './control-nodes.js';
@@ -13,13 +14,13 @@ function node(id: string, name: string): Node {
   };
 }
 
-function setup(): { store: Store; kicks: () => number; update: (req: object) => Promise<{ node?: { availability: string; labels: Record<string, string> }; err?: grpc.ServiceError }> } {
+function setup(): { store: Store; kicks: () => number; update: (req: object) => Promise<{ node?: ApiNode; err?: grpc.ServiceError }> } {
   const store = SqliteStore.open(':memory:');
   store.update({ putNodes: [node('aaaa11112222', 'lab1'), node('bbbb11112222', 'lab2')] });
   let kicks = 0;
   const h = nodeControlHandlers({ store, kick: () => { kicks++; } });
-  const update = (req: object) => new Promise<{ node?: { availability: string; labels: Record<string, string> }; err?: grpc.ServiceError }>((resolve) => {
-    h.UpdateNode!({ request: { availability: '', addLabels: {}, removeLabels: [], ...req } } as never, (err, res) => resolve(err ? { err: err as grpc.ServiceError } : { node: res.node }));
+  const update = (req: object) => new Promise<{ node?: ApiNode; err?: grpc.ServiceError }>((resolve) => {
+    h.UpdateNode!({ request: { availability: '', addLabels: {}, removeLabels: [], ...req } } as never, (err, res) => resolve(err ? { err: err as grpc.ServiceError } : { node: res?.node ?? undefined }));
   });
   return { store, kicks: () => kicks, update };
 }

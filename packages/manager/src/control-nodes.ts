@@ -1,8 +1,8 @@
-import type * as grpc from '@grpc/grpc-js';
 import { ClusterError, type Node, type NodeAvailability } from '@cluster/core';
+import type { ControlHandlers, UpdateNodeRequest__Output } from '@cluster/api';
 import type { Store } from './store.js';
 import { nodeToApi } from './convert.js';
-import { toServiceError } from './status.js';
+import { unary } from './rpc.js';
 import { checkLabel } from './nodeInput.js';
 
 /** NodeControlOptions are what the node operations of the Control API work on. */
@@ -12,29 +12,13 @@ export interface NodeControlOptions {
   kick: () => void;
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
-
 const AVAILABILITIES: readonly NodeAvailability[] = ['active', 'pause', 'drain'];
 
-/** UpdateNodeRequest is the wire form of a node update. */
-interface UpdateNodeRequest {
-  node: string;
-  availability: string;
-  addLabels: Record<string, string>;
-  removeLabels: string[];
-}
-
 /** nodeControlHandlers implements the node operations of the Control service: UpdateNode. */
-export function nodeControlHandlers(o: NodeControlOptions): Record<string, Unary> {
+export function nodeControlHandlers(o: NodeControlOptions): Pick<ControlHandlers, 'UpdateNode'> {
   const { store } = o;
   return {
-    UpdateNode: (call, cb) => {
-      try {
-        cb(null, { node: nodeToApi(updateNode(store, call.request as UpdateNodeRequest, o.kick)) });
-      } catch (err) {
-        cb(toServiceError(err));
-      }
-    },
+    UpdateNode: unary((req) => ({ node: nodeToApi(updateNode(store, req, o.kick)) })),
   };
 }
 
@@ -51,7 +35,7 @@ export function findNode(store: Store, ref: string): Node {
   throw new ClusterError('not_found', `node: "${ref}" not found (see: cluster nodes)`);
 }
 
-function updateNode(store: Store, req: UpdateNodeRequest, kick: () => void): Node {
+function updateNode(store: Store, req: UpdateNodeRequest__Output, kick: () => void): Node {
   const node = findNode(store, req.node);
   const next: Node = { ...node, labels: { ...node.labels } };
   if (req.availability) {

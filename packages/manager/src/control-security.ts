@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import { ClusterError, NAME_RE } from '@cluster/core';
+import type { ControlHandlers } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import type { ClusterIdentity } from './identity.js';
@@ -9,7 +9,7 @@ import { caDigest, csrKeyDigest, issueCertificate, signJoinToken } from './pki/i
 import { callerOf } from './auth/guard.js';
 import { nodeToApi } from './convert.js';
 import { findNode } from './control-nodes.js';
-import { toServiceError } from './status.js';
+import { unary } from './rpc.js';
 import { checkLabels } from './nodeInput.js';
 
 /** SecurityControlOptions are what the security part of the Control API works on. */
@@ -31,8 +31,6 @@ export interface SecurityControlOptions {
   now?: () => number;
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
-
 const DAY = 24 * 60 * 60 * 1000;
 /** MAX_TOKEN_TTL_MS bounds --ttl of join tokens: a token is a password, not a key. */
 export const MAX_TOKEN_TTL_MS = 30 * DAY;
@@ -44,16 +42,11 @@ export const MAX_ADMIN_TTL_MS = 5 * 365 * DAY;
  * tokens (get, rotate), node removal (revocation) and operator credentials
  * (create, revoke). Wrap them with guardService like the rest of Control.
  */
-export function securityControlHandlers(o: SecurityControlOptions): Record<string, Unary> {
+export function securityControlHandlers(o: SecurityControlOptions): Pick<ControlHandlers, 'GetJoinToken' | 'RotateJoinToken' | 'RemoveNode' | 'CreateCredentials' | 'RevokeCredentials'> {
   const now = o.now ?? Date.now;
   const { store, ledger, log } = o;
-  const unary = (fn: (req: any, call: grpc.ServerUnaryCall<any, any>) => unknown): Unary => (call, cb) => {
-    Promise.resolve()
-      .then(() => fn(call.request, call))
-      .then((r) => cb(null, r), (err) => cb(toServiceError(err)));
-  };
   return {
-    GetJoinToken: unary(async (req: { role: string; ttlMs: number; singleUse: boolean; labels?: Record<string, string> }) => {
+    GetJoinToken: unary(async (req) => {
       const role = checkRole('token', req.role);
       const ttlMs = checkTtl('token', req.ttlMs, o.tokenTtlMs, MAX_TOKEN_TTL_MS);
       const labels = checkLabels('token --label', { ...req.labels });
@@ -68,13 +61,13 @@ export function securityControlHandlers(o: SecurityControlOptions): Record<strin
       }, { ttlMs, now: new Date(now()) });
       return { token, managerAddress: o.advertise };
     }),
-    RotateJoinToken: unary((req: { role: string }, call) => {
+    RotateJoinToken: unary((req, call) => {
       const role = checkRole('token rotate', req.role);
       const gen = ledger.rotateTokens(role);
       log.info(`security: ${callerOf(call).name} rotated the ${role} join tokens (generation ${gen})`);
       return {};
     }),
-    RemoveNode: unary((req: { node: string }, call) => {
+    RemoveNode: unary((req, call) => {
       const node = findNode(store, req.node);
       ledger.revokeNode(node.id);
       store.update({ deleteNodes: [node.id] });
@@ -83,7 +76,7 @@ export function securityControlHandlers(o: SecurityControlOptions): Record<strin
       log.info(`security: ${callerOf(call).name} removed node ${node.name} (${node.id}); its certificate is revoked`);
       return { node: nodeToApi(node) };
     }),
-    CreateCredentials: unary(async (req: { name: string; csrPem: string; ttlMs: number }, call) => {
+    CreateCredentials: unary(async (req, call) => {
       if (!NAME_RE.test(req.name)) {
         throw new ClusterError('invalid_argument', `credentials: invalid name "${req.name}" (lowercase letters, digits, "_" and "-")`);
       }
@@ -101,7 +94,7 @@ export function securityControlHandlers(o: SecurityControlOptions): Record<strin
         throw err;
       }
     }),
-    RevokeCredentials: unary((req: { name: string }, call) => {
+    RevokeCredentials: unary((req, call) => {
       const holders = ledger.adminNames();
       if (!holders.includes(req.name)) {
         throw new ClusterError('not_found', `credentials: no valid credentials named "${req.name}" (known: ${holders.join(', ') || 'none'})`);

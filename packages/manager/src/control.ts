@@ -1,11 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, dependentsToRestart, formatSpecProblems, validateStackSpec, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
-import type { Service as ApiService } from '@cluster/api';
+import type { ControlHandlers, Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
 import type { ClusterIdentity } from './identity.js';
 import { nodeToApi, taskToApi } from './convert.js';
-import { toServiceError } from './status.js';
+import { unary } from './rpc.js';
 
 /** ControlOptions are what the Control API works on. */
 export interface ControlOptions {
@@ -23,19 +22,15 @@ export interface ControlOptions {
   onPurgeVolumes?: (stack: string) => void;
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
+/** ControlStackHandlers are the Control RPCs about stacks, services, tasks and the node listing. */
+export type ControlStackHandlers = Pick<ControlHandlers, 'DeployStack' | 'RemoveStack' | 'ScaleServices' | 'ListServices' | 'ListTasks' | 'ListNodes'>;
 
 /** controlHandlers implements the Control service (wrap it with guardService). */
-export function controlHandlers(o: ControlOptions): Record<string, Unary> {
+export function controlHandlers(o: ControlOptions): ControlStackHandlers {
   const now = o.now ?? Date.now;
   const { store } = o;
-  const unary = (fn: (req: any) => unknown | Promise<unknown>): Unary => (call, cb) => {
-    Promise.resolve()
-      .then(() => fn(call.request))
-      .then((r) => cb(null, r), (err) => cb(toServiceError(err)));
-  };
   return {
-    DeployStack: unary((req: { name: string; specJson: string; dryRun: boolean }) => {
+    DeployStack: unary((req) => {
       const stack = parseStack(req.name, req.specJson);
       const t = now();
       const changes: { service: string; action: string; specVersion: number }[] = [];
@@ -77,7 +72,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       }
       return { changes };
     }),
-    RemoveStack: unary((req: { name: string; volumes: boolean }) => {
+    RemoveStack: unary((req) => {
       const names = [...store.allServices(), ...store.invalidServices()].filter((s) => s.stack === req.name).map((s) => s.name);
       if (names.length === 0 && !req.volumes) throw new ClusterError('not_found', `rm: stack "${req.name}" not found (see: cluster services)`);
       if (req.volumes) {
@@ -88,7 +83,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       o.kick();
       return { services: names };
     }),
-    ScaleServices: unary((req: { targets: { service: string; replicas: number }[]; stack: string }) => {
+    ScaleServices: unary((req) => {
       const all = store.allServices();
       const resolved = req.targets.map((tg) => ({ service: resolveService(all, tg.service, req.stack), replicas: tg.replicas }));
       const t = now();
@@ -104,7 +99,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       o.kick();
       return { services: put.map((s) => serviceToApi(s, store.tasksOfService(s.name), o.serviceError?.(s.name))) };
     }),
-    ListServices: unary((req: { stack: string }) => {
+    ListServices: unary((req) => {
       const services = store.allServices().filter((s) => !req.stack || s.stack === req.stack);
       // A service whose stored spec is invalid is listed with what is wrong, so that it can be seen and replaced or removed.
       const invalid = store.invalidServices().filter((s) => !req.stack || s.stack === req.stack);
@@ -114,7 +109,7 @@ export function controlHandlers(o: ControlOptions): Record<string, Unary> {
       ];
       return { services: listed.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) };
     }),
-    ListTasks: unary((req: { filter: string; all: boolean; pageSize?: number; pageToken?: string }) => {
+    ListTasks: unary((req) => {
       const f = req.filter;
       const services = store.allServices();
       let match: (t: Task) => boolean = () => true;

@@ -9,8 +9,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import type { ImageChunk, ImageChunk__Output } from '@cluster/api';
+import type { ControlHandlers, DispatcherHandlers, ImageChunk, ImageChunk__Output, PushImageResponse } from '@cluster/api';
 import { endWithStatus, toServiceError } from './status.js';
+import { unary } from './rpc.js';
 import { shown } from './nodeInput.js';
 import { diskWriteError } from './diskWriteError.js';
 import type { Store } from './store.js';
@@ -59,16 +60,14 @@ export class ImageStore {
   }
 
   /** handlers are the Control RPCs PushImage and HasImage. */
-  controlHandlers(): Record<string, grpc.UntypedHandleCall> {
+  controlHandlers(): Pick<ControlHandlers, 'HasImage' | 'PushImage'> {
     return {
-      HasImage: ((call: grpc.ServerUnaryCall<{ name: string; imageId: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-        cb(null, { present: this.byImageId(call.request.imageId, call.request.name) !== undefined });
-      }) as grpc.UntypedHandleCall,
-      PushImage: ((call: grpc.ServerReadableStream<ImageChunk__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => this.receive(call, cb)) as grpc.UntypedHandleCall,
+      HasImage: unary((req) => ({ present: this.byImageId(req.imageId, req.name) !== undefined })),
+      PushImage: (call, cb) => this.receive(call, cb),
     };
   }
 
-  private receive(call: grpc.ServerReadableStream<ImageChunk__Output, unknown>, cb: grpc.sendUnaryData<unknown>): void {
+  private receive(call: grpc.ServerReadableStream<ImageChunk__Output, PushImageResponse>, cb: grpc.sendUnaryData<PushImageResponse>): void {
     const tmp = join(this.dir, `.upload-${randomBytes(6).toString('hex')}`);
     const out = createWriteStream(tmp, { mode: 0o600 });
     const hash = createHash('sha256');
@@ -136,7 +135,7 @@ export class ImageStore {
    * PERMISSION_DENIED, whether the manager holds the image or not (a node
    * learns nothing of the images of others' tasks).
    */
-  fetch(call: grpc.ServerWritableStream<{ name: string }, ImageChunk>, nodeId: string): void {
+  fetch(call: Parameters<DispatcherHandlers['FetchImage']>[0], nodeId: string): void {
     if (!this.usedOn(nodeId, call.request.name)) {
       const details = `fetch image: no task assigned to node ${nodeId} uses image ${shown(call.request.name)}`;
       this.log(`images: refused: ${details}`);

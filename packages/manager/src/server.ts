@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { experimental } from '@grpc/grpc-js';
-import { loadClusterProto } from '@cluster/api';
+import { loadClusterProto, type ControlHandlers, type DispatcherHandlers } from '@cluster/api';
 import type { Store } from './store.js';
 import type { Logger } from './log.js';
 import type { ClusterIdentity } from './identity.js';
@@ -23,6 +23,7 @@ import { SecurityLedger } from './ledger.js';
 import { Registry } from './registry.js';
 import { OverlayAllocator } from './overlayAllocator.js';
 import { withSharedEncoding } from './sharedEncoding.js';
+import { serverStream } from './rpc.js';
 
 /** ManagerOptions configure a running manager. */
 export interface ManagerOptions {
@@ -180,8 +181,9 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const images = o.imagesDir === undefined ? undefined : new ImageStore(o.imagesDir, store, (line) => log.info(line));
   const imageControl = images?.controlHandlers() ?? {};
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
-  const imageFetch: Record<string, grpc.UntypedHandleCall> = images ? { FetchImage: ((call: Parameters<ImageStore['fetch']>[0]) => images.fetch(call, callerOf(call).name)) as grpc.UntypedHandleCall } : {};
-  server.addService(proto.Control.service, guardService(proto.Control.service, { ...control, ...nodeOps, ...security, ...imageControl, ...caControl }, authenticate, live, log));
+  const imageFetch: Partial<DispatcherHandlers> = images ? { FetchImage: serverStream((call) => images.fetch(call, callerOf(call).name)) } : {};
+  const controlImpl: Partial<ControlHandlers> = { ...control, ...nodeOps, ...security, ...imageControl, ...caControl };
+  server.addService(proto.Control.service, guardService(proto.Control.service, controlImpl, authenticate, live, log));
   // A registry update is encoded once for all sessions (sharedEncoding.ts).
   const dispatcherService = withSharedEncoding(proto.Dispatcher.service);
   server.addService(dispatcherService, guardService(dispatcherService, { ...dispatcher.handlers(), ...imageFetch }, authenticate, live, log));

@@ -1,20 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CliError, type Io } from '../io.js';
-import { connectControl } from '../client.js';
+import type { CaStatus__Output as CaStatus } from '@cluster/api';
+import { connectControl, present } from '../client.js';
 import { readConfig } from '../config.js';
 import { createKeyAndCsr } from '../keys.js';
-
-/** CaStatus is the manager's answer about the cluster CA and a rotation. */
-interface CaStatus {
-  rotating: boolean;
-  caDigest: string;
-  previousCaDigest: string;
-  nodesRenewed: number;
-  nodesTotal: number;
-  nodesPending: string[];
-  startedAtMs: number;
-}
 
 /** registerCaCommands adds `cluster ca rotate [--finish]` and `cluster ca status`. */
 export function registerCaCommands(program: Command, io: Io): void {
@@ -35,7 +25,7 @@ export function registerCaCommands(program: Command, io: Io): void {
       if (o.format !== 'table' && o.format !== 'json') throw new CliError(`ca status: unknown --format "${o.format}" (table or json)`);
       const control = connectControl(io, o.manager);
       try {
-        const { status } = await control.call<{ status: CaStatus }>('GetCaStatus', {});
+        const status = present((await control.call('GetCaStatus', {})).status, 'ca status');
         if (o.format === 'json') io.out(JSON.stringify(status, null, 2) + '\n');
         else io.out(describe(status));
       } finally {
@@ -51,7 +41,8 @@ async function rotate(io: Io, o: { manager?: string }): Promise<void> {
   const control = connectControl(io, o.manager);
   let r: { certificatePem: string; caPem: string; status: CaStatus };
   try {
-    r = await control.call('RotateCa', { csrPem }, 30000);
+    const answer = await control.call('RotateCa', { csrPem }, 30000);
+    r = { ...answer, status: present(answer.status, 'ca rotate') };
   } finally {
     control.close();
   }
@@ -70,8 +61,8 @@ async function rotate(io: Io, o: { manager?: string }): Promise<void> {
 async function finish(io: Io, o: { manager?: string }): Promise<void> {
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ status: CaStatus }>('RotateCa', { finish: true });
-    io.out(`finished the CA rotation: certificates of the previous CA are refused from now on\n${describe(r.status)}`);
+    const r = await control.call('RotateCa', { finish: true });
+    io.out(`finished the CA rotation: certificates of the previous CA are refused from now on\n${describe(present(r.status, 'ca rotate --finish'))}`);
   } finally {
     control.close();
   }

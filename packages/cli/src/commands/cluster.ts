@@ -60,7 +60,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
   try {
     // The local agent's token is spent by its join and dies soon anyway: nothing
     // reusable is left in the agent's environment (a 24-hour manager token was).
-    const { token } = await control.call<{ token: string }>('GetJoinToken', { role: 'manager', singleUse: true, ttlMs: LOCAL_AGENT_TOKEN_TTL_MS });
+    const { token } = await control.call('GetJoinToken', { role: 'manager', singleUse: true, ttlMs: LOCAL_AGENT_TOKEN_TTL_MS });
     const name = o.name ?? hostname();
     // The manager may be advertised by a DNS name; a node's address must be an IP address (the manager
     // refuses others), so the local agent then advertises the address it reaches the manager from.
@@ -155,7 +155,7 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
 async function waitNodeReady(control: ReturnType<typeof connectControl>, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { nodes } = await control.call<{ nodes: { name: string; status: string }[] }>('ListNodes', {});
+    const { nodes } = await control.call('ListNodes', {});
     if (nodes.some((n) => n.name === name && n.status === 'ready')) return;
     await sleep(100);
   }

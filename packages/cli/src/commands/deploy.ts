@@ -17,8 +17,6 @@ export interface DeployOptions extends StackFileOptions {
   manager?: string;
 }
 
-interface ApiService { name: string; running: number; desired: number; converged: boolean; error: string; specVersion: number; leftOut?: boolean }
-interface ApiTask { id: string; service: string; slot: number; state: string; error: string; health: string; desiredState: string; specVersion: number; updatedAtMs: number }
 
 /** StackFileOptions are the flags that change how a stack's files are read. */
 export interface StackFileOptions {
@@ -138,7 +136,7 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
       await buildImages(io, spec, control);
     }
     const started = Date.now();
-    const r = await control.call<{ changes: { service: string; action: string }[] }>('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
+    const r = await control.call('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
     for (const c of r.changes) io.out(`${c.action.padEnd(9)} ${c.service}\n`);
     if (o.dryRun) {
       io.out(`dry run: nothing was changed\n`);
@@ -180,7 +178,7 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
   const unplacedSince = new Map<string, number>();
   const erroredSince = new Map<string, number>();
   for (;;) {
-    const { services } = await control.call<{ services: ApiService[] }>('ListServices', { stack });
+    const { services } = await control.call('ListServices', { stack });
     const line = services.map((s) => `${s.name} ${s.running}/${s.desired}`).join(', ');
     if (line !== last) {
       io.err(`progress: ${line || '(no services)'}\n`);
@@ -196,7 +194,7 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
     const timedOut = clock.now() > deadline;
     if (timedOut || clock.now() - tasksSeenAt >= TASKS_EVERY_MS) {
       tasksSeenAt = clock.now();
-      const tasks = await listTasks<ApiTask>(control, stack, true);
+      const tasks = await listTasks(control, stack, true);
       for (const s of services) {
         if (s.converged) continue;
         const mine = tasks.filter((t) => t.service === s.name && t.specVersion === s.specVersion && t.updatedAtMs >= since - 1000);

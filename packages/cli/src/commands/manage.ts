@@ -2,9 +2,7 @@ import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks } from '../client.js';
 import { ago, checkFormat, json, table } from '../format.js';
 
-interface ApiService { name: string; stack: string; mode: string; replicas: number; running: number; image: string; desired: number; converged: boolean; error: string; specVersion: number }
-interface ApiTask { id: string; stack: string; service: string; slot: number; nodeId: string; nodeName: string; desiredState: string; state: string; containerId: string; error: string; exitCode: number; health: string; specVersion: number; createdAtMs: number; updatedAtMs: number }
-interface ApiNode { id: string; name: string; role: string; address: string; status: string; availability: string; labels: Record<string, string>; lastHeartbeatMs: number; hostname: string; engineVersion: string; statusMessage: string; engineError?: string; dataDirError?: string }
+import type { Node__Output as ApiNode, Task__Output as ApiTask } from '@cluster/api';
 
 /** scale sets replica counts: `web=3 worker=0`. */
 export async function scale(io: Io, pairs: string[], o: { stack?: string; manager?: string }): Promise<void> {
@@ -17,7 +15,7 @@ export async function scale(io: Io, pairs: string[], o: { stack?: string; manage
   });
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ services: ApiService[] }>('ScaleServices', { targets, stack: o.stack ?? '' });
+    const r = await control.call('ScaleServices', { targets, stack: o.stack ?? '' });
     for (const s of r.services) io.out(`${s.name} scaled to ${s.replicas}\n`);
   } finally {
     control.close();
@@ -29,7 +27,7 @@ export async function services(io: Io, stack: string | undefined, o: { format?: 
   const format = checkFormat(o.format);
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ services: ApiService[] }>('ListServices', { stack: stack ?? '' });
+    const r = await control.call('ListServices', { stack: stack ?? '' });
     if (format === 'json') {
       io.out(json(r.services.map((s) => ({ name: s.name, stack: s.stack, mode: s.mode, replicas: s.replicas, running: s.running, image: s.image, converged: s.converged, error: s.error }))));
       return;
@@ -45,7 +43,7 @@ export async function ps(io: Io, filter: string | undefined, o: { format?: strin
   const format = checkFormat(o.format);
   const control = connectControl(io, o.manager);
   try {
-    const r = { tasks: await listTasks<ApiTask>(control, filter ?? '', o.all) };
+    const r = { tasks: await listTasks(control, filter ?? '', o.all) };
     if (format === 'json') {
       io.out(json(r.tasks.map((t) => ({
         id: t.id, stack: t.stack, service: t.service, slot: t.slot, node: t.nodeName || t.nodeId, nodeId: t.nodeId,
@@ -77,7 +75,7 @@ export async function nodes(io: Io, o: { format?: string; manager?: string }): P
   const format = checkFormat(o.format);
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ nodes: ApiNode[] }>('ListNodes', {});
+    const r = await control.call('ListNodes', {});
     if (format === 'json') {
       io.out(json(r.nodes.map((n) => ({ id: n.id, name: n.name, role: n.role, address: n.address, status: n.status, availability: n.availability, labels: n.labels, hostname: n.hostname, engineVersion: n.engineVersion, statusMessage: n.statusMessage, engine: n.engineError ? 'unreachable' : 'ok', engineError: n.engineError ?? '', dataDir: n.dataDirError ? 'failing' : 'ok', dataDirError: n.dataDirError ?? '' }))));
       return;
@@ -94,13 +92,13 @@ export async function nodes(io: Io, o: { format?: string; manager?: string }): P
 export async function rm(io: Io, stack: string, o: { volumes: boolean; detach: boolean; manager?: string }): Promise<void> {
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ services: string[] }>('RemoveStack', { name: stack, volumes: o.volumes });
+    const r = await control.call('RemoveStack', { name: stack, volumes: o.volumes });
     for (const s of r.services) io.out(`removed ${s}\n`);
     if (o.detach) return;
     const deadline = Date.now() + 60000;
     for (;;) {
       // Once the last task is gone the stack name no longer resolves: done.
-      const t = await listTasks<ApiTask>(control, stack, true).then((tasks) => ({ tasks })).catch((err: unknown) => {
+      const t = await listTasks(control, stack, true).then((tasks) => ({ tasks })).catch((err: unknown) => {
         if (err instanceof CliError && err.message.includes('not found')) return { tasks: [] as ApiTask[] };
         throw err;
       });

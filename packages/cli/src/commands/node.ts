@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
 import { CliError, type Io } from '../io.js';
-import { connectControl } from '../client.js';
+import type { Node__Output as ApiNode } from '@cluster/api';
+import { connectControl, present } from '../client.js';
 import { nodes } from './manage.js';
 import { shown } from '../format.js';
-
-interface ApiNode { id: string; name: string; availability: string; labels: Record<string, string> }
 
 /** registerNodeCommands adds `cluster node drain|pause|activate|label|rm|ls` to the program. */
 export function registerNodeCommands(program: Command, io: Io): void {
@@ -62,7 +61,7 @@ export function registerNodeCommands(program: Command, io: Io): void {
     .action(async (name: string, o: { manager?: string }) => {
       const control = connectControl(io, o.manager);
       try {
-        const r = await control.call<{ node: ApiNode }>('RemoveNode', { node: name });
+        const r = await control.call('RemoveNode', { node: name });
         io.out(`removed node ${r.node?.name ?? name}\n`);
       } finally {
         control.close();
@@ -79,8 +78,8 @@ export function registerNodeCommands(program: Command, io: Io): void {
 async function updateNode(io: Io, managerAddr: string | undefined, req: { node: string; availability: string; addLabels: Record<string, string>; removeLabels: string[] }): Promise<ApiNode> {
   const control = connectControl(io, managerAddr);
   try {
-    const r = await control.call<{ node: ApiNode }>('UpdateNode', req);
-    return r.node;
+    const r = await control.call('UpdateNode', req);
+    return present(r.node, 'node');
   } finally {
     control.close();
   }

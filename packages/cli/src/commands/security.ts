@@ -60,7 +60,7 @@ export function registerSecurityCommands(program: Command, io: Io): void {
     .action(async (name: string, o: { manager?: string }) => {
       const control = connectControl(io, o.manager);
       try {
-        const r = await control.call<{ revoked: number }>('RevokeCredentials', { name });
+        const r = await control.call('RevokeCredentials', { name });
         io.out(`revoked ${r.revoked} certificate${r.revoked === 1 ? '' : 's'} of ${name}\n`);
       } finally {
         control.close();
@@ -79,7 +79,7 @@ async function createCredentials(io: Io, name: string, o: { out?: string; ttl?: 
   const control = connectControl(io, o.manager);
   let r: { certificatePem: string; caPem: string };
   try {
-    r = await control.call<{ certificatePem: string; caPem: string }>('CreateCredentials', { name, csrPem, ttlMs });
+    r = await control.call('CreateCredentials', { name, csrPem, ttlMs });
   } finally {
     control.close();
   }

@@ -18,7 +18,7 @@ export async function token(io: Io, role: string, o: TokenOptions): Promise<void
   checkRole('token', role);
   const control = connectControl(io, o.manager);
   try {
-    const r = await control.call<{ token: string; managerAddress: string }>('GetJoinToken', { role, ttlMs: o.ttlMs ?? 0, singleUse: o.singleUse ?? false, labels: o.labels ?? {} });
+    const r = await control.call('GetJoinToken', { role, ttlMs: o.ttlMs ?? 0, singleUse: o.singleUse ?? false, labels: o.labels ?? {} });
     if (o.quiet) io.out(`${r.token}\n`);
     else {
       const kind = o.singleUse ? `single-use ${role} token` : `${role} token`;

@@ -68,7 +68,7 @@ async function buildImage(io: Io, docker: Dockerode, service: string, image: str
 /** pushImage sends an image to the manager as a `docker save` archive, with progress. */
 async function pushImage(io: Io, docker: Dockerode, control: Control, service: string, image: string): Promise<void> {
   const info = await docker.getImage(image).inspect();
-  const { present } = await control.call<{ present: boolean }>('HasImage', { name: image, imageId: info.Id });
+  const { present } = await control.call('HasImage', { name: image, imageId: info.Id });
   if (present) {
     io.err(`push: ${service}: the manager has ${image} already\n`);
     return;
@@ -97,7 +97,7 @@ async function pushImage(io: Io, docker: Dockerode, control: Control, service: s
     yield first ? { name: image, imageId: info.Id, data: pending } : { data: pending };
     sent += pending.length;
   }
-  const r = await control.upload<{ digest: string; bytes: number }>('PushImage', chunks());
+  const r = await control.upload('PushImage', chunks());
   io.err(`push: ${service}: ${image} stored as ${r.digest.slice(0, 19)} (${mib(r.bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
 }
 

@@ -32,7 +32,8 @@ type AnyCall = {
 };
 
 /**
- * guardService wraps every handler of a service so that it runs only for a
+ * guardService wraps every handler of a service (typed by the generated
+ * `…Handlers`; one left out answers UNIMPLEMENTED) so that it runs only for a
  * caller whose kind RPC_ROLES allows; the handler reads the caller with
  * callerOf(call). A refused unary call answers PERMISSION_DENIED or
  * UNAUTHENTICATED; a refused stream is ended with that status. An admitted
@@ -41,7 +42,7 @@ type AnyCall = {
  * A unary call that fails with INTERNAL has its cause written to `log`:
  * the client is told only to see the manager log, so the log must say why.
  */
-export function guardService<H extends grpc.UntypedServiceImplementation>(
+export function guardService<H extends { [name: string]: grpc.UntypedHandleCall | undefined }>(
   service: grpc.ServiceDefinition,
   handlers: H,
   authenticate: Authenticate,
