@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto, type AgentMessage, type AssignmentSet__Output, type CaUpdate__Output, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
-import { grpcMessageOptions, type ServiceSpec, type Task, type TaskState } from '@cluster/core';
+import { DEFAULT_HEARTBEAT_MS, grpcMessageOptions, type ServiceSpec, type Task, type TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
 import type { VolumePurger } from './volumePurger.js';
 import type { Worker } from './worker.js';
@@ -189,7 +189,7 @@ export class Session {
         this.nodeId = m.accepted.nodeId;
         this.o.onOverlayIndex?.(m.accepted.overlayIndex);
         if (this.heartbeat) clearInterval(this.heartbeat);
-        this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), m.accepted.heartbeatPeriodMs || 500);
+        this.heartbeat = setInterval(() => call.write({ heartbeat: {} }), m.accepted.heartbeatPeriodMs || DEFAULT_HEARTBEAT_MS);
         this.o.log(`session: accepted as node ${m.accepted.nodeId}`);
         this.o.onState?.({ connected: true, nodeId: this.nodeId, lastError: '' });
         if (this.pending.length > 0) this.report(this.pending.splice(0));

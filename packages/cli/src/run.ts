@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { clipText, escapeControl } from '@cluster/core';
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_MS, clipText, escapeControl } from '@cluster/core';
 import { CliError, type Io } from './io.js';
 import { init, join_ } from './commands/cluster.js';
 import { registerSecurityCommands } from './commands/security.js';
@@ -31,8 +31,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--name <node>', 'name of the local node (default: the hostname)')
     .option('--no-agent', 'run only the manager, no agent on this host')
     .option('--docker-host <url>', 'Docker engine of the local agent (default: unix:///var/run/docker.sock)')
-    .option('--heartbeat-ms <n>', 'agent heartbeat period in ms', '500')
-    .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', '2500')
+    .option('--heartbeat-ms <n>', 'agent heartbeat period in ms', String(DEFAULT_HEARTBEAT_MS))
+    .option('--down-after-ms <n>', 'a node silent this long is marked down (ms)', String(DEFAULT_DOWN_AFTER_MS))
     .option('--engine-grace-ms <n>', 'a node whose engine does not answer is marked down after this (ms)', '3000')
     .option('--cert-ttl <duration>', 'lifetime of node certificates, renewed by agents at 50-80% of it (default: 24h)')
     .option('--max-message-bytes <n>', 'bound of a gRPC message of the manager and the local agent, sent or received (default: 67108864, 64 MiB)')

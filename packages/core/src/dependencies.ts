@@ -3,7 +3,7 @@
  * a service waits (stays pending, unplaced) until every service it depends on
  * is started, healthy or completed successfully, wherever its tasks run.
  */
-import { fullServiceName, isTerminal, type Service, type Task } from './model.js';
+import { fullServiceName, shouldRun, type Service, type Task } from './model.js';
 import type { Dependency } from './serviceOptions.js';
 
 const WORDS: Record<Dependency['condition'], string> = {
@@ -19,9 +19,9 @@ export const WAITING_PREFIX = 'waiting for ';
 function isReady(condition: Dependency['condition'], tasks: Task[], service: Service): boolean {
   const current = tasks.filter((t) => t.specVersion === service.specVersion);
   if (condition === 'service_completed_successfully') {
-    return current.some((t) => t.state === 'complete' && t.exitCode === 0) && !current.some((t) => t.desiredState === 'running' && !isTerminal(t.state));
+    return current.some((t) => t.state === 'complete' && t.exitCode === 0) && !current.some(shouldRun);
   }
-  const live = current.filter((t) => t.desiredState === 'running' && !isTerminal(t.state));
+  const live = current.filter(shouldRun);
   if (live.length === 0) return false;
   if (condition === 'service_started') return live.every((t) => t.state === 'running');
   return live.every((t) => t.state === 'running' && t.health === 'healthy');

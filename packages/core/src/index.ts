@@ -16,3 +16,4 @@ export * from './limits.js';
 export { validateStackSpec, validateServiceSpec, formatSpecProblems, type SpecProblem } from './validateStackSpec.js';
 export * from './overlay.js';
 export { CERT_BACKDATE_MS } from './clockSkew.js';
+export * from './liveness.js';

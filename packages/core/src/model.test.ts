@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyTask, type Task } from './model.js';
+import { copyTask, isLive, shouldRun, type Task } from './model.js';
 
 // Required<Task>: a field added to Task must be added here, and the
 // round-trip below fails until copyTask copies it too.
@@ -36,4 +36,16 @@ test('copyTask replaces ports and address when given, and the copy changes apart
 test('copies of tasks of the same fields list them in one order', () => {
   const shuffled = Object.fromEntries(Object.entries(full).reverse()) as unknown as Task;
   assert.deepEqual(Object.keys(copyTask(shuffled)), Object.keys(copyTask(full)));
+});
+
+test('a task is live while it should run, has a node and has not finished', () => {
+  const t = (desiredState: Task['desiredState'], state: Task['state'], nodeId: string): Task => ({ ...full, desiredState, state, nodeId });
+  assert.equal(isLive(t('running', 'running', 'n1')), true);
+  assert.equal(isLive(t('running', 'assigned', 'n1')), true);
+  assert.equal(isLive(t('running', 'pending', '')), false, 'no node yet');
+  assert.equal(isLive(t('shutdown', 'running', 'n1')), false, 'told to stop');
+  for (const state of ['complete', 'failed', 'shutdown', 'rejected', 'orphaned'] as const) assert.equal(isLive(t('running', state, 'n1')), false, state);
+  assert.equal(shouldRun(t('running', 'pending', '')), true, 'a task waiting for a node may still serve');
+  assert.equal(shouldRun(t('running', 'failed', 'n1')), false);
+  assert.equal(shouldRun(t('shutdown', 'running', 'n1')), false);
 });

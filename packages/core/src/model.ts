@@ -97,6 +97,23 @@ export function isTerminal(state: TaskState): boolean {
 }
 
 /**
+ * shouldRun tells whether a task is meant to run and has not finished: it may
+ * still serve (also while it waits for a node, is unhealthy or its node is down).
+ */
+export function shouldRun(t: Pick<Task, 'desiredState' | 'state'>): boolean {
+  return t.desiredState === 'running' && !isTerminal(t.state);
+}
+
+/**
+ * isLive is the one "live task" rule: a task holds a place on its node (counts
+ * against its resources and its service's spread) while it should run, has a
+ * node and has not finished.
+ */
+export function isLive(t: Pick<Task, 'desiredState' | 'state' | 'nodeId'>): boolean {
+  return t.nodeId !== '' && shouldRun(t);
+}
+
+/**
  * isHeld tells whether a task born on its node (a global service's) waits for
  * the scheduler to release it: the scheduler assigns it there once its
  * dependencies are ready, and it is not sent to the node before.

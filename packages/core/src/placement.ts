@@ -5,7 +5,7 @@
  * replica that uses a local named volume on the node that holds its data.
  * Used by schedule() for the services that have any of them.
  */
-import { isTerminal, type Node, type Service, type Task } from './model.js';
+import { isLive, type Node, type Service, type Task } from './model.js';
 import { formatBytes } from './compose/parseBytes.js';
 
 /** PlacementState is the per-node usage the rules read, updated as tasks are placed. */
@@ -29,7 +29,7 @@ export class PlacementState {
       const key = `${t.service}#${t.slot}`;
       const last = this.lastNode.get(key);
       if (last === undefined || t.createdAt >= last.at) this.lastNode.set(key, { nodeId: t.nodeId, at: t.createdAt });
-      if (t.desiredState !== 'running' || isTerminal(t.state)) continue;
+      if (!isLive(t)) continue;
       this.add(t.service, t.nodeId, services.get(t.service));
     }
   }

@@ -7,7 +7,7 @@
  */
 import { formatConstraint, matchConstraint, parseConstraints, type Constraint } from './constraints.js';
 import { DependencyIndex } from './dependencies.js';
-import { canRun, isHeld, isTerminal, type Node, type Service, type Task } from './model.js';
+import { canRun, isHeld, isLive, type Node, type Service, type Task } from './model.js';
 import { chooseNode, needsRules, PlacementState } from './placement.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
@@ -84,11 +84,6 @@ interface NodeLoad {
 
 /** Eligibility is the outcome of the filters for one set of constraints. */
 type Eligibility = { nodes: NodeLoad[] } | { reason: string };
-
-/** isLive tells whether a task holds a place on its node. */
-export function isLive(t: Task): boolean {
-  return t.desiredState === 'running' && t.nodeId !== '' && !isTerminal(t.state);
-}
 
 /** isPending tells whether a task waits for the scheduler to choose its node. */
 export function isPending(t: Task): boolean {

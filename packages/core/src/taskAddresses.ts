@@ -7,7 +7,7 @@
  * its task, as it proxies a VIP to any task of the service.
  */
 import { ClusterError } from './errors.js';
-import { copyTask, isTerminal, type Node, type Service, type Task } from './model.js';
+import { copyTask, shouldRun, type Node, type Service, type Task } from './model.js';
 import { isServing } from './registry.js';
 
 /** TASK_ADDRESS_NETWORK is the range task addresses come from: 10.234.0.1 - 10.235.255.254. */
@@ -132,11 +132,6 @@ export interface TaskAddressPlan {
   failed: { taskId: string; error: ClusterError }[];
 }
 
-/** isLive tells whether a task may still serve: it should run and has not finished. */
-function isLive(t: Task): boolean {
-  return t.desiredState === 'running' && !isTerminal(t.state);
-}
-
 /**
  * assignTaskAddresses brings a pool up to date with the tasks of the store
  * and gives an address to every serving task of a service with ports that
@@ -160,7 +155,7 @@ export function assignTaskAddresses(pool: TaskAddressPool, services: Iterable<Se
   let held = 0;
   const want: Task[] = [];
   for (const t of tasks) {
-    if (!isLive(t)) {
+    if (!shouldRun(t)) {
       pool.release(t.id);
       continue;
     }

@@ -9,7 +9,7 @@ import { startManager } from './server.js';
 import { SecurityLedger } from './ledger.js';
 import { diskWriteError } from './diskWriteError.js';
 import { X509Certificate } from 'node:crypto';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '@cluster/core';
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_MESSAGE_BYTES } from '@cluster/core';
 
 /**
  * The manager daemon: `node main.js --data-dir DIR [--listen HOST:PORT]
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       listen: { type: 'string', default: '0.0.0.0:7700' },
       advertise: { type: 'string', default: '' },
-      'heartbeat-ms': { type: 'string', default: '500' },
-      'down-after-ms': { type: 'string', default: '2500' },
+      'heartbeat-ms': { type: 'string', default: String(DEFAULT_HEARTBEAT_MS) },
+      'down-after-ms': { type: 'string', default: String(DEFAULT_DOWN_AFTER_MS) },
       'stream-grace-ms': { type: 'string', default: '1500' },
       'engine-grace-ms': { type: 'string', default: '3000' },
       'node-cert-ttl': { type: 'string', default: String(24 * 3600 * 1000) },

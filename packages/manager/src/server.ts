@@ -13,7 +13,7 @@ import { DynamicCertificateProvider } from './tls-provider.js';
 import { Orchestrator } from './orchestrator.js';
 import { Dispatcher } from './dispatcher.js';
 import { DEFAULT_CHUNK_BYTES } from './assignmentSets.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
 import { ImageStore } from './imageStore.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
@@ -34,9 +34,9 @@ export interface ManagerOptions {
   listen: string;
   /** advertiseHost is the host agents dial; the port is the bound one. */
   advertiseHost: string;
-  /** heartbeatMs: agents' heartbeat period. @default 500 */
+  /** heartbeatMs: agents' heartbeat period. @default DEFAULT_HEARTBEAT_MS (500) */
   heartbeatMs?: number;
-  /** downAfterMs: silence after which a node is down. @default 2500 */
+  /** downAfterMs: silence after which a node is down. @default DEFAULT_DOWN_AFTER_MS (2500) */
   downAfterMs?: number;
   /** streamGraceMs: a broken session marks its node down after this (longer than an agent restart). @default 1500 */
   streamGraceMs?: number;
@@ -147,8 +147,8 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
       orchestrator.kickService(name);
       registry.kick();
     },
-    heartbeatMs: o.heartbeatMs ?? 500,
-    downAfterMs: o.downAfterMs ?? 2500,
+    heartbeatMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    downAfterMs: o.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     streamGraceMs: o.streamGraceMs ?? 1500,
     engineGraceMs: o.engineGraceMs ?? 3000,
     chunkBytes: Math.min(o.chunkBytes ?? DEFAULT_CHUNK_BYTES, Math.floor((o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) / 2)),

@@ -1,4 +1,4 @@
-import { isTerminal, type Task } from '@cluster/core';
+import { isLive, type Task } from '@cluster/core';
 
 /**
  * TaskIndex holds tasks in memory with the indexes readers use: by node, by
@@ -65,7 +65,7 @@ export class TaskIndex {
   }
 
   private countLive(t: Task, by: 1 | -1): void {
-    if (t.desiredState !== 'running' || t.nodeId === '' || isTerminal(t.state)) return;
+    if (!isLive(t)) return;
     const n = (this.live.get(t.nodeId) ?? 0) + by;
     if (n === 0) this.live.delete(t.nodeId);
     else this.live.set(t.nodeId, n);

@@ -1,3 +1,4 @@
+import { isTerminal, type TaskState } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks } from '../client.js';
 import { ago, checkFormat, json, table } from '../format.js';
@@ -102,7 +103,8 @@ export async function rm(io: Io, stack: string, o: { volumes: boolean; detach: b
         if (err instanceof CliError && err.message.includes('not found')) return { tasks: [] as ApiTask[] };
         throw err;
       });
-      const live = t.tasks.filter((x) => x.nodeId && !['shutdown', 'failed', 'complete', 'rejected', 'orphaned'].includes(x.state));
+      // A task is gone from its node once it has finished, whatever it was told.
+      const live = t.tasks.filter((x) => x.nodeId && !isTerminal(x.state as TaskState));
       if (live.length === 0) return;
       if (Date.now() > deadline) throw new CliError(`rm: ${live.length} tasks of ${stack} still stopping after 60s`);
       await new Promise((res) => setTimeout(res, 200));
