@@ -4,9 +4,9 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@cluster/agent';
 import { COMMAND, IMAGE } from './engine.mjs';
 
 /** REPO is the repository root. */
@@ -14,17 +14,6 @@ export const REPO = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 /** CLI is the `cluster` command's entry point. */
 export const CLI = join(REPO, 'packages/cli/bin/cluster.js');
 
-/** freePort asks the kernel for a free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** pidIn reads the pid of a pid file or a JSON ready file, 0 when there is none. */
 export function pidIn(file) {

@@ -31,12 +31,9 @@ import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort } from './cluster.mjs';
+import { AskerOfAddress, Firewall, KernelPath, Mesh, RegistryView, freePort } from '@cluster/agent';
+import { canSee } from '@cluster/core';
 import { docker, IMAGE } from './engine.mjs';
-import { Firewall } from '../packages/agent/dist/mesh/firewall.js';
-import { KernelPath } from '../packages/agent/dist/mesh/kernelPath.js';
-import { Mesh } from '../packages/agent/dist/mesh/mesh.js';
-import { RegistryView } from '../packages/agent/dist/mesh/view.js';
 
 const LABEL = 'cluster-bench.mesh';
 /** VIP_LOCAL and VIP_REMOTE are the services' virtual addresses, on lo while the proxy process runs. */
@@ -277,8 +274,6 @@ async function serve({ address, gateway, subnet }, baselineFile) {
   let baselinePort;
   if (baselineFile) {
     const { TcpListener } = await import(pathToFileURL(baselineFile).href);
-    const { canSee } = await import('../packages/core/dist/index.js');
-    const { AskerOfAddress } = await import('../packages/agent/dist/mesh/askers.js');
     const askers = new AskerOfAddress({ stackSubnets });
     const l = new TcpListener({
       host: VIP_REMOTE, port: 0, targets: () => [{ address, port: TARGET }],

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@cluster/agent';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
@@ -19,17 +19,8 @@ export interface Result {
   err: string;
 }
 
-/** freePort asks the kernel for a free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** freePort asks the kernel for a free TCP port on 127.0.0.1 (the agent's, for the tests that import it from here). */
+export { freePort };
 
 /**
  * TestCluster is a one-node cluster made by the real `cluster init` in a

@@ -3,7 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ClusterError } from '@cluster/core';
 import { loadClusterProto, type JoinResponse__Output } from '@cluster/api';
-import { caDigestFromToken, caDigestOfPem, createKeyAndCsr } from './identity.js';
+import { createKeyAndCsr } from '@cluster/api';
+import { caDigestFromToken, caDigestOfPem } from './identity.js';
 
 /** JoinOptions are what a node brings to join a cluster. */
 export interface JoinOptions {

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto } from '@cluster/api';
 import { CERT_BACKDATE_MS, ClusterError } from '@cluster/core';
-import { createKeyAndCsr } from './identity.js';
+import { createKeyAndCsr } from '@cluster/api';
 import { checkManagerIdentity } from './join.js';
 
 /** NodeCertificate is a node's key and certificate, both PEM. */

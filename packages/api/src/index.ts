@@ -1,5 +1,6 @@
 export { loadClusterProto, loadControlProto, LOADER_OPTIONS, PROTO_DIR } from './load.js';
 export type { ClusterProto, ControlOnlyProto } from './load.js';
+export { createKeyAndCsr } from './createKeyAndCsr.js';
 export type { Node, Node__Output } from './generated/cluster/v1/Node.js';
 export type { Task, Task__Output } from './generated/cluster/v1/Task.js';
 export type { TaskStatus, TaskStatus__Output } from './generated/cluster/v1/TaskStatus.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { loadControlProto, unaryCall, type ControlClient, type ControlRequest, type ControlResponse, type ControlUnary, type ImageChunk, type PushImageResponse__Output, type Task__Output } from '@cluster/api';
-import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
+import { DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions, parseTimeout } from '@cluster/core';
 import { CliError, type Io } from './io.js';
 import { readConfig } from './config.js';
 
@@ -29,10 +29,9 @@ export function deadlinesFrom(env: Record<string, string | undefined>): ClientDe
   const read = (name: string, fallback: number): number => {
     const text = env[name];
     if (text === undefined || text === '') return fallback;
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-    const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60000 : 1000) : NaN;
-    if (!(ms >= 1)) throw new CliError(`${name}: invalid duration "${text}" (like 10s, 1500ms, 2m)`);
-    return Math.round(ms);
+    const ms = parseTimeout(text);
+    if (ms === undefined || ms < 1) throw new CliError(`${name}: invalid duration "${text}" (like 10s, 1500ms, 2m)`);
+    return ms;
   };
   return { connectMs: read('CLUSTER_CONNECT_TIMEOUT', DEFAULT_DEADLINES.connectMs), callMs: read('CLUSTER_CALL_TIMEOUT', DEFAULT_DEADLINES.callMs) };
 }

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createCa, createKeyAndCsr, issueCertificate, type CaMaterial } from './pki/index.js';
+import { createKeyAndCsr } from '@cluster/api';
+import { createCa, issueCertificate, type CaMaterial } from './pki/index.js';
 import type { Store } from './store.js';
 
 /** ClusterIdentity is what makes this cluster itself: its id, CA and token secret. */

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../freePort.js';
 import type Dockerode from 'dockerode';
 import { LABELS } from '@cluster/core';
 import type { Assignment, Executor, Observation } from '../executor.js';
@@ -74,15 +74,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 
 async function containersOf(stack: string): Promise<Dockerode.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`${LABELS.stack}=${stack}`] } });
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '0.0.0.0', resolve));
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
 }
 
 describe('docker executor on the real engine', { timeout: 180_000 }, () => {
@@ -248,7 +239,7 @@ describe('docker executor on the real engine', { timeout: 180_000 }, () => {
 
   test('a published port answers on the host', { timeout: 30_000 }, async () => {
     const { assignment, startWorker } = ctx();
-    const port = await freePort();
+    const port = await freePort('0.0.0.0');
     const a = assignment({
       spec: {
         command: ['sh', '-c', 'mkdir -p /www && echo hello-cluster > /www/index.html && exec httpd -f -p 80 -h /www'],

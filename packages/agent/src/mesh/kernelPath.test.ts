@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RegistryEndpoint, RegistryEntry } from '@cluster/core';
-import { chainsOf, Firewall, isolationRules, taskPorts, type Iptables } from './firewall.js';
+import { Firewall, type Iptables } from './firewall.js';
+import { chainsOf, isolationRules, taskPorts } from './isolationRules.js';
 import { KernelPath, kernelChainOf, kernelRules, kernelSkips, probability, userspaceTargets, withKernelRules, type KernelInput } from './kernelPath.js';
 import { inSubnet } from './subnets.js';
 import { targetsOf } from './mesh.js';

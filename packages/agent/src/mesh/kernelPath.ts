@@ -38,7 +38,7 @@
 import { readFile } from 'node:fs/promises';
 import { TASK_ADDRESS_NETWORK, VIP_NETWORK, type RegistryEntry } from '@cluster/core';
 import { inSubnet, ipv4ToNumber } from './subnets.js';
-import { BRIDGES } from './firewall.js';
+import { BRIDGES } from './isolationRules.js';
 
 /** KernelInput is what the rules are made from. */
 export interface KernelInput {

@@ -12,7 +12,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { OverlayPeer, RegistryEntry } from '@cluster/core';
-import { jumpFirst, JUMP_COMMENT } from './firewall.js';
+import { jumpFirst, JUMP_COMMENT } from './iptablesListing.js';
 import { deviceOf, desiredLinks, linkCommands, overlayChainsOf, overlayRules, validLocal, type LinkEntry, type LocalNetwork, type OverlayChains } from './overlayPlan.js';
 
 /** OverlayOptions configure a node's overlay. */

@@ -4,7 +4,7 @@
  * `iptables -S` listing, which cluster chains no running agent uses, so the
  * next agent removes them all, whatever node they were made for.
  */
-import { clusterJumps, splitArgs } from './firewall.js';
+import { clusterJumps, splitArgs } from './iptablesListing.js';
 
 /**
  * staleChains lists the cluster chains of a table that are neither this

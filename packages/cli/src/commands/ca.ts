@@ -4,7 +4,7 @@ import { CliError, type Io } from '../io.js';
 import type { CaStatus__Output as CaStatus } from '@cluster/api';
 import { connectControl, present } from '../client.js';
 import { readConfig } from '../config.js';
-import { createKeyAndCsr } from '../keys.js';
+import { createKeyAndCsr } from '@cluster/api';
 
 /** registerCaCommands adds `cluster ca rotate [--finish]` and `cluster ca status`. */
 export function registerCaCommands(program: Command, io: Io): void {

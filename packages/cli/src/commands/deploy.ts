@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultStackName, formatProblem, loadStack, MAX_COMPOSE_FILE_BYTES, NAME_RE, type StackSpec } from '@cluster/core';
+import { defaultStackName, formatProblem, loadStack, MAX_COMPOSE_FILE_BYTES, NAME_RE, parseTimeout, type StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
@@ -128,6 +128,7 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
   try {
     const spec = loadStackFile(io, files, o);
     const timeoutMs = parseTimeout(o.timeout);
+    if (timeoutMs === undefined) throw new CliError(`--timeout: invalid duration "${o.timeout}" (like 90s, 2m)`);
     if (control === undefined) throw notConnected;
     // Images of `build:` services are made here and handed to the manager before the stack refers to them.
     if (!o.dryRun && Object.values(spec.services).some((s) => s.build !== undefined)) {
@@ -228,10 +229,3 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
   }
 }
 
-/** parseTimeout reads a duration like 90s, 2m or 1500ms. */
-export function parseTimeout(text: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new CliError(`--timeout: invalid duration "${text}" (like 90s, 2m)`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60000 : n * 1000;
-}

@@ -5,7 +5,7 @@ import { parseDuration } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl } from '../client.js';
 import { readConfig } from '../config.js';
-import { createKeyAndCsr } from '../keys.js';
+import { createKeyAndCsr } from '@cluster/api';
 import { rotateToken, token } from './token.js';
 
 const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;

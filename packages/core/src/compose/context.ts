@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Problem } from './formatProblem.js';
-import { emptyResources, type StackResources } from './normalizeResources.js';
+import { emptyResources, type StackResources } from './StackResources.js';
 import { offsetInSource, spansLines } from './offsetInSource.js';
 
 /** ValueNode is a YAML node with aliases already followed. */

@@ -6,7 +6,7 @@ import type { Problem } from './formatProblem.js';
 import { expandsTooMuch } from './expandsTooMuch.js';
 import { flattenNode } from './flattenNode.js';
 import { interpolateDocument } from './interpolate.js';
-import type { LoadOptions, LoadResult } from './loadCompose.js';
+import type { LoadOptions, LoadResult } from './LoadOptions.js';
 import { COMPOSE_TAGS, dropResets, mergeOverride } from './mergeOverride.js';
 import { describe, isNull, quote, scalarText } from './nodes.js';
 import { normalizeStack } from './normalizeStack.js';

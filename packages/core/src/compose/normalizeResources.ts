@@ -8,32 +8,7 @@ import type { LoadContext } from './context.js';
 import { type Entry, entriesOf, isNull, quote, readBoolean, readString, warnUnsupported } from './nodes.js';
 import { normalizeKeyValues } from './normalizeKeyValues.js';
 import { relativeTo } from './resolveExtends.js';
-
-/** Resource is a network or volume of the stack. */
-export interface Resource {
-  /** engineName is `<stack>_<name>`, or the name given with `name:` or `external`. */
-  engineName: string;
-  external: boolean;
-  /** labels are set on a volume the stack makes (`labels:`); none for networks yet. */
-  labels?: Record<string, string>;
-}
-
-/** StackResources is what the services of a stack may refer to. */
-export interface StackResources {
-  /** stack is the stack name. */
-  stack: string;
-  services: Set<string>;
-  networks: Map<string, Resource>;
-  volumes: Map<string, Resource>;
-  /** secrets and configs hold their content, base64; undefined when it could not be read. */
-  secrets: Map<string, string | undefined>;
-  configs: Map<string, string | undefined>;
-}
-
-/** emptyResources is what a stack has before its top-level keys are read: the default network. */
-export function emptyResources(stack: string): StackResources {
-  return { stack, services: new Set(), networks: new Map([['default', { engineName: `${stack}_default`, external: false }]]), volumes: new Map(), secrets: new Map(), configs: new Map() };
-}
+import type { Resource, StackResources } from './StackResources.js';
 
 /** readResource reads one network or volume definition (`{}`, `external: true`, `name: x`). */
 function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseDuration } from './parseDuration.js';
+import { parseDuration, parseTimeout } from './parseDuration.js';
 
 describe('parseDuration', () => {
   const cases: [string, number | undefined][] = [
@@ -25,5 +25,25 @@ describe('parseDuration', () => {
   ];
   for (const [text, want] of cases) {
     test(`${JSON.stringify(text)} is ${want}`, () => assert.equal(parseDuration(text), want));
+  }
+});
+
+describe('parseTimeout', () => {
+  const cases: [string, number | undefined][] = [
+    ['90', 90000],
+    ['1.5', 1500],
+    ['0', 0],
+    ['90s', 90000],
+    ['2m', 120000],
+    ['1500ms', 1500],
+    ['1m30s', 90000],
+    [' 10s ', 10000],
+    ['', undefined],
+    ['-5', undefined],
+    ['5x', undefined],
+    ['ten', undefined],
+  ];
+  for (const [text, want] of cases) {
+    test(`${JSON.stringify(text)} is ${want}`, () => assert.equal(parseTimeout(text), want));
   }
 });

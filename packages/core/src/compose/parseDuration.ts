@@ -19,3 +19,15 @@ export function parseDuration(text: string): number | undefined {
   }
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
+
+/**
+ * parseTimeout reads a timeout given on a command line or in the environment:
+ * a duration as parseDuration reads it ("90s", "2m", "1500ms", "1m30s"), or a
+ * bare number of seconds ("90", "1.5"). It returns whole milliseconds, or
+ * undefined for anything else; the caller names the flag in its error.
+ */
+export function parseTimeout(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^(\d+(?:\.\d*)?|\.\d+)$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  return parseDuration(trimmed);
+}

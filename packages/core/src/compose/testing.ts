@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { ServiceSpec } from '../model.js';
 import type { Problem } from './formatProblem.js';
-import { loadCompose, type LoadOptions, type LoadResult } from './loadCompose.js';
+import { loadCompose } from './loadCompose.js';
+import type { LoadOptions, LoadResult } from './LoadOptions.js';
 
 /** load reads lines joined by "\n" as `/stacks/demo/stack.yml`. */
 export function load(lines: string[], options: Partial<LoadOptions> = {}): LoadResult {

@@ -3,7 +3,7 @@ import type { SecurityLedger } from '../ledger.js';
 import type { Store } from '../store.js';
 import { verifyPeer } from '../ca-rotation.js';
 import { caDigest } from '../pki/index.js';
-import type { Authenticate, Caller } from './guard.js';
+import type { Authenticate, Caller } from './caller.js';
 
 /** AuthenticatorOptions are what certificates are checked against. */
 export interface AuthenticatorOptions {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { LiveStreams } from './liveStreams.js';
-import type { Caller } from './guard.js';
+import type { Caller } from './caller.js';
 
 class FakeCall extends EventEmitter {
   ended: (Error & { code?: grpc.status; details?: string }) | undefined;

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Caller } from './guard.js';
+import type { Caller } from './caller.js';
 import { endWithStatus } from '../status.js';
 
 /** LiveStreamsOptions configure the checks of open streams. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate as NodeX509Certificate, webcrypto } from 'node:crypto';
 import { ClusterError } from '@cluster/core';
 import { caDigest, createCa, issueCertificate } from './ca.js';
-import { createKeyAndCsr } from './keys.js';
+import { createKeyAndCsr } from '@cluster/api';
 import { identityFromCertificate } from './identity.js';
 import * as x509 from './x509.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterError } from '@cluster/core';
-import { createKeyAndCsr } from './keys.js';
+import { createKeyAndCsr } from '@cluster/api';
 import { csrKeyDigest } from './csr.js';
 
 test('csrKeyDigest names the key, not the request', async () => {

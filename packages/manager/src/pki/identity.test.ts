@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { createCa, issueCertificate } from './ca.js';
-import { SIGNING, createKeyAndCsr, generateKeyPair, importSigningKey, provider } from './keys.js';
+import { createKeyAndCsr } from '@cluster/api';
+import { SIGNING, generateKeyPair, importSigningKey, provider } from './keys.js';
 import { identityFromCertificate } from './identity.js';
 import * as x509 from './x509.js';
 

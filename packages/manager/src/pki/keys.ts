@@ -1,5 +1,4 @@
 import { KeyObject, createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
-import * as x509 from './x509.js';
 
 /** provider is the WebCrypto implementation handed to @peculiar/x509 on every call. */
 export const provider = webcrypto;
@@ -30,14 +29,4 @@ export async function importSigningKey(keyPem: string): Promise<webcrypto.Crypto
 export function isP256(spkiDer: ArrayBuffer): boolean {
   const key = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
   return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-}
-
-/** createKeyAndCsr makes a P-256 key and a CSR for it with subject CN=commonName. */
-export async function createKeyAndCsr(commonName: string): Promise<{ keyPem: string; csrPem: string }> {
-  const keys = await generateKeyPair();
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-    { name: [{ CN: [commonName] }], keys, signingAlgorithm: SIGNING },
-    provider,
-  );
-  return { keyPem: privateKeyPem(keys.privateKey), csrPem: csr.toString('pem') };
 }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { createCa, issueCertificate, type CaMaterial } from './ca.js';
-import { createKeyAndCsr } from './keys.js';
+import { createKeyAndCsr } from '@cluster/api';
 import { identityFromCertificate, type PeerIdentity } from './identity.js';
 
 const HOUR = 60 * 60 * 1000;
