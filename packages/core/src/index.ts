@@ -2,6 +2,7 @@ export * from './model.js';
 export * from './serviceOptions.js';
 export { redactSpec } from './redactSpec.js';
 export { dependentsToRestart, DependencyIndex, WAITING_PREFIX } from './dependencies.js';
+export { deployDiff, type DeployAction, type DeployChange, type DeployPlan } from './deployDiff.js';
 export * from './errors.js';
 export * from './schedule.js';
 export * from './reconcile.js';

@@ -1,4 +1,4 @@
-import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, dependentsToRestart, formatSpecProblems, validateStackSpec, fullServiceName, redactSpec, type Service, type ServiceSpec, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, deployDiff, formatSpecProblems, validateStackSpec, redactSpec, type Service, type StackSpec, type Task } from '@cluster/core';
 import type { ControlHandlers, Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
@@ -32,45 +32,13 @@ export function controlHandlers(o: ControlOptions): ControlStackHandlers {
   return {
     DeployStack: unary((req) => {
       const stack = parseStack(req.name, req.specJson);
-      const t = now();
-      const changes: { service: string; action: string; specVersion: number }[] = [];
-      const put: Service[] = [];
-      const existing = new Map(store.allServices().filter((s) => s.stack === stack.name).map((s) => [s.name, s]));
-      checkPublishedPorts(store.allServices(), stack);
-      for (const spec of Object.values(stack.services)) {
-        const name = fullServiceName(stack.name, spec.name);
-        const old = existing.get(name);
-        existing.delete(name);
-        if (!old) {
-          put.push({ name, stack: stack.name, spec, specVersion: 1, createdAt: t, updatedAt: t });
-          changes.push({ service: name, action: 'create', specVersion: 1 });
-        } else if (sameSpec(old.spec, spec)) {
-          if (old.spec.replicas !== spec.replicas) put.push({ ...old, spec, updatedAt: t });
-          changes.push({ service: name, action: old.spec.replicas !== spec.replicas ? 'scale' : 'unchanged', specVersion: old.specVersion });
-        } else {
-          put.push({ ...old, spec, specVersion: old.specVersion + 1, updatedAt: t });
-          changes.push({ service: name, action: 'update', specVersion: old.specVersion + 1 });
-        }
-      }
-      // depends_on with restart: true restarts the dependents of an updated service (a new spec version replaces their tasks).
-      const updated = changes.filter((c) => c.action === 'update' || c.action === 'create').map((c) => c.service.slice(stack.name.length + 1));
-      for (const name of dependentsToRestart(stack.services, updated)) {
-        const i = put.findIndex((p) => p.name === fullServiceName(stack.name, name));
-        const old = store.service(fullServiceName(stack.name, name));
-        if (!old) continue;
-        const restarted: Service = { ...(i >= 0 ? put[i]! : old), specVersion: old.specVersion + 1, updatedAt: t };
-        if (i >= 0) put[i] = restarted;
-        else put.push(restarted);
-        const change = changes.find((c) => c.service === restarted.name);
-        if (change) Object.assign(change, { action: 'restart', specVersion: restarted.specVersion });
-      }
-      for (const old of existing.values()) changes.push({ service: old.name, action: 'remove', specVersion: old.specVersion });
+      const plan = deployDiff(stack, store.allServices(), now());
       if (!req.dryRun) {
         clearVolumePurge(store, stack.name);
-        store.update({ putServices: put, deleteServices: [...existing.keys()] });
+        store.update({ putServices: plan.put, deleteServices: plan.remove });
         o.kick();
       }
-      return { changes };
+      return { changes: plan.changes };
     }),
     RemoveStack: unary((req) => {
       const names = [...store.allServices(), ...store.invalidServices()].filter((s) => s.stack === req.name).map((s) => s.name);
@@ -206,10 +174,6 @@ function resolveService(all: Service[], name: string, stack: string): Service {
   throw new ClusterError('not_found', `service "${name}" not found${stack ? ` in stack "${stack}"` : ''} (see: cluster services)`);
 }
 
-function sameSpec(a: ServiceSpec, b: ServiceSpec): boolean {
-  return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
-}
-
 /**
  * parseStack reads a DeployStack request's spec and checks all of it with the
  * validator the CLI's loader uses (validateStackSpec): a spec the manager
@@ -226,23 +190,4 @@ function parseStack(name: string, specJson: string): StackSpec {
   const problems = validateStackSpec(name, spec);
   if (problems.length > 0) throw new ClusterError('invalid_argument', `deploy: invalid stack spec: ${formatSpecProblems(problems)}`);
   return { name, services: (spec as StackSpec).services };
-}
-
-function checkPublishedPorts(all: Service[], stack: StackSpec): void {
-  const taken = new Map<string, string>();
-  for (const s of all) {
-    if (s.stack === stack.name) continue;
-    for (const p of s.spec.ports) if (p.published > 0) taken.set(`${p.published}/${p.protocol}`, s.name);
-  }
-  const mine = new Map<string, string>();
-  for (const s of Object.values(stack.services)) {
-    for (const p of s.ports) {
-      if (p.published <= 0) continue;
-      const key = `${p.published}/${p.protocol}`;
-      const owner = taken.get(key) ?? mine.get(key);
-      // The routing mesh listens on every node, so a published port belongs to one service of the whole cluster.
-      if (owner) throw new ClusterError('failed_precondition', `deploy: services.${s.name}.ports: published port ${key} is already used by service ${owner}${taken.has(key) ? ` of stack ${owner.split('_')[0]}` : ''}; two stacks cannot publish the same port`);
-      mine.set(key, fullServiceName(stack.name, s.name));
-    }
-  }
 }
