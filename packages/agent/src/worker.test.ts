@@ -362,3 +362,41 @@ test('stopConcurrency bounds the shutdowns in flight', async () => {
   assert.equal(fake.containers.size, 0);
   await r.worker.stop();
 });
+
+/** StaleInspect is a FakeExecutor whose inspections, once stale() is called, show each container as it was before its start. */
+class StaleInspect extends FakeExecutor {
+  private readonly before = new Set<string>();
+  override async inspect(containerId: string): Promise<ManagedContainer | undefined> {
+    const c = await super.inspect(containerId);
+    return c && this.before.has(containerId) ? { ...c, running: false, startedAt: '', ports: [], networks: [] } : c;
+  }
+  stale(containerId: string): void {
+    this.before.add(containerId);
+  }
+  fresh(containerId: string): void {
+    this.before.delete(containerId);
+  }
+}
+
+test('a task never moves backwards: a late "starting" read after "running" is not reported', async () => {
+  const fake = new StaleInspect();
+  const r = await rig({}, {}, fake);
+  await r.worker.setAssignments([makeAssignment()]);
+  await r.worker.idle();
+  const id = fake.byTask('t1')[0]!.containerId;
+  assert.equal(r.obs('t1')?.state, 'running');
+  const sent = r.batches.flat().length;
+  fake.stale(id);
+  // An engine event makes the worker read the container again: it shows "never started".
+  fake.setHealth(id, '');
+  await r.worker.idle();
+  assert.equal(r.obs('t1')?.state, 'running');
+  assert.deepEqual(r.batches.flat().slice(sent).map((o) => o.state), [], 'nothing reported');
+  // The task still moves forward: its exit is reported.
+  fake.fresh(id);
+  fake.crash(id, 4);
+  await r.worker.idle();
+  assert.equal(r.obs('t1')?.state, 'failed');
+  assert.equal(r.obs('t1')?.exitCode, 4);
+  await r.worker.stop();
+});

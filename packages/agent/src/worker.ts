@@ -3,9 +3,18 @@
  * real containers through an Executor, and reports what it observes. Every
  * operation of one task runs on that task's own promise chain, so engine events
  * and assignment changes never race; different tasks proceed in parallel.
+ *
+ * Longer than most files for a reason: it is one state machine (converge,
+ * release, refresh and report of a task, on that task's chain), and its parts
+ * share the entries and the chains. The pure parts are apart: the state a
+ * container shows and the next observation (observation.ts), the guard that a
+ * task never moves backwards (taskProgress.ts), the concurrency bound (limiter.ts).
  */
-import { isTerminal, type NetworkAddress, type PortMapping, type TaskState } from '@cluster/core';
-import type { Assignment, ContainerEvent, Executor, Health, ManagedContainer, Observation } from './executor.js';
+import { isTerminal, type TaskState } from '@cluster/core';
+import type { Assignment, ContainerEvent, Executor, ManagedContainer, Observation } from './executor.js';
+import { Limiter } from './limiter.js';
+import { containerState, hasHealthcheck, nextObservation, sameObservation, type ObservedFields } from './observation.js';
+import { movesForward } from './taskProgress.js';
 
 /** WorkerOptions are what a Worker needs. */
 export interface WorkerOptions {
@@ -46,30 +55,6 @@ interface Entry {
 /** errorText is the message of a thrown value. */
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** hasHealthcheck tells whether a spec asks the engine to check health. */
-function hasHealthcheck(a: Assignment): boolean {
-  const hc = a.spec.healthcheck;
-  return hc !== undefined && hc.test.length > 0 && hc.test[0] !== 'NONE';
-}
-
-/** Limiter lets at most `limit` functions run at once. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
 }
 
 /** Worker converges the assignments of one node and reports observations. */
@@ -316,15 +301,8 @@ export class Worker {
 
   /** observeContainer reports the state a container shows. */
   private observeContainer(entry: Entry, c: ManagedContainer): void {
-    if (c.running) {
-      this.report(entry, 'running', { health: c.health, error: '', ports: c.ports ?? [], networks: c.networks ?? [] });
-    } else if (c.startedAt === '') {
-      this.report(entry, 'starting', { error: c.error });
-    } else if (c.exitCode === 0) {
-      this.report(entry, 'complete', { exitCode: 0, health: c.health, error: '' });
-    } else {
-      this.report(entry, 'failed', { exitCode: c.exitCode, health: c.health, error: c.error || `exited with code ${c.exitCode}` });
-    }
+    const { state, fields } = containerState(c);
+    this.report(entry, state, fields);
   }
 
   private async removeContainer(entry: Entry, a: Assignment | undefined): Promise<void> {
@@ -347,40 +325,16 @@ export class Worker {
     await this.executor.removeStackResources(stack);
   }
 
-  /** report records an observation and queues it when it changed. */
-  private report(
-    entry: Entry,
-    state: TaskState,
-    fields: { containerId?: string; error?: string; exitCode?: number; health?: Health; ports?: PortMapping[]; networks?: NetworkAddress[] },
-  ): void {
+  /**
+   * report records an observation and queues it when it changed. A report
+   * that would move the task backwards (a late "starting" after "running",
+   * anything after it finished) is dropped: a task only moves forward.
+   */
+  private report(entry: Entry, state: TaskState, fields: ObservedFields): void {
     const prev = entry.obs;
-    const next: Observation = {
-      taskId: entry.taskId,
-      state,
-      containerId: fields.containerId ?? entry.containerId,
-      error: fields.error ?? (prev?.state === state ? prev.error : ''),
-      exitCode: fields.exitCode ?? (prev?.state === state ? prev.exitCode : 0),
-      health: fields.health ?? (prev?.state === state ? prev.health : ''),
-      observedAt: this.now(),
-    };
-    // Ports hold only while the task runs.
-    const ports = state === 'running' ? (fields.ports ?? (prev?.state === state ? prev.ports : undefined) ?? []) : [];
-    if (ports.length > 0) next.ports = ports;
-    // So do the container's network addresses (the engine's start event reads them when the start did not).
-    const networks = state === 'running' ? (fields.networks ?? (prev?.state === state ? prev.networks : undefined) ?? []) : [];
-    if (networks.length > 0) next.networks = networks;
-    if (
-      prev &&
-      prev.state === next.state &&
-      prev.containerId === next.containerId &&
-      prev.error === next.error &&
-      prev.exitCode === next.exitCode &&
-      prev.health === next.health &&
-      JSON.stringify(prev.ports ?? []) === JSON.stringify(next.ports ?? []) &&
-      JSON.stringify(prev.networks ?? []) === JSON.stringify(next.networks ?? [])
-    ) {
-      return;
-    }
+    if (!movesForward(prev?.state, state)) return;
+    const next = nextObservation(prev, entry.taskId, entry.containerId, state, fields, this.now());
+    if (prev && sameObservation(prev, next)) return;
     entry.obs = next;
     this.pending.set(entry.taskId, next);
     this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
