@@ -40,7 +40,7 @@ export function withDeadlines(executor: Executor, o: DeadlineOptions = {}): Exec
   const short = (id: string): string => id.slice(0, 12);
   const wrapped: Executor = {
     list: () => within('list containers', callMs, () => executor.list()),
-    ensureImage: (image) => within(`make image "${image}" present`, imageMs, () => executor.ensureImage(image)),
+    ensureImage: (image, pull) => within(`make image "${image}" present`, imageMs, () => executor.ensureImage(image, pull)),
     create: (a, nodeId) => within(`create the container of task ${a.task.id}`, callMs, () => executor.create(a, nodeId)),
     start: (id) => within(`start container ${short(id)}`, callMs, () => executor.start(id)),
     // A stop waits for the container's grace period before the engine answers.

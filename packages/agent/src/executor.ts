@@ -3,7 +3,7 @@
  * needs from a container engine. `docker/` implements it with dockerode; the
  * in-memory fake in fake-executor.ts implements it for unit tests and benchmarks.
  */
-import type { NetworkAddress, PortMapping, ServiceSpec, Task, TaskState } from '@cluster/core';
+import type { NetworkAddress, PortMapping, PullPolicy, RegistryAuth, ServiceSpec, Task, TaskState } from '@cluster/core';
 
 /** Health is the health of a task's container as the engine reports it ('' = no healthcheck). */
 export type Health = '' | 'starting' | 'healthy' | 'unhealthy';
@@ -61,12 +61,31 @@ export interface ContainerEvent {
   action: string;
 }
 
+/** ImagePull says how a node gets a task's image: the service's pull_policy, platform and registry credentials. */
+export interface ImagePull {
+  /** policy is when to pull. @default "missing" */
+  policy?: PullPolicy;
+  /** platform is asked of the pull ("linux/arm64"). @default the engine's */
+  platform?: string;
+  /** auth are the credentials of the image's registry, from the deploying user's `docker login`. @default none */
+  auth?: RegistryAuth;
+}
+
+/** imagePullOf is how a node gets the image of a service. */
+export function imagePullOf(spec: ServiceSpec): ImagePull {
+  return {
+    ...(spec.pullPolicy === undefined ? {} : { policy: spec.pullPolicy }),
+    ...(spec.platform === undefined ? {} : { platform: spec.platform }),
+    ...(spec.pullAuth === undefined ? {} : { auth: spec.pullAuth }),
+  };
+}
+
 /** Executor drives the containers of one node. */
 export interface Executor {
   /** list returns every container carrying the cluster.task label, running or not. */
   list(): Promise<ManagedContainer[]>;
-  /** ensureImage makes the image present locally, pulling it if needed; throws ExecutorError('image_missing'). */
-  ensureImage(image: string): Promise<void>;
+  /** ensureImage makes the image present locally, pulling it as `pull` says; throws ExecutorError('image_missing'). */
+  ensureImage(image: string, pull?: ImagePull): Promise<void>;
   /** create creates (does not start) the container of an assignment and returns its id. */
   create(a: Assignment, nodeId: string): Promise<string>;
   /** start starts a container; an already started one is fine. */

@@ -4,6 +4,7 @@
  */
 import { LABELS, type ServiceSpec, type Task } from '@cluster/core';
 import {
+  type ImagePull,
   ExecutorError,
   type Assignment,
   type ContainerEvent,
@@ -35,6 +36,8 @@ export class FakeExecutor implements Executor {
   /** containers by id. */
   readonly containers = new Map<string, FakeContainer>();
   /** calls counts the calls of each method, for tests that assert what was (not) done. */
+  /** pulls are the images asked for, with how (ensureImage's arguments), in order. */
+  readonly pulls: ({ image: string } & ImagePull)[] = [];
   readonly calls = { ensureImage: 0, create: 0, start: 0, stop: 0, remove: 0, removeStackResources: 0, inspect: 0 };
   /** removedStacks lists the stacks whose resources were removed, in order. */
   readonly removedStacks: string[] = [];
@@ -55,8 +58,9 @@ export class FakeExecutor implements Executor {
     return [...this.containers.values()].map(view);
   }
 
-  async ensureImage(image: string): Promise<void> {
+  async ensureImage(image: string, pull?: ImagePull): Promise<void> {
     this.calls.ensureImage++;
+    this.pulls.push({ image, ...(pull ?? {}) });
     this.answer();
     if (this.images !== undefined && !this.images.has(image)) {
       throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: no registry`);

@@ -39,14 +39,15 @@ function log(msg: string): void {
 /**
  * The agent daemon: `node main.js --data-dir DIR --manager HOST:PORT
  * [--token T] [--name N] [--advertise ADDR] [--docker-host URL] [--label k=v]…
- * [--engine-timeout-ms N] [--engine-check-ms N] [--max-message-bytes N]`
+ * [--engine-timeout-ms N] [--engine-check-ms N] [--max-message-bytes N] [--pull-timeout-ms N]`
  * (the gRPC message bound, 64 MiB by default).
  * The first start joins with the token; later starts reuse DIR's credentials.
  * --engine-timeout-ms bounds every engine call (default 10000; a stop gets
  * the container's grace on top); --engine-check-ms is how often the engine
  * is pinged to tell whether it answers (default 1000); --data-check-ms is
  * how often a write to DIR is tried, to tell the manager whether DIR takes
- * writes (default 5000).
+ * writes (default 5000); --pull-timeout-ms bounds an image pull (default
+ * 20000).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       'overlay-port': { type: 'string', default: '4789' },
       'overlay-mtu': { type: 'string', default: '1450' },
       'data-check-ms': { type: 'string', default: '5000' },
+      'pull-timeout-ms': { type: 'string', default: '20000' },
     },
   });
   // The log is a file in the data dir: a line a full disk refuses is lost, the agent carries on.
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(dataCheckMs) || dataCheckMs < 100) throw new Error(`agent: invalid --data-check-ms "${values['data-check-ms']}" (milliseconds, >= 100)`);
   const engineTimeoutMs = Number(values['engine-timeout-ms']);
   if (!Number.isSafeInteger(engineTimeoutMs) || engineTimeoutMs < 100) throw new Error(`agent: invalid --engine-timeout-ms "${values['engine-timeout-ms']}" (milliseconds, >= 100)`);
+  const pullTimeoutMs = Number(values['pull-timeout-ms']);
+  if (!Number.isSafeInteger(pullTimeoutMs) || pullTimeoutMs < 100) throw new Error(`agent: invalid --pull-timeout-ms "${values['pull-timeout-ms']}" (milliseconds, >= 100)`);
   const engineCheckMs = Number(values['engine-check-ms']);
   if (!Number.isSafeInteger(engineCheckMs) || engineCheckMs < 50) throw new Error(`agent: invalid --engine-check-ms "${values['engine-check-ms']}" (milliseconds, >= 50)`);
   const maxMessageBytes = Number(values['max-message-bytes']);
@@ -183,7 +187,9 @@ async function main(): Promise<void> {
     imageSource: (name) => session.fetchImage(name),
     ...(mesh ? { dns: [DNS_ADDRESS] } : { routingMesh: false }),
     ...(overlay ? { overlay: { index: () => overlayIndex, mtu: overlayMtu, warn: log } } : {}),
-  }), { callMs: engineTimeoutMs });
+    pullTimeoutMs,
+    // Making an image present may take the whole pull timeout, and a load from the manager besides.
+  }), { callMs: engineTimeoutMs, imageMs: Math.max(300_000, pullTimeoutMs + 60_000) });
   const volumes = new VolumePurger({ remove: (stack) => executor.removeStackVolumes?.(stack) ?? Promise.resolve(0), log });
   const worker = new Worker({
     executor,

@@ -44,6 +44,15 @@ test('a desired running task becomes a running container', async () => {
   await r.worker.stop();
 });
 
+test('the image is asked for with the service\'s pull policy, platform and registry credentials', async () => {
+  const r = await rig();
+  const auth = { serverAddress: '127.0.0.1:5000', username: 'u', password: 'p' };
+  await r.worker.setAssignments([makeAssignment({ task: { id: 't1' }, spec: { image: '127.0.0.1:5000/app', pullPolicy: 'always', platform: 'linux/arm64', pullAuth: auth } })]);
+  await r.worker.idle();
+  assert.deepEqual(r.fake.pulls, [{ image: '127.0.0.1:5000/app', policy: 'always', platform: 'linux/arm64', auth }]);
+  await r.worker.stop();
+});
+
 /** GatedInspect is a FakeExecutor whose inspections wait until open() is called. */
 class GatedInspect extends FakeExecutor {
   private opened = false;

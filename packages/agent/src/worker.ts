@@ -11,7 +11,7 @@
  * task never moves backwards (taskProgress.ts), the concurrency bound (limiter.ts).
  */
 import { isTerminal, type TaskState } from '@cluster/core';
-import type { Assignment, ContainerEvent, Executor, ManagedContainer, Observation } from './executor.js';
+import { imagePullOf, type Assignment, type ContainerEvent, type Executor, type ManagedContainer, type Observation } from './executor.js';
 import { Limiter } from './limiter.js';
 import { containerState, hasHealthcheck, nextObservation, sameObservation, type ObservedFields } from './observation.js';
 import { movesForward } from './taskProgress.js';
@@ -261,7 +261,7 @@ export class Worker {
     }
     this.report(entry, 'preparing', {});
     try {
-      await this.executor.ensureImage(a.spec.image);
+      await this.executor.ensureImage(a.spec.image, imagePullOf(a.spec));
     } catch (err) {
       this.report(entry, 'rejected', { error: errorText(err) });
       return;

@@ -36,6 +36,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--engine-grace-ms <n>', 'a node whose engine does not answer is marked down after this (ms)', '3000')
     .option('--cert-ttl <duration>', 'lifetime of node certificates, renewed by agents at 50-80% of it (default: 24h)')
     .option('--max-message-bytes <n>', 'bound of a gRPC message of the manager and the local agent, sent or received (default: 67108864, 64 MiB)')
+    .option('--pull-timeout <duration>', 'how long the local agent waits for an image pull, such as 5m (default: 20s)')
     .action(async (o) => init(io, o));
 
   program.command('join')
@@ -48,6 +49,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--docker-host <url>', 'Docker engine to drive (default: unix:///var/run/docker.sock)')
     .option('--label <k=v>', 'node label, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-message-bytes <n>', 'bound of a gRPC message of the agent, sent or received (default: 67108864, 64 MiB)')
+    .option('--pull-timeout <duration>', 'how long the agent waits for an image pull, such as 5m (default: 20s)')
     .action(async (addr: string, o) => join_(io, addr, o));
 
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -66,6 +68,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('-d, --detach', 'return once the manager stored the stack', false)
     .option('--dry-run', 'validate and show what would change, change nothing', false)
     .option('--timeout <duration>', 'how long to wait for convergence', '120s')
+    .option('--no-registry-auth', 'do not send your docker login credentials of the stack\'s registries to the nodes (they pull without)')
     .addOption(manager())
     .action(async (file: string | undefined, o) => {
       const files = filesOf(file, o);

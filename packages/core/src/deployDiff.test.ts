@@ -46,6 +46,13 @@ test('a spec differing only in replicas is a scale: stored with the same version
   assert.deepEqual(plan.put.map((s) => [s.spec.replicas, s.specVersion, s.updatedAt]), [[4, 3, NOW]]);
 });
 
+test('new registry credentials are stored with the same version: running tasks are not replaced', () => {
+  const auth = { serverAddress: 'reg:5000', username: 'u', password: 'new' };
+  const plan = deployDiff(stack('shop', spec('web', { pullAuth: auth })), [stored('shop', spec('web', { pullAuth: { ...auth, password: 'old' } }))], NOW);
+  assert.deepEqual(actions(plan), { shop_web: 'unchanged@3' });
+  assert.deepEqual(plan.put.map((s) => [s.spec.pullAuth?.password, s.specVersion]), [['new', 3]]);
+});
+
 test('a changed spec is an update to the next version; a service left out of the spec is removed', () => {
   const plan = deployDiff(stack('shop', spec('web', { image: 'nginx' })), [stored('shop', spec('web')), stored('shop', spec('cache'), 7)], NOW);
   assert.deepEqual(actions(plan), { shop_web: 'update@4', shop_cache: 'remove@7' });

@@ -52,7 +52,8 @@ export function deployDiff(stack: StackSpec, stored: readonly Service[], now: nu
       changes.push({ service: name, action: 'create', specVersion: 1 });
     } else if (sameSpec(old.spec, spec)) {
       const scaled = old.spec.replicas !== spec.replicas;
-      if (scaled) put.push({ ...old, spec, updatedAt: now });
+      // New registry credentials (a new docker login) are kept for the next pulls without replacing running tasks.
+      if (scaled || JSON.stringify(old.spec.pullAuth) !== JSON.stringify(spec.pullAuth)) put.push({ ...old, spec, updatedAt: now });
       changes.push({ service: name, action: scaled ? 'scale' : 'unchanged', specVersion: old.specVersion });
     } else {
       put.push({ ...old, spec, specVersion: old.specVersion + 1, updatedAt: now });
@@ -76,9 +77,9 @@ export function deployDiff(stack: StackSpec, stored: readonly Service[], now: nu
   return { put, remove: [...left.keys()], changes };
 }
 
-/** sameSpec tells whether two specs differ at most in replicas. */
+/** sameSpec tells whether two specs run the same containers: they differ at most in replicas and registry credentials. */
 function sameSpec(a: ServiceSpec, b: ServiceSpec): boolean {
-  return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
+  return JSON.stringify({ ...a, replicas: 0, pullAuth: undefined }) === JSON.stringify({ ...b, replicas: 0, pullAuth: undefined });
 }
 
 /** checkPublishedPorts refuses a stack that publishes a port another service (of any stack) publishes. */

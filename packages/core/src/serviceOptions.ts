@@ -101,6 +101,29 @@ export interface LoggingSpec {
   options: Record<string, string>;
 }
 
+/**
+ * PullPolicy says when a node pulls a service's image (`pull_policy`):
+ * "missing" when it lacks it, "always" before every task it creates,
+ * "never" not at all (the image must be on the node or held by the
+ * manager), "build" never either (the image is built by `cluster deploy`).
+ */
+export type PullPolicy = 'always' | 'missing' | 'never' | 'build';
+
+/**
+ * RegistryAuth are the credentials of one registry, as `docker login` keeps
+ * them, that a node gives its engine to pull a service's image. They travel
+ * in the spec (sealed in the manager's store, left out of listings), as
+ * Swarm's `--with-registry-auth` does.
+ */
+export interface RegistryAuth {
+  /** serverAddress is the registry (`registry.example.com:5000`, or `https://index.docker.io/v1/`). */
+  serverAddress: string;
+  username?: string;
+  password?: string;
+  /** identityToken replaces username and password for registries that give one (OAuth). */
+  identityToken?: string;
+}
+
 /** BuildSpec is how the CLI builds a service's image with its local engine. */
 export interface BuildSpec {
   /** context is the build context folder, absolute or relative to the Compose file. */
@@ -167,6 +190,16 @@ export interface ServiceOptions {
   secrets?: FileMount[];
   configs?: FileMount[];
   build?: BuildSpec;
+  /** platform is asked of a pull of the image ("linux/arm64"). @default the node's */
+  platform?: string;
+  /** pullPolicy says when a node pulls the image. @default "missing" */
+  pullPolicy?: PullPolicy;
+  /**
+   * pullAuth are the credentials of the image's registry, added by `cluster
+   * deploy` from the `docker login` of its user (never by a Compose file);
+   * never listed. @default none
+   */
+  pullAuth?: RegistryAuth;
   /** endpointMode `dnsrr` (`deploy.endpoint_mode`): the service's name gives its tasks' addresses instead of a VIP. @default a VIP */
   endpointMode?: 'dnsrr';
   /**

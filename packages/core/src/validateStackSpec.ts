@@ -9,7 +9,7 @@ import { parseConstraint } from './constraints.js';
 import { MAX_ERROR_CHARS, MAX_FILE_MOUNT_BYTES, MAX_NAME_CHARS, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
 import { clipText } from './terminalText.js';
 import { NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
-import type { BuildSpec, Dependency, DeviceMapping, FileMount, LoggingSpec, MountSpec, NetworkAttachment, Resources, Ulimit } from './serviceOptions.js';
+import type { BuildSpec, Dependency, DeviceMapping, FileMount, LoggingSpec, MountSpec, NetworkAttachment, RegistryAuth, Resources, Ulimit } from './serviceOptions.js';
 
 /** SpecProblem is one thing wrong with a stack spec: where (`services.web.ports[0].target`) and what. */
 export interface SpecProblem {
@@ -197,6 +197,9 @@ const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
   )),
   secrets: list(fileMount),
   configs: list(fileMount),
+  platform: nonEmpty,
+  pullPolicy: oneOf('always', 'missing', 'never', 'build'),
+  pullAuth: object<RegistryAuth>({ serverAddress: nonEmpty, username: str(1024), password: str(16384), identityToken: str(16384) }, ['serverAddress']),
   build: object<BuildSpec>({ context: str(), dockerfile: str(), args: stringMap, target: str() }, ['context', 'args']),
 };
 

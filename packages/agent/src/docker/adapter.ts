@@ -4,12 +4,13 @@
  * message text. Decisions live in worker.ts; container options in config.ts.
  */
 import Dockerode from 'dockerode';
-import { LABELS } from '@cluster/core';
+import { LABELS, type RegistryAuth } from '@cluster/core';
 import {
   ExecutorError,
   type Assignment,
   type ContainerEvent,
   type Executor,
+  type ImagePull,
   type ManagedContainer,
 } from '../executor.js';
 import { containerConfig, containerName, primaryNetwork, stackNetworkName } from './config.js';
@@ -25,7 +26,7 @@ const WATCHED_ACTIONS = ['start', 'die', 'health_status'];
 
 /** DockerExecutorOptions tune the adapter. */
 export interface DockerExecutorOptions {
-  /** pullTimeoutMs bounds an image pull. @default 20000 */
+  /** pullTimeoutMs bounds an image pull (`cluster join|init --pull-timeout`). @default 20000 */
   pullTimeoutMs?: number;
   /** reconnectMs is the pause before the event stream is reopened after it broke. @default 1000 */
   reconnectMs?: number;
@@ -54,6 +55,16 @@ export interface DockerExecutorOptions {
   onEventsBroken?: () => void;
   /** overlay makes networks part of the overlay (their subnet, this node's range, the MTU). @default plain bridge networks */
   overlay?: OverlaySettings;
+}
+
+/** engineAuth is the engine's form of registry credentials (the X-Registry-Auth header). */
+function engineAuth(a: RegistryAuth): Record<string, string> {
+  return {
+    serveraddress: a.serverAddress,
+    ...(a.username === undefined ? {} : { username: a.username }),
+    ...(a.password === undefined ? {} : { password: a.password }),
+    ...(a.identityToken === undefined ? {} : { identitytoken: a.identityToken }),
+  };
 }
 
 /**
@@ -144,15 +155,25 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     }
   }
 
-  async function pull(image: string): Promise<void> {
+  /** pull pulls an image with the service's platform and registry credentials, within pullTimeoutMs. */
+  async function pull(image: string, how: ImagePull): Promise<void> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), pullTimeoutMs);
+    const auth = how.auth === undefined ? {} : { authconfig: engineAuth(how.auth) };
     try {
-      const stream = await docker.pull(image, { abortSignal: abort.signal });
+      const stream = await docker.pull(image, { abortSignal: abort.signal, ...auth, ...(how.platform === undefined ? {} : { platform: how.platform }) });
       await new Promise<void>((resolve, reject) => {
-        abort.signal.addEventListener('abort', () => reject(new Error(`pull timed out after ${pullTimeoutMs}ms`)), { once: true });
-        // The progress stream carries pull errors as {"error": ...} lines; followProgress turns them into err.
-        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+        abort.signal.addEventListener('abort', () => reject(new Error(`pull timed out after ${pullTimeoutMs}ms (the node's --pull-timeout)`)), { once: true });
+        // The progress stream carries pull errors (no manifest for the platform, a layer refused) as {"error": ...}
+        // lines after a 200 answer; followProgress passes them as progress, not as its error.
+        let failed: string | undefined;
+        docker.modem.followProgress(
+          stream,
+          (err: Error | null) => (err ? reject(err) : failed !== undefined ? reject(new Error(failed)) : resolve()),
+          (event: { error?: string; errorDetail?: { message?: string } }) => {
+            failed ??= event.errorDetail?.message ?? event.error;
+          },
+        );
       });
     } finally {
       clearTimeout(timer);
@@ -193,22 +214,30 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
       return found.filter((c): c is ManagedContainer => c !== undefined);
     },
 
-    async ensureImage(image) {
-      try {
-        await docker.getImage(image).inspect();
-        return;
-      } catch (err) {
-        if (statusOf(err) !== 404) throw engineError(`inspect image "${image}"`, err);
+    async ensureImage(image, how = {}) {
+      const policy = how.policy ?? 'missing';
+      if (policy !== 'always') {
+        try {
+          await docker.getImage(image).inspect();
+          return;
+        } catch (err) {
+          if (statusOf(err) !== 404) throw engineError(`inspect image "${image}"`, err);
+        }
       }
       try {
         if (loader !== undefined && (await loader.load(image))) return;
       } catch (err) {
         throw new ExecutorError('image_missing', `image "${image}" could not be loaded from the manager: ${reasonOf(err)}`, { cause: err });
       }
+      if (policy === 'never' || policy === 'build') {
+        throw new ExecutorError('image_missing', `image "${image}" is not on this node nor held by the manager, and pull_policy ${policy} forbids pulling it`);
+      }
       try {
-        await pull(image);
+        await pull(image, how);
       } catch (err) {
-        throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: ${reasonOf(err)}`, {
+        // Which credentials were used is said, so that a refusal tells what to fix.
+        const used = how.auth === undefined ? '' : ` (pulled with the docker login of ${how.auth.serverAddress} given by cluster deploy: check it with docker login ${how.auth.serverAddress}, then deploy again)`;
+        throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: ${reasonOf(err)}${used}`, {
           cause: err,
         });
       }

@@ -23,6 +23,8 @@ export interface InitOptions {
   certTtl?: string;
   /** maxMessageBytes bounds a gRPC message of the manager and the local agent. @default 64 MiB */
   maxMessageBytes?: string;
+  /** pullTimeout bounds an image pull of the local agent, such as 5m. @default 20s */
+  pullTimeout?: string;
 }
 
 /** init creates (or resumes) a cluster: runs the manager and, unless --no-agent, a local agent. */
@@ -65,7 +67,7 @@ export async function init(io: Io, o: InitOptions): Promise<void> {
     // The manager may be advertised by a DNS name; a node's address must be an IP address (the manager
     // refuses others), so the local agent then advertises the address it reaches the manager from.
     const nodeAddress = advertisedIp(o.advertise);
-    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: nodeAddress, dockerHost: o.dockerHost, labels: [], maxMessageBytes: o.maxMessageBytes });
+    await runAgent(io, { dataDir, manager: managerAddr, token, name, advertise: nodeAddress, dockerHost: o.dockerHost, labels: [], maxMessageBytes: o.maxMessageBytes, pullTimeout: o.pullTimeout });
     await waitNodeReady(control, name, 30000);
     io.out(`manager ready at ${managerAddr}; node ${name} is ready\n`);
   } finally {
@@ -83,6 +85,8 @@ export interface JoinOptions {
   label: string[];
   /** maxMessageBytes bounds a gRPC message of the agent. @default 64 MiB */
   maxMessageBytes?: string;
+  /** pullTimeout bounds an image pull of the agent, such as 5m. @default 20s */
+  pullTimeout?: string;
 }
 
 /** LOCAL_AGENT_TOKEN_TTL_MS is the lifetime of the single-use token `init` gives its local agent: 10 minutes. */
@@ -93,7 +97,7 @@ export async function join_(io: Io, manager: string, o: JoinOptions): Promise<vo
   const dataDir = resolve(io.cwd, o.dataDir ?? join(clusterHome(io), 'data'));
   const name = o.name ?? hostname();
   if (o.advertise && advertisedIp(o.advertise) === undefined) throw new CliError(`join --advertise: "${o.advertise}" is not an IP address (the address other nodes reach this one at, such as 10.0.0.5)`);
-  await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label, maxMessageBytes: o.maxMessageBytes });
+  await runAgent(io, { dataDir, manager, token: o.token, name, advertise: o.advertise, dockerHost: o.dockerHost, labels: o.label, maxMessageBytes: o.maxMessageBytes, pullTimeout: o.pullTimeout });
   io.out(`node ${name} joined the cluster at ${manager}\n`);
 }
 
@@ -106,6 +110,7 @@ interface AgentRun {
   dockerHost?: string;
   labels: string[];
   maxMessageBytes?: string | undefined;
+  pullTimeout?: string | undefined;
 }
 
 /** advertisedIp is the IP address in an --advertise value (`10.0.0.5`, `10.0.0.5:7700`, `fd00::5`), or undefined if it names none. */
@@ -135,6 +140,7 @@ async function runAgent(io: Io, a: AgentRun): Promise<void> {
   if (a.dockerHost) args.push('--docker-host', a.dockerHost);
   for (const l of a.labels) args.push('--label', l);
   if (a.maxMessageBytes) args.push('--max-message-bytes', a.maxMessageBytes);
+  if (a.pullTimeout) args.push('--pull-timeout-ms', String(durationMs('--pull-timeout', a.pullTimeout)));
   await startDaemon({
     which: 'agent',
     args,

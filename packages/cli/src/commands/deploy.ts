@@ -6,12 +6,15 @@ import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
 import { dependencyProblem } from './dependencyProblem.js';
 import { shown } from '../format.js';
+import { addRegistryAuth, dockerLogins } from '../docker/registryAuth.js';
 
 const WAITING = 'waiting for ';
 
 /** DeployOptions are the flags of `cluster deploy`. */
 export interface DeployOptions extends StackFileOptions {
   detach: boolean;
+  /** registryAuth sends the `docker login` credentials of the stack's registries to the nodes that pull. @default true */
+  registryAuth?: boolean;
   dryRun: boolean;
   timeout: string;
   manager?: string;
@@ -129,6 +132,12 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
     const spec = loadStackFile(io, files, o);
     const timeoutMs = parseTimeout(o.timeout);
     if (timeoutMs === undefined) throw new CliError(`--timeout: invalid duration "${o.timeout}" (like 90s, 2m)`);
+    if (o.registryAuth !== false) {
+      const logins = dockerLogins(io.env);
+      for (const p of logins.problems) io.err(`warning: ${p}; images are pulled without it\n`);
+      const registries = addRegistryAuth(spec, logins);
+      if (registries.length > 0) io.err(`deploy: nodes pull with your docker login of ${registries.join(', ')} (--no-registry-auth: without)\n`);
+    }
     if (control === undefined) throw notConnected;
     // Images of `build:` services are made here and handed to the manager before the stack refers to them.
     if (!o.dryRun && Object.values(spec.services).some((s) => s.build !== undefined)) {

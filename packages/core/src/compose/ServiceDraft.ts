@@ -17,6 +17,8 @@ export interface ServiceDraft {
   deployRestart?: RestartPolicy;
   /** replicasEntry is where `deploy.replicas` was written. */
   replicasEntry?: Entry;
+  /** pullPolicyEntry is where `pull_policy` was written. */
+  pullPolicyEntry?: Entry;
   /** buildEntry is where `build` was written. */
   buildEntry?: Entry;
   /** portOrigins says where each of spec.ports was written. */

@@ -14,6 +14,7 @@ import { normalizeDependsOn } from './normalizeDependsOn.js';
 import { fileMounts } from './normalizeFileMounts.js';
 import { HOST_KEYS } from './normalizeHostKeys.js';
 import { RUN_KEYS } from './normalizeRunKeys.js';
+import { IMAGE_KEYS } from './normalizeImageKeys.js';
 import { applyLegacyBounds, LEGACY_RESOURCE_KEYS } from './normalizeLegacyResources.js';
 import { networkMode, normalizeLinks, normalizeNetworks, warnContainerName } from './normalizeNetworks.js';
 import { normalizeTmpfs, normalizeVolumes } from './normalizeVolumes.js';
@@ -82,6 +83,7 @@ const SERVICE_KEYS = new Map<string, KeyNormalizer>([
   ['stop_signal', stringKey('stopSignal', /^(?:[A-Za-z][A-Za-z0-9+-]*|\d+)$/, 'a signal such as "SIGTERM"', true)],
   ...HOST_KEYS,
   ...RUN_KEYS,
+  ...IMAGE_KEYS,
   ...LEGACY_RESOURCE_KEYS,
   ['volumes', normalizeVolumes],
   ['tmpfs', normalizeTmpfs],
@@ -142,6 +144,9 @@ function finish(ctx: LoadContext, service: Entry, draft: ServiceDraft, hasImage:
     if (!hasImage) spec.image = `${ctx.resources.stack}-${spec.name}`;
   } else if (!hasImage) {
     ctx.error(service.keyNode, service.path, `image is required (${IMAGE_FORM})`);
+  }
+  if (spec.pullPolicy === 'build' && draft.buildEntry === undefined && draft.pullPolicyEntry !== undefined) {
+    ctx.error(draft.pullPolicyEntry.value, draft.pullPolicyEntry.path, 'pull_policy "build" needs a build section: the image is built by cluster deploy, never pulled');
   }
   if (Object.keys(draft.envFromFiles).length > 0) spec.env = { ...draft.envFromFiles, ...spec.env };
   if (draft.deployRestart !== undefined) {
