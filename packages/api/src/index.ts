@@ -31,3 +31,6 @@ export type { ControlDefinition } from './generated/cluster/v1/Control.js';
 export type { DispatcherDefinition } from './generated/cluster/v1/Dispatcher.js';
 export type { PushImageResponse, PushImageResponse__Output } from './generated/cluster/v1/PushImageResponse.js';
 export type { UpdateNodeRequest__Output } from './generated/cluster/v1/UpdateNodeRequest.js';
+export type { TaskReason as TaskReasonMessage, TaskReason__Output as TaskReasonMessage__Output } from './generated/cluster/v1/TaskReason.js';
+export type { NodeRefusalCount, NodeRefusalCount__Output } from './generated/cluster/v1/NodeRefusalCount.js';
+export type { DependencyWait as DependencyWaitMessage, DependencyWait__Output as DependencyWaitMessage__Output } from './generated/cluster/v1/DependencyWait.js';

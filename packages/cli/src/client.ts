@@ -189,10 +189,10 @@ export function present<T>(value: T | null | undefined, what: string): T {
 /** explain turns a gRPC error into one clear line (a call that ran out of time is explained by call()). */
 export function explain(err: grpc.ServiceError, address: string): CliError {
   if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
-    return new CliError(`lost the connection to the manager at ${address}: ${err.details || err.message} (is it running? see cluster init, or pass --manager ADDR)`);
+    return new CliError(`lost the connection to the manager at ${address}: ${err.details || err.message} (is it running? see cluster init, or pass --manager ADDR)`, 1, err.code);
   }
   if (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) {
-    return new CliError(`the manager at ${address} refused: ${err.details}`);
+    return new CliError(`the manager at ${address} refused: ${err.details}`, 1, err.code);
   }
-  return new CliError(err.details || err.message);
+  return new CliError(err.details || err.message, 1, err.code);
 }

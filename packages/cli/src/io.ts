@@ -9,9 +9,12 @@ export interface Io {
 /** CliError is a failure to report as one line on stderr with a non-zero exit. */
 export class CliError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
+  /** status is the gRPC status code of the manager's answer this error reports, if it reports one (a program tests it, never the message). */
+  readonly status: number | undefined;
+  constructor(message: string, exitCode = 1, status?: number) {
     super(message);
     this.name = 'CliError';
     this.exitCode = exitCode;
+    this.status = status;
   }
 }

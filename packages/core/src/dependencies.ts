@@ -5,15 +5,7 @@
  */
 import { fullServiceName, shouldRun, type Service, type Task } from './model.js';
 import type { Dependency } from './serviceOptions.js';
-
-const WORDS: Record<Dependency['condition'], string> = {
-  service_started: 'started',
-  service_healthy: 'healthy',
-  service_completed_successfully: 'completed successfully',
-};
-
-/** WAITING_PREFIX starts the error of a task held back by a dependency. */
-export const WAITING_PREFIX = 'waiting for ';
+import type { DependencyWait } from './reasons.js';
 
 /** isReady tells whether the tasks of a dependency meet its condition. */
 function isReady(condition: Dependency['condition'], tasks: Task[], service: Service): boolean {
@@ -43,20 +35,20 @@ export class DependencyIndex {
   }
 
   /**
-   * waitingFor returns why tasks of a service may not start yet, such as
-   * `waiting for db: healthy`, or undefined when every dependency is ready.
+   * waitingFor returns the dependencies tasks of a service wait for (shown
+   * as `waiting for db: healthy`), or undefined when every one is ready.
    */
-  waitingFor(service: Service): string | undefined {
-    const unmet: string[] = [];
+  waitingFor(service: Service): DependencyWait[] | undefined {
+    const unmet: DependencyWait[] = [];
     for (const d of service.spec.dependsOn ?? []) {
       const dep = this.services.get(fullServiceName(service.stack, d.service));
       if (dep === undefined) {
-        if (d.required) unmet.push(`${d.service}: ${WORDS[d.condition]} (not deployed)`);
+        if (d.required) unmet.push({ service: d.service, condition: d.condition, deployed: false });
         continue;
       }
-      if (!isReady(d.condition, this.byService.get(dep.name) ?? [], dep)) unmet.push(`${d.service}: ${WORDS[d.condition]}`);
+      if (!isReady(d.condition, this.byService.get(dep.name) ?? [], dep)) unmet.push({ service: d.service, condition: d.condition, deployed: true });
     }
-    return unmet.length === 0 ? undefined : `${WAITING_PREFIX}${unmet.join(', ')}`;
+    return unmet.length === 0 ? undefined : unmet;
   }
 }
 

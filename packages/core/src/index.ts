@@ -1,7 +1,8 @@
 export * from './model.js';
 export * from './serviceOptions.js';
 export { redactSpec } from './redactSpec.js';
-export { dependentsToRestart, DependencyIndex, WAITING_PREFIX } from './dependencies.js';
+export { dependentsToRestart, DependencyIndex } from './dependencies.js';
+export * from './reasons.js';
 export { deployDiff, type DeployAction, type DeployChange, type DeployPlan } from './deployDiff.js';
 export * from './errors.js';
 export * from './schedule.js';

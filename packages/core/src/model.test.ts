@@ -9,11 +9,12 @@ const full: Required<Task> = {
   error: 'exit 2', exitCode: 2, health: 'unhealthy', specVersion: 7, createdAt: 1_700_000_000_001, updatedAt: 1_700_000_000_002,
   ports: [{ target: 80, protocol: 'tcp', hostPort: 30000 }], address: '10.234.0.9',
   networks: [{ network: 's_default', address: '10.128.1.2', mac: '02:42:0a:80:01:02' }],
+  reason: { kind: 'no_suitable_node', refusals: [{ refusal: { kind: 'drained' }, nodes: 2 }] },
 };
-const { ports: _ports, address: _address, networks: _networks, ...bare } = full;
+const { ports: _ports, address: _address, networks: _networks, reason: _reason, ...bare } = full;
 
 test('copyTask copies every field of a task, with and without ports and address', () => {
-  const variants: Task[] = [full, bare, { ...bare, ports: full.ports }, { ...bare, address: full.address }, { ...bare, networks: full.networks }];
+  const variants: Task[] = [full, bare, { ...bare, ports: full.ports }, { ...bare, address: full.address }, { ...bare, networks: full.networks }, { ...bare, reason: full.reason }];
   for (const t of variants) {
     const c = copyTask(t);
     assert.notEqual(c, t);

@@ -4,6 +4,7 @@
  */
 import type { NetworkAddress } from './overlay.js';
 import type { ServiceOptions } from './serviceOptions.js';
+import type { TaskReason } from './reasons.js';
 
 /** PortSpec is one published port of a service. */
 export interface PortSpec {
@@ -154,6 +155,8 @@ export interface Task {
   address?: string;
   /** networks are the container's addresses on its overlay networks, as its agent reported while it runs. @default none */
   networks?: NetworkAddress[];
+  /** reason is why a pending task is not placed, as data (error holds it as shown). @default none */
+  reason?: TaskReason;
 }
 
 /**
@@ -169,6 +172,7 @@ export function copyTask(t: Task, ports = t.ports, address = t.address, networks
   const c = copyTaskFields(t, ports, address);
   // Added last, always in the same order: every copy with networks shares one hidden class per shape above.
   if (networks) c.networks = networks;
+  if (t.reason) c.reason = t.reason;
   return c;
 }
 

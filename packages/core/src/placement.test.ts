@@ -3,6 +3,12 @@ import { test } from 'node:test';
 import type { Node, Service, ServiceSpec, Task } from './model.js';
 import { dependentsToRestart } from './dependencies.js';
 import { schedule, type Placement } from './schedule.js';
+import type { Unplaced } from './schedule.js';
+
+/** shown keeps what an unplaced task shows: its id and its reason as text. */
+function shown(unplaced: readonly Unplaced[]): { taskId: string; reason: string }[] {
+  return unplaced.map(({ taskId, reason }) => ({ taskId, reason }));
+}
 
 const MiB = 1024 * 1024;
 
@@ -45,7 +51,7 @@ test('a dependent task waits for its dependency to be healthy, wherever it runs'
   const db = service('db');
   const nodes = [node('a'), node('b')];
   const starting = run([task('w1', 'web', 1), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'starting' })], nodes, web, db);
-  assert.deepEqual(starting.unplaced, [{ taskId: 'w1', reason: 'waiting for db: healthy' }]);
+  assert.deepEqual(shown(starting.unplaced), [{ taskId: 'w1', reason: 'waiting for db: healthy' }]);
   const healthy = run([task('w1', 'web', 1), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'healthy' })], nodes, web, db);
   assert.deepEqual(healthy.unplaced, []);
   assert.equal(healthy.placements.length, 1);
@@ -58,14 +64,14 @@ test('tasks of a global service, born on their nodes, wait for their dependencie
   const globals = () => [task('ga', 'agent', 0, { nodeId: 'a' }), task('gb', 'agent', 0, { nodeId: 'b', state: 'pending', error: 'waiting for db: healthy' })];
   const starting = run([...globals(), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'starting' })], nodes, agent, db);
   assert.deepEqual(starting.placements, []);
-  assert.deepEqual(starting.unplaced, [{ taskId: 'ga', reason: 'waiting for db: healthy' }, { taskId: 'gb', reason: 'waiting for db: healthy' }]);
+  assert.deepEqual(shown(starting.unplaced), [{ taskId: 'ga', reason: 'waiting for db: healthy' }, { taskId: 'gb', reason: 'waiting for db: healthy' }]);
   const healthy = run([...globals(), task('d1', 'db', 1, { nodeId: 'b', state: 'running', health: 'healthy' })], nodes, agent, db);
   assert.deepEqual(healthy.unplaced, []);
   assert.deepEqual(healthy.placements, [{ taskId: 'ga', nodeId: 'a' }, { taskId: 'gb', nodeId: 'b' }]);
   // A released task (assigned or further on) is left alone; one of a removed service is not released.
   const released = run([task('ga', 'agent', 0, { nodeId: 'a', state: 'assigned' }), task('gx', 'gone', 0, { nodeId: 'a' })], nodes, agent, db);
   assert.deepEqual(released.placements, []);
-  assert.deepEqual(released.unplaced, [{ taskId: 'gx', reason: 'service "s_gone" not found' }]);
+  assert.deepEqual(shown(released.unplaced), [{ taskId: 'gx', reason: 'service "s_gone" not found' }]);
 });
 
 test('service_started waits for running, service_completed_successfully for exit 0', () => {
@@ -90,16 +96,38 @@ test('service_started waits for running, service_completed_successfully for exit
 test('an optional dependency that is not deployed does not hold back; a required one does', () => {
   const nodes = [node('a')];
   assert.deepEqual(run([task('w1', 'web', 1)], nodes, service('web', { dependsOn: [{ ...healthyDb, required: false }] })).unplaced, []);
-  assert.deepEqual(run([task('w1', 'web', 1)], nodes, service('web', { dependsOn: [healthyDb] })).unplaced, [{ taskId: 'w1', reason: 'waiting for db: healthy (not deployed)' }]);
+  assert.deepEqual(shown(run([task('w1', 'web', 1)], nodes, service('web', { dependsOn: [healthyDb] })).unplaced), [{ taskId: 'w1', reason: 'waiting for db: healthy (not deployed)' }]);
 });
 
 test('reservations are honoured against node memory and CPUs and explained', () => {
   const big = service('big', { replicas: 3, reservations: { nanoCpus: 0, memoryBytes: 512 * MiB } });
   const r = run([1, 2, 3].map((i) => task(`t${i}`, 'big', i)), [node('a', { memoryBytes: 1024 * MiB }), node('b', { memoryBytes: 256 * MiB })], big);
   assert.deepEqual(r.placements.map((p) => p.nodeId), ['a', 'a']);
-  assert.deepEqual(r.unplaced, [{ taskId: 't3', reason: 'no suitable node (2 nodes lack 512MiB memory)' }]);
+  assert.deepEqual(shown(r.unplaced), [{ taskId: 't3', reason: 'no suitable node (2 nodes lack 512MiB memory)' }]);
   const cpu = service('cpu', { reservations: { nanoCpus: 3e9, memoryBytes: 0 } });
-  assert.deepEqual(run([task('c1', 'cpu', 1)], [node('a')], cpu).unplaced, [{ taskId: 'c1', reason: 'no suitable node (1 node lacks 3 CPUs)' }]);
+  assert.deepEqual(shown(run([task('c1', 'cpu', 1)], [node('a')], cpu).unplaced), [{ taskId: 'c1', reason: 'no suitable node (1 node lacks 3 CPUs)' }]);
+});
+
+test('refusals of every filter are counted together: two drained nodes and one short of memory read as such', () => {
+  const big = service('big', { reservations: { nanoCpus: 0, memoryBytes: 512 * MiB } });
+  const nodes = [node('a', { availability: 'drain' }), node('b', { availability: 'drain' }), node('c', { memoryBytes: 256 * MiB })];
+  const r = run([task('t1', 'big', 1)], nodes, big);
+  assert.deepEqual(r.placements, []);
+  assert.deepEqual(r.unplaced.map((u) => u.why), [{
+    kind: 'no_suitable_node',
+    refusals: [{ refusal: { kind: 'drained' }, nodes: 2 }, { refusal: { kind: 'memory', bytes: 512 * MiB }, nodes: 1 }],
+  }]);
+  assert.deepEqual(shown(r.unplaced), [{ taskId: 't1', reason: 'no suitable node (2 nodes drained, 1 node lacks 512MiB memory)' }]);
+});
+
+test('a dependency wait is data: the services waited for, their condition and whether they are deployed', () => {
+  const web = service('web', { dependsOn: [healthyDb, { service: 'cache', condition: 'service_started', required: true, restart: false }] });
+  const r = run([task('w1', 'web', 1)], [node('a')], web, service('db'));
+  assert.deepEqual(r.unplaced.map((u) => u.why), [{
+    kind: 'waiting_for_dependencies',
+    waits: [{ service: 'db', condition: 'service_healthy', deployed: true }, { service: 'cache', condition: 'service_started', deployed: false }],
+  }]);
+  assert.deepEqual(shown(r.unplaced), [{ taskId: 'w1', reason: 'waiting for db: healthy, cache: started (not deployed)' }]);
 });
 
 test('reservations of tasks already running count, across services', () => {

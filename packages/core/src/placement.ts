@@ -6,7 +6,7 @@
  * Used by schedule() for the services that have any of them.
  */
 import { isLive, type Node, type Service, type Task } from './model.js';
-import { formatBytes } from './compose/parseBytes.js';
+import { RefusalTally, type NodeRefusal, type RefusalCount, type TaskReason } from './reasons.js';
 
 /** PlacementState is the per-node usage the rules read, updated as tasks are placed. */
 export class PlacementState {
@@ -50,19 +50,19 @@ export class PlacementState {
     return this.own.get(service)?.get(nodeId) ?? 0;
   }
 
-  /** refuse says why a node cannot take one more task of the service, or undefined. */
-  refuse(node: Node, s: Service): string | undefined {
+  /** refuse says why a node cannot take one more task of the service (the pipeline's last filters: room and max per node), or undefined. */
+  refuse(node: Node, s: Service): NodeRefusal | undefined {
     const r = s.spec.reservations;
     if (r && r.memoryBytes > 0 && node.memoryBytes > 0) {
       const free = node.memoryBytes - (this.memory.get(node.id) ?? 0);
-      if (free < r.memoryBytes) return `lacks ${formatBytes(r.memoryBytes)} memory`;
+      if (free < r.memoryBytes) return { kind: 'memory', bytes: r.memoryBytes };
     }
     if (r && r.nanoCpus > 0 && node.nanoCpus > 0) {
       const free = node.nanoCpus - (this.cpu.get(node.id) ?? 0);
-      if (free < r.nanoCpus) return `lacks ${r.nanoCpus / 1e9} CPUs`;
+      if (free < r.nanoCpus) return { kind: 'cpu', nanoCpus: r.nanoCpus };
     }
     const max = s.spec.maxReplicasPerNode ?? 0;
-    if (max > 0 && this.ownOn(s.name, node.id) >= max) return `at max_replicas_per_node ${max}`;
+    if (max > 0 && this.ownOn(s.name, node.id) >= max) return { kind: 'max_replicas_per_node', max };
     return undefined;
   }
 
@@ -98,26 +98,31 @@ export function needsRules(s: Service): boolean {
  * chooseNode picks a node for one task among the eligible ones, or explains
  * why none fits: spread groups with the fewest of the service's tasks first,
  * then fewest tasks of the service, then fewest tasks, then node id.
+ * `refused` are the nodes the earlier filters of the pipeline refused
+ * (schedule's eligibility): an unplaceable task counts them with the nodes
+ * refused here, so that two drained nodes and one short of memory read as such.
  */
 export function chooseNode(
   task: Task,
   s: Service,
   eligible: readonly { node: Node; total: number }[],
   state: PlacementState,
-): { nodeId: string } | { reason: string } {
+  refused: readonly RefusalCount[] = [],
+): { nodeId: string } | { reason: TaskReason } {
   const pinned = state.pinnedNode(s, task.slot);
-  const refusals = new Map<string, number>();
+  const tally = new RefusalTally();
   const fits: { node: Node; total: number }[] = [];
   for (const load of eligible) {
     if (pinned !== undefined && load.node.id !== pinned) continue;
     const why = state.refuse(load.node, s);
     if (why === undefined) fits.push(load);
-    else refusals.set(why, (refusals.get(why) ?? 0) + 1);
+    else tally.add(why);
   }
   if (fits.length === 0) {
-    if (pinned !== undefined && refusals.size === 0) return { reason: `waiting for node ${pinned}, which holds the data of its volumes (see README: moving a volume)` };
-    const parts = [...refusals].map(([why, n]) => `${n === 1 ? '1 node' : `${n} nodes`} ${n === 1 ? why : why.replace(/^lacks /, 'lack ')}`);
-    return { reason: `no suitable node (${parts.join(', ') || 'no nodes'})` };
+    // A slot pinned to its volume's node waits for that node; the other nodes do not matter to it.
+    if (pinned !== undefined && tally.size === 0) return { reason: { kind: 'waiting_for_volume_node', node: pinned } };
+    if (pinned === undefined) tally.addAll(refused);
+    return { reason: { kind: 'no_suitable_node', refusals: tally.list() } };
   }
   const spread = s.spec.spread ?? [];
   const groupCount = (node: Node, attribute: string): number => {

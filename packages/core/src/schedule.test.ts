@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Node, Service, ServiceSpec, Task } from './model.js';
 import { matchesConstraints, parseConstraint, schedule, type Placement } from './schedule.js';
+import type { Unplaced } from './schedule.js';
+
+/** shown keeps what an unplaced task shows: its id and its reason as text. */
+function shown(unplaced: readonly Unplaced[]): { taskId: string; reason: string }[] {
+  return unplaced.map(({ taskId, reason }) => ({ taskId, reason }));
+}
 
 function node(id: string, over: Partial<Node> = {}): Node {
   return {
@@ -85,7 +91,7 @@ test('unplaceable task explains every refusal', () => {
   const svc = service('web', { constraints: ['node.labels.zone == eu'] });
   const r = schedule({ tasks: [task('t1', 'web', 1)], nodes, services: services(svc) });
   assert.deepEqual(r.placements, []);
-  assert.deepEqual(r.unplaced, [{
+  assert.deepEqual(shown(r.unplaced), [{
     taskId: 't1',
     reason: 'no suitable node (2 nodes down, 1 node not ready, 1 node drained, 1 node paused, 1 node lacks node.labels.zone==eu)',
   }]);
@@ -96,12 +102,12 @@ test('a ready node whose engine does not answer takes no new task, and says so',
   const r = schedule({ tasks: [task('t1', 'web', 1), task('t2', 'web', 2)], nodes, services: services(service('web')) });
   assert.deepEqual(perNode(r.placements), { b: 2 });
   const none = schedule({ tasks: [task('t1', 'web', 1)], nodes: [nodes[0]!], services: services(service('web')) });
-  assert.deepEqual(none.unplaced, [{ taskId: 't1', reason: 'no suitable node (1 node with an unreachable engine)' }]);
+  assert.deepEqual(shown(none.unplaced), [{ taskId: 't1', reason: 'no suitable node (1 node with an unreachable engine)' }]);
 });
 
 test('with no nodes the reason says so', () => {
   const r = schedule({ tasks: [task('t1', 'web', 1)], nodes: [], services: services(service('web')) });
-  assert.deepEqual(r.unplaced, [{ taskId: 't1', reason: 'no suitable node (no nodes)' }]);
+  assert.deepEqual(shown(r.unplaced), [{ taskId: 't1', reason: 'no suitable node (no nodes)' }]);
 });
 
 test('a task of an unknown service or with an invalid constraint stays unplaced', () => {

@@ -9,6 +9,7 @@ import { formatConstraint, matchConstraint, parseConstraints, type Constraint } 
 import { DependencyIndex } from './dependencies.js';
 import { canRun, isHeld, isLive, type Node, type Service, type Task } from './model.js';
 import { chooseNode, needsRules, PlacementState } from './placement.js';
+import { formatTaskReason, RefusalTally, type NodeRefusal, type RefusalCount, type TaskReason } from './reasons.js';
 
 export { formatConstraint, matchConstraint, matchesConstraints, parseConstraint, parseConstraints } from './constraints.js';
 export type { Constraint } from './constraints.js';
@@ -37,9 +38,12 @@ export interface Placement {
   nodeId: string;
 }
 
-/** Unplaced is a pending task no node can take, with the reason. */
+/** Unplaced is a pending task no node can take, with the reason as data (why) and as shown (reason). */
 export interface Unplaced {
   taskId: string;
+  /** why is the reason as a code with fields. */
+  why: TaskReason;
+  /** reason is formatTaskReason(why). */
   reason: string;
 }
 
@@ -49,31 +53,36 @@ export interface ScheduleResult {
   unplaced: Unplaced[];
 }
 
-/** NodeFilter checks one node for a task of a service and names its refusal (`down`, `drained`, …). */
+/** NodeFilter checks one node for a task of a service and says why it refuses it, as data. */
 interface NodeFilter {
-  /** refuse returns undefined when the node passes, else a phrase completing "N nodes …". */
-  refuse(node: Node, constraints: readonly Constraint[]): string | undefined;
+  /** refuse returns undefined when the node passes, else its refusal. */
+  refuse(node: Node, constraints: readonly Constraint[]): NodeRefusal | undefined;
 }
 
 /** readyFilter refuses nodes that are not ready, or whose engine does not answer. */
 const readyFilter: NodeFilter = {
-  refuse: (node) => (canRun(node) ? undefined : node.status === 'down' ? 'down' : node.engineError ? 'with an unreachable engine' : 'not ready'),
+  refuse: (node) => (canRun(node) ? undefined : { kind: node.status === 'down' ? 'down' : node.engineError ? 'engine_unreachable' : 'not_ready' }),
 };
 
 /** availabilityFilter refuses paused and drained nodes: they take no new tasks. */
 const availabilityFilter: NodeFilter = {
-  refuse: (node) => (node.availability === 'active' ? undefined : node.availability === 'drain' ? 'drained' : 'paused'),
+  refuse: (node) => (node.availability === 'active' ? undefined : { kind: node.availability === 'drain' ? 'drained' : 'paused' }),
 };
 
 /** constraintFilter refuses nodes that fail a placement constraint, naming the first one failed. */
 const constraintFilter: NodeFilter = {
   refuse: (node, constraints) => {
     const failed = constraints.find((c) => !matchConstraint(node, c));
-    return failed === undefined ? undefined : `lacks ${formatConstraint(failed)}`;
+    return failed === undefined ? undefined : { kind: 'constraint', constraint: formatConstraint(failed) };
   },
 };
 
-/** FILTERS run in this order; a node is counted under the first filter that refuses it. */
+/**
+ * FILTERS run in this order; a node is counted under the first filter that
+ * refuses it. The pipeline goes on per task in placement.ts (room for the
+ * service's reservations, max_replicas_per_node), whose refusals are counted
+ * with these.
+ */
 const FILTERS: readonly NodeFilter[] = [readyFilter, availabilityFilter, constraintFilter];
 
 /** NodeLoad is a node with its count of live tasks, updated as placements are made. */
@@ -82,39 +91,33 @@ interface NodeLoad {
   total: number;
 }
 
-/** Eligibility is the outcome of the filters for one set of constraints. */
-type Eligibility = { nodes: NodeLoad[] } | { reason: string };
+/** Eligibility is the outcome of the filters for one set of constraints: the nodes left and the refusals counted, or why no node is left. */
+type Eligibility = { nodes: NodeLoad[]; refused: RefusalCount[] } | { reason: TaskReason };
 
 /** isPending tells whether a task waits for the scheduler to choose its node. */
 export function isPending(t: Task): boolean {
   return t.desiredState === 'running' && t.nodeId === '' && (t.state === 'new' || t.state === 'pending');
 }
 
-function plural(n: number): string {
-  return n === 1 ? '1 node' : `${n} nodes`;
-}
-
 /** eligibility runs the filters over every node for one set of constraints. */
 function eligibility(loads: readonly NodeLoad[], texts: readonly string[]): Eligibility {
   const constraints = parseConstraints(texts);
-  if ('error' in constraints) return { reason: `invalid placement: ${constraints.error}` };
-  const refusals = FILTERS.map(() => new Map<string, number>());
+  if ('error' in constraints) return { reason: { kind: 'invalid_placement', error: constraints.error } };
+  const tally = new RefusalTally();
   const nodes: NodeLoad[] = [];
   for (const load of loads) {
-    let refused = false;
-    for (let i = 0; i < FILTERS.length && !refused; i++) {
-      const phrase = FILTERS[i]?.refuse(load.node, constraints);
-      if (phrase === undefined) continue;
-      const counts = refusals[i];
-      counts?.set(phrase, (counts.get(phrase) ?? 0) + 1);
-      refused = true;
-    }
-    if (!refused) nodes.push(load);
+    let refusal: NodeRefusal | undefined;
+    for (let i = 0; i < FILTERS.length && refusal === undefined; i++) refusal = FILTERS[i]?.refuse(load.node, constraints);
+    if (refusal === undefined) nodes.push(load);
+    else tally.add(refusal);
   }
-  if (nodes.length > 0) return { nodes };
-  if (loads.length === 0) return { reason: 'no suitable node (no nodes)' };
-  const parts = refusals.flatMap((counts) => [...counts].map(([phrase, n]) => `${plural(n)} ${n === 1 ? phrase : phrase.replace(/^lacks /, 'lack ')}`));
-  return { reason: `no suitable node (${parts.join(', ')})` };
+  if (nodes.length > 0) return { nodes, refused: tally.list() };
+  return { reason: { kind: 'no_suitable_node', refusals: tally.list() } };
+}
+
+/** unplacedTask makes the entry of a task left unplaced for `why`. */
+function unplacedTask(taskId: string, why: TaskReason): Unplaced {
+  return { taskId, why, reason: formatTaskReason(why) };
 }
 
 /** Candidate is a node in a service's heap: its count of the service's tasks and its load. */
@@ -205,34 +208,36 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     const service = input.services.get(name);
     // Tasks born on their node wait for the same dependencies, then are released there.
     const fixed = (held.get(name) ?? []).sort(compareTasks);
-    const waiting = service === undefined ? undefined : deps.waitingFor(service);
+    const waits = service === undefined ? undefined : deps.waitingFor(service);
+    const waiting: TaskReason | undefined = waits === undefined ? undefined : { kind: 'waiting_for_dependencies', waits };
+    const missing: TaskReason = { kind: 'service_not_found', service: name };
     for (const t of fixed) {
-      if (!service) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
+      if (!service) unplaced.push(unplacedTask(t.id, missing));
       else if (waiting === undefined) placements.push({ taskId: t.id, nodeId: t.nodeId });
-      else unplaced.push({ taskId: t.id, reason: waiting });
+      else unplaced.push(unplacedTask(t.id, waiting));
     }
     const tasks = (pending.get(name) ?? []).sort(compareTasks);
     if (tasks.length === 0) continue;
     if (!service) {
-      for (const t of tasks) unplaced.push({ taskId: t.id, reason: `service "${name}" not found` });
+      for (const t of tasks) unplaced.push(unplacedTask(t.id, missing));
       continue;
     }
     if (waiting !== undefined) {
-      for (const t of tasks) unplaced.push({ taskId: t.id, reason: waiting });
+      for (const t of tasks) unplaced.push(unplacedTask(t.id, waiting));
       continue;
     }
     const key = service.spec.constraints.join('\n');
     let found = byConstraints.get(key);
     if (!found) byConstraints.set(key, (found = eligibility(allLoads, service.spec.constraints)));
     if ('reason' in found) {
-      for (const t of tasks) unplaced.push({ taskId: t.id, reason: found.reason });
+      for (const t of tasks) unplaced.push(unplacedTask(t.id, found.reason));
       continue;
     }
     if (rules !== undefined && needsRules(service)) {
       for (const t of tasks) {
-        const r = chooseNode(t, service, found.nodes, rules);
+        const r = chooseNode(t, service, found.nodes, rules, found.refused);
         if ('reason' in r) {
-          unplaced.push({ taskId: t.id, reason: r.reason });
+          unplaced.push(unplacedTask(t.id, r.reason));
           continue;
         }
         placements.push({ taskId: t.id, nodeId: r.nodeId });

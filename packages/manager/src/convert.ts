@@ -1,5 +1,5 @@
-import type { Node as ApiNode, Task as ApiTask, TaskStatus__Output } from '@cluster/api';
-import { cleanNetworkAddresses, copyTask, sameNetworkAddresses, type Node, type OverlayNetwork, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
+import type { Node as ApiNode, Task as ApiTask, TaskReasonMessage, TaskStatus__Output } from '@cluster/api';
+import { cleanNetworkAddresses, copyTask, sameNetworkAddresses, type Node, type TaskReason, type OverlayNetwork, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
 
 /** taskToApi turns a stored task into its wire form; specJson is the service spec. */
 export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
@@ -22,7 +22,30 @@ export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
     nodeName,
     ports: t.ports ?? [],
     networks: t.networks ?? [],
+    reason: t.reason ? reasonToApi(t.reason) : null,
   };
+}
+
+/** reasonToApi turns a scheduler decision into its wire form (the CLI reads it back with reasonFromApi). */
+export function reasonToApi(r: TaskReason): TaskReasonMessage {
+  switch (r.kind) {
+    case 'no_suitable_node':
+      return {
+        kind: r.kind,
+        refusals: r.refusals.map(({ refusal, nodes }) => ({
+          kind: refusal.kind,
+          nodes,
+          constraint: refusal.kind === 'constraint' ? refusal.constraint : '',
+          memoryBytes: refusal.kind === 'memory' ? refusal.bytes : 0,
+          nanoCpus: refusal.kind === 'cpu' ? refusal.nanoCpus : 0,
+          max: refusal.kind === 'max_replicas_per_node' ? refusal.max : 0,
+        })),
+      };
+    case 'waiting_for_dependencies': return { kind: r.kind, waits: r.waits.map((w) => ({ service: w.service, condition: w.condition, deployed: w.deployed })) };
+    case 'waiting_for_volume_node': return { kind: r.kind, node: r.node };
+    case 'invalid_placement': return { kind: r.kind, detail: r.error };
+    case 'service_not_found': return { kind: r.kind, detail: r.service };
+  }
 }
 
 /** nodeToApi turns a stored node into its wire form. */

@@ -356,6 +356,7 @@ export class Orchestrator {
       next.nodeId = p.nodeId;
       next.state = 'assigned';
       next.error = '';
+      if (next.reason) delete next.reason;
       next.updatedAt = now;
       changed.set(t.id, next);
     }
@@ -367,10 +368,11 @@ export class Orchestrator {
       const t = index.get(u.taskId);
       if (!t) continue;
       this.unplaced.add(t.service);
-      if (t.state === 'pending' && t.error === u.reason) continue;
+      if (t.state === 'pending' && t.error === u.reason && t.reason !== undefined) continue;
       const next = own(t);
       next.state = 'pending';
       next.error = u.reason;
+      next.reason = u.why;
       next.updatedAt = now;
       changed.set(t.id, next);
     }

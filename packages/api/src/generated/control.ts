@@ -5,6 +5,7 @@ import type { CaStatus as _cluster_v1_CaStatus, CaStatus__Output as _cluster_v1_
 import type { ControlClient as _cluster_v1_ControlClient, ControlDefinition as _cluster_v1_ControlDefinition } from './cluster/v1/Control.js';
 import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from './cluster/v1/CreateCredentialsRequest.js';
 import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from './cluster/v1/CreateCredentialsResponse.js';
+import type { DependencyWait as _cluster_v1_DependencyWait, DependencyWait__Output as _cluster_v1_DependencyWait__Output } from './cluster/v1/DependencyWait.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from './cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
 import type { GetCaStatusRequest as _cluster_v1_GetCaStatusRequest, GetCaStatusRequest__Output as _cluster_v1_GetCaStatusRequest__Output } from './cluster/v1/GetCaStatusRequest.js';
@@ -22,6 +23,7 @@ import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest
 import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksResponse__Output as _cluster_v1_ListTasksResponse__Output } from './cluster/v1/ListTasksResponse.js';
 import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from './cluster/v1/NetworkAddress.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
+import type { NodeRefusalCount as _cluster_v1_NodeRefusalCount, NodeRefusalCount__Output as _cluster_v1_NodeRefusalCount__Output } from './cluster/v1/NodeRefusalCount.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from './cluster/v1/PushImageResponse.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from './cluster/v1/RemoveNodeRequest.js';
@@ -40,6 +42,7 @@ import type { ScaleTarget as _cluster_v1_ScaleTarget, ScaleTarget__Output as _cl
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
 import type { ServiceChange as _cluster_v1_ServiceChange, ServiceChange__Output as _cluster_v1_ServiceChange__Output } from './cluster/v1/ServiceChange.js';
 import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
+import type { TaskReason as _cluster_v1_TaskReason, TaskReason__Output as _cluster_v1_TaskReason__Output } from './cluster/v1/TaskReason.js';
 import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
 import type { UpdateNodeRequest as _cluster_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _cluster_v1_UpdateNodeRequest__Output } from './cluster/v1/UpdateNodeRequest.js';
 import type { UpdateNodeResponse as _cluster_v1_UpdateNodeResponse, UpdateNodeResponse__Output as _cluster_v1_UpdateNodeResponse__Output } from './cluster/v1/UpdateNodeResponse.js';
@@ -59,6 +62,7 @@ export interface ProtoGrpcType {
       Control: SubtypeConstructor<typeof grpc.Client, _cluster_v1_ControlClient> & { service: _cluster_v1_ControlDefinition }
       CreateCredentialsRequest: MessageTypeDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsRequest__Output>
       CreateCredentialsResponse: MessageTypeDefinition<_cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsResponse__Output>
+      DependencyWait: MessageTypeDefinition<_cluster_v1_DependencyWait, _cluster_v1_DependencyWait__Output>
       DeployStackRequest: MessageTypeDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackRequest__Output>
       DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
       GetCaStatusRequest: MessageTypeDefinition<_cluster_v1_GetCaStatusRequest, _cluster_v1_GetCaStatusRequest__Output>
@@ -76,6 +80,7 @@ export interface ProtoGrpcType {
       ListTasksResponse: MessageTypeDefinition<_cluster_v1_ListTasksResponse, _cluster_v1_ListTasksResponse__Output>
       NetworkAddress: MessageTypeDefinition<_cluster_v1_NetworkAddress, _cluster_v1_NetworkAddress__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
+      NodeRefusalCount: MessageTypeDefinition<_cluster_v1_NodeRefusalCount, _cluster_v1_NodeRefusalCount__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       PushImageResponse: MessageTypeDefinition<_cluster_v1_PushImageResponse, _cluster_v1_PushImageResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeRequest__Output>
@@ -94,6 +99,7 @@ export interface ProtoGrpcType {
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
       ServiceChange: MessageTypeDefinition<_cluster_v1_ServiceChange, _cluster_v1_ServiceChange__Output>
       Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
+      TaskReason: MessageTypeDefinition<_cluster_v1_TaskReason, _cluster_v1_TaskReason__Output>
       TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>
       UpdateNodeRequest: MessageTypeDefinition<_cluster_v1_UpdateNodeRequest, _cluster_v1_UpdateNodeRequest__Output>
       UpdateNodeResponse: MessageTypeDefinition<_cluster_v1_UpdateNodeResponse, _cluster_v1_UpdateNodeResponse__Output>

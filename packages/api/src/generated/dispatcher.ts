@@ -5,6 +5,7 @@ import type { AgentMessage as _cluster_v1_AgentMessage, AgentMessage__Output as 
 import type { AssignmentSet as _cluster_v1_AssignmentSet, AssignmentSet__Output as _cluster_v1_AssignmentSet__Output } from './cluster/v1/AssignmentSet.js';
 import type { CaUpdate as _cluster_v1_CaUpdate, CaUpdate__Output as _cluster_v1_CaUpdate__Output } from './cluster/v1/CaUpdate.js';
 import type { DataDirStatus as _cluster_v1_DataDirStatus, DataDirStatus__Output as _cluster_v1_DataDirStatus__Output } from './cluster/v1/DataDirStatus.js';
+import type { DependencyWait as _cluster_v1_DependencyWait, DependencyWait__Output as _cluster_v1_DependencyWait__Output } from './cluster/v1/DependencyWait.js';
 import type { DispatcherClient as _cluster_v1_DispatcherClient, DispatcherDefinition as _cluster_v1_DispatcherDefinition } from './cluster/v1/Dispatcher.js';
 import type { Endpoint as _cluster_v1_Endpoint, Endpoint__Output as _cluster_v1_Endpoint__Output } from './cluster/v1/Endpoint.js';
 import type { EndpointChanges as _cluster_v1_EndpointChanges, EndpointChanges__Output as _cluster_v1_EndpointChanges__Output } from './cluster/v1/EndpointChanges.js';
@@ -18,6 +19,7 @@ import type { ManagerMessage as _cluster_v1_ManagerMessage, ManagerMessage__Outp
 import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from './cluster/v1/NetworkAddress.js';
 import type { Node as _cluster_v1_Node, Node__Output as _cluster_v1_Node__Output } from './cluster/v1/Node.js';
 import type { NodeAddresses as _cluster_v1_NodeAddresses, NodeAddresses__Output as _cluster_v1_NodeAddresses__Output } from './cluster/v1/NodeAddresses.js';
+import type { NodeRefusalCount as _cluster_v1_NodeRefusalCount, NodeRefusalCount__Output as _cluster_v1_NodeRefusalCount__Output } from './cluster/v1/NodeRefusalCount.js';
 import type { OverlayPeer as _cluster_v1_OverlayPeer, OverlayPeer__Output as _cluster_v1_OverlayPeer__Output } from './cluster/v1/OverlayPeer.js';
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from './cluster/v1/PortMapping.js';
 import type { RegistryUpdate as _cluster_v1_RegistryUpdate, RegistryUpdate__Output as _cluster_v1_RegistryUpdate__Output } from './cluster/v1/RegistryUpdate.js';
@@ -31,6 +33,7 @@ import type { SessionAccepted as _cluster_v1_SessionAccepted, SessionAccepted__O
 import type { SessionHello as _cluster_v1_SessionHello, SessionHello__Output as _cluster_v1_SessionHello__Output } from './cluster/v1/SessionHello.js';
 import type { StatusBatch as _cluster_v1_StatusBatch, StatusBatch__Output as _cluster_v1_StatusBatch__Output } from './cluster/v1/StatusBatch.js';
 import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
+import type { TaskReason as _cluster_v1_TaskReason, TaskReason__Output as _cluster_v1_TaskReason__Output } from './cluster/v1/TaskReason.js';
 import type { TaskStatus as _cluster_v1_TaskStatus, TaskStatus__Output as _cluster_v1_TaskStatus__Output } from './cluster/v1/TaskStatus.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -44,6 +47,7 @@ export interface ProtoGrpcType {
       AssignmentSet: MessageTypeDefinition<_cluster_v1_AssignmentSet, _cluster_v1_AssignmentSet__Output>
       CaUpdate: MessageTypeDefinition<_cluster_v1_CaUpdate, _cluster_v1_CaUpdate__Output>
       DataDirStatus: MessageTypeDefinition<_cluster_v1_DataDirStatus, _cluster_v1_DataDirStatus__Output>
+      DependencyWait: MessageTypeDefinition<_cluster_v1_DependencyWait, _cluster_v1_DependencyWait__Output>
       /**
        * Dispatcher is the API agents call. The manager never dials an agent.
        */
@@ -60,6 +64,7 @@ export interface ProtoGrpcType {
       NetworkAddress: MessageTypeDefinition<_cluster_v1_NetworkAddress, _cluster_v1_NetworkAddress__Output>
       Node: MessageTypeDefinition<_cluster_v1_Node, _cluster_v1_Node__Output>
       NodeAddresses: MessageTypeDefinition<_cluster_v1_NodeAddresses, _cluster_v1_NodeAddresses__Output>
+      NodeRefusalCount: MessageTypeDefinition<_cluster_v1_NodeRefusalCount, _cluster_v1_NodeRefusalCount__Output>
       OverlayPeer: MessageTypeDefinition<_cluster_v1_OverlayPeer, _cluster_v1_OverlayPeer__Output>
       PortMapping: MessageTypeDefinition<_cluster_v1_PortMapping, _cluster_v1_PortMapping__Output>
       RegistryUpdate: MessageTypeDefinition<_cluster_v1_RegistryUpdate, _cluster_v1_RegistryUpdate__Output>
@@ -73,6 +78,7 @@ export interface ProtoGrpcType {
       SessionHello: MessageTypeDefinition<_cluster_v1_SessionHello, _cluster_v1_SessionHello__Output>
       StatusBatch: MessageTypeDefinition<_cluster_v1_StatusBatch, _cluster_v1_StatusBatch__Output>
       Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>
+      TaskReason: MessageTypeDefinition<_cluster_v1_TaskReason, _cluster_v1_TaskReason__Output>
       TaskStatus: MessageTypeDefinition<_cluster_v1_TaskStatus, _cluster_v1_TaskStatus__Output>
     }
   }

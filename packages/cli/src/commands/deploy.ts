@@ -5,10 +5,9 @@ import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
 import { dependencyProblem } from './dependencyProblem.js';
+import { reasonFromApi, taskProblem } from '../reason.js';
 import { shown } from '../format.js';
 import { addRegistryAuth, dockerLogins } from '../docker/registryAuth.js';
-
-const WAITING = 'waiting for ';
 
 /** DeployOptions are the flags of `cluster deploy`. */
 export interface DeployOptions extends StackFileOptions {
@@ -213,8 +212,9 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
         const failed = mine.filter((t) => t.state === 'failed');
         if (failed.length >= 3) throw new CliError(`deploy: ${s.name} keeps failing (${failed.length} tasks failed; last: ${shown(failed.sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0]!.error, 1000)})`);
         const pending = mine.find((t) => t.state === 'pending' && t.error);
+        const why = reasonFromApi(pending?.reason);
         // A task waiting for its dependencies is not unplaceable: it fails only when a dependency cannot get ready.
-        const stuck = pending ? dependencyProblem(stack, s.name, pending.error, tasks) : undefined;
+        const stuck = pending ? dependencyProblem(stack, s.name, why, tasks) : undefined;
         if (stuck !== undefined) throw new CliError(stuck);
         // A task that runs with an error (its node cannot bind a published port) fails the deploy once it lasts.
         const troubled = mine.find((t) => t.state === 'running' && t.error !== '');
@@ -223,10 +223,10 @@ export async function waitConverged(io: Io, control: Control, stack: string, sin
           erroredSince.set(s.name, first);
           if (clock.now() - first > 5000) throw new CliError(`deploy: ${s.name} runs but is not served as asked: ${shown(troubled.error, 1000)}`);
         } else erroredSince.delete(s.name);
-        if (pending && !pending.error.startsWith(WAITING)) {
+        if (pending && why?.kind !== 'waiting_for_dependencies') {
           const first = unplacedSince.get(s.name) ?? clock.now();
           unplacedSince.set(s.name, first);
-          if (clock.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${shown(pending.error, 1000)}`);
+          if (clock.now() - first > 5000) throw new CliError(`deploy: ${s.name} cannot be placed: ${shown(taskProblem(pending), 1000)}`);
         } else unplacedSince.delete(s.name);
       }
     }

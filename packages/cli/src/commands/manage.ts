@@ -1,6 +1,8 @@
 import { isTerminal, type TaskState } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
+import * as grpc from '@grpc/grpc-js';
 import { connectControl, listTasks } from '../client.js';
+import { reasonFromApi, taskProblem } from '../reason.js';
 import { ago, checkFormat, json, table } from '../format.js';
 
 import type { Node__Output as ApiNode, Task__Output as ApiTask } from '@cluster/api';
@@ -48,15 +50,16 @@ export async function ps(io: Io, filter: string | undefined, o: { format?: strin
     if (format === 'json') {
       io.out(json(r.tasks.map((t) => ({
         id: t.id, stack: t.stack, service: t.service, slot: t.slot, node: t.nodeName || t.nodeId, nodeId: t.nodeId,
-        desiredState: t.desiredState, state: t.state, containerId: t.containerId, error: t.error, exitCode: t.exitCode,
+        desiredState: t.desiredState, state: t.state, containerId: t.containerId, error: taskProblem(t), exitCode: t.exitCode,
         health: t.health, specVersion: t.specVersion, updatedAt: new Date(t.updatedAtMs).toISOString(),
+        ...(t.reason ? { reason: reasonFromApi(t.reason) } : {}),
       }))));
       return;
     }
     const now = Date.now();
     io.out(table(['ID', 'NAME', 'NODE', 'DESIRED', 'STATE', 'ERROR'], r.tasks.map((t) => [
       t.id, `${t.service}.${t.slot || t.nodeId.slice(0, 6)}`, t.nodeName || t.nodeId || '-', t.desiredState,
-      `${t.state}${t.health ? ` (${t.health})` : ''} ${ago(t.updatedAtMs, now)}`, t.error,
+      `${t.state}${t.health ? ` (${t.health})` : ''} ${ago(t.updatedAtMs, now)}`, taskProblem(t),
     ])));
   } finally {
     control.close();
@@ -100,7 +103,7 @@ export async function rm(io: Io, stack: string, o: { volumes: boolean; detach: b
     for (;;) {
       // Once the last task is gone the stack name no longer resolves: done.
       const t = await listTasks(control, stack, true).then((tasks) => ({ tasks })).catch((err: unknown) => {
-        if (err instanceof CliError && err.message.includes('not found')) return { tasks: [] as ApiTask[] };
+        if (err instanceof CliError && err.status === grpc.status.NOT_FOUND) return { tasks: [] as ApiTask[] };
         throw err;
       });
       // A task is gone from its node once it has finished, whatever it was told.

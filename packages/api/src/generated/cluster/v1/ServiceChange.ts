@@ -5,7 +5,9 @@ import type { Long } from '@grpc/proto-loader';
 export interface ServiceChange {
   'service'?: (string);
   /**
-   * action is "create", "update", "remove" or "unchanged".
+   * action is "create", "update", "scale" (replicas only), "restart" (a
+   * depends_on dependent of an updated service), "remove" or "unchanged"
+   * (core deployDiff).
    */
   'action'?: (string);
   'specVersion'?: (number | string | Long);
@@ -14,7 +16,9 @@ export interface ServiceChange {
 export interface ServiceChange__Output {
   'service': (string);
   /**
-   * action is "create", "update", "remove" or "unchanged".
+   * action is "create", "update", "scale" (replicas only), "restart" (a
+   * depends_on dependent of an updated service), "remove" or "unchanged"
+   * (core deployDiff).
    */
   'action': (string);
   'specVersion': (number);

@@ -2,6 +2,7 @@
 
 import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cluster_v1_PortMapping__Output } from '../../cluster/v1/PortMapping.js';
 import type { NetworkAddress as _cluster_v1_NetworkAddress, NetworkAddress__Output as _cluster_v1_NetworkAddress__Output } from '../../cluster/v1/NetworkAddress.js';
+import type { TaskReason as _cluster_v1_TaskReason, TaskReason__Output as _cluster_v1_TaskReason__Output } from '../../cluster/v1/TaskReason.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -32,6 +33,11 @@ export interface Task {
    */
   'state'?: (string);
   'containerId'?: (string);
+  /**
+   * error is the task's problem in words, as shown (a failure the agent
+   * reports, or formatTaskReason of reason). Nothing reads it back: what a
+   * program acts on is reason.
+   */
   'error'?: (string);
   /**
    * spec_version is the service spec version this task runs.
@@ -62,6 +68,10 @@ export interface Task {
    * networks are the task container's addresses on its overlay networks.
    */
   'networks'?: (_cluster_v1_NetworkAddress)[];
+  /**
+   * reason is why a pending task is not placed, as data (unset otherwise).
+   */
+  'reason'?: (_cluster_v1_TaskReason | null);
 }
 
 /**
@@ -92,6 +102,11 @@ export interface Task__Output {
    */
   'state': (string);
   'containerId': (string);
+  /**
+   * error is the task's problem in words, as shown (a failure the agent
+   * reports, or formatTaskReason of reason). Nothing reads it back: what a
+   * program acts on is reason.
+   */
   'error': (string);
   /**
    * spec_version is the service spec version this task runs.
@@ -122,4 +137,8 @@ export interface Task__Output {
    * networks are the task container's addresses on its overlay networks.
    */
   'networks': (_cluster_v1_NetworkAddress__Output)[];
+  /**
+   * reason is why a pending task is not placed, as data (unset otherwise).
+   */
+  'reason': (_cluster_v1_TaskReason__Output | null);
 }
