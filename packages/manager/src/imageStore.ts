@@ -6,7 +6,7 @@
  * and Dispatcher.FetchImage to nodes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ControlHandlers, DispatcherHandlers, ImageChunk, ImageChunk__Output, PushImageResponse } from '@cluster/api';
@@ -14,31 +14,94 @@ import { endWithStatus, toServiceError } from './status.js';
 import { unary } from './rpc.js';
 import { shown } from './nodeInput.js';
 import { diskWriteError } from './diskWriteError.js';
-import type { Store } from './store.js';
+import type { Store, Unwatch } from './store.js';
+import { unusedImages } from './unusedImages.js';
 
 /** CHUNK_BYTES is the size of the chunks sent to nodes. */
 const CHUNK_BYTES = 256 * 1024;
-const NAME_KEY = (name: string): string => `image:${name}`;
+const NAME_KEY = (name: string): string => `${IMAGE_PREFIX}${name}`;
 
 /** StoredImage is what a name maps to. */
 interface StoredImage {
   digest: string;
   imageId: string;
   bytes: number;
+  /** storedAtMs is when the name was pushed. @default 0 (records of an older manager) */
+  storedAtMs?: number;
+}
+
+/** IMAGE_PREFIX starts the metadata key of every image name. */
+const IMAGE_PREFIX = 'image:';
+
+/** ImageStoreOptions tune the collection of images no stack uses. */
+export interface ImageStoreOptions {
+  /** graceMs keeps an image pushed this recently though no service uses it yet (its deploy follows the push). @default 600000 */
+  graceMs?: number;
+  now?: () => number;
 }
 
 function grpcError(code: grpc.status, details: string): Error & { code: grpc.status; details: string } {
   return Object.assign(new Error(details), { code, details });
 }
 
-/** ImageStore holds built images under dir, indexed in the store. */
+/**
+ * ImageStore holds built images under dir, indexed in the store. Once
+ * started, it removes the names no service uses and the archives no name is
+ * left on: at start, and after every change of services (a stack removed,
+ * an image built again), which it watches in the store.
+ */
 export class ImageStore {
+  private readonly graceMs: number;
+  private readonly now: () => number;
+  private unwatch: Unwatch | undefined;
+
   constructor(
     private readonly dir: string,
     private readonly store: Store,
     private readonly log: (line: string) => void = () => undefined,
+    options: ImageStoreOptions = {},
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.graceMs = options.graceMs ?? 600_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** start collects unused images now and after every change of services. */
+  start(): void {
+    this.unwatch ??= this.store.viewAndWatch(() => this.collect(), () => this.collect(), ['service']).unwatch;
+  }
+
+  /** stop ends the watch. */
+  stop(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  /**
+   * collect removes the image names no service uses (but those pushed within
+   * the grace) and the archives no name is left on; it returns how many
+   * archives it deleted. A failure is logged: images are kept, the manager
+   * carries on.
+   */
+  collect(): number {
+    try {
+      const named = this.store.metaWithPrefix(IMAGE_PREFIX).map(([key, raw]) => {
+        const image = JSON.parse(raw) as StoredImage;
+        return { name: key.slice(IMAGE_PREFIX.length), digest: image.digest.replace(/^sha256:/, ''), storedAtMs: image.storedAtMs ?? 0 };
+      });
+      const used = new Set(this.store.allServices().map((s) => s.spec.image));
+      const archives = readdirSync(this.dir).filter((f) => /^[0-9a-f]{64}\.tar$/.test(f)).map((f) => f.slice(0, -4));
+      const gone = unusedImages(named, used, archives, this.now(), this.graceMs);
+      if (gone.names.length > 0) this.store.deleteMeta(gone.names.map(NAME_KEY));
+      for (const d of gone.digests) rmSync(this.fileOf(d), { force: true });
+      if (gone.names.length + gone.digests.length > 0) {
+        this.log(`images: removed ${gone.digests.length} archive${gone.digests.length === 1 ? '' : 's'} no stack uses${gone.names.length > 0 ? ` (${gone.names.map((n) => shown(n)).join(', ')})` : ''}`);
+      }
+      return gone.digests.length;
+    } catch (err) {
+      this.log(`images: removing images no stack uses failed: ${(err as Error).message}`);
+      return 0;
+    }
   }
 
   private fileOf(digest: string): string {
@@ -108,7 +171,7 @@ export class ImageStore {
           const file = this.fileOf(digest);
           if (existsSync(file)) rmSync(tmp, { force: true });
           else renameSync(tmp, file);
-          this.store.setMeta(NAME_KEY(name), JSON.stringify({ digest, imageId, bytes } satisfies StoredImage));
+          this.store.setMeta(NAME_KEY(name), JSON.stringify({ digest, imageId, bytes, storedAtMs: this.now() } satisfies StoredImage));
           this.log(`images: stored ${name} as ${digest.slice(0, 19)} (${bytes} bytes)`);
           cb(null, { digest, bytes });
         } catch (err) {

@@ -191,6 +191,8 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   dispatcher.start();
   live.start();
   registry.start();
+  // Images no stack uses any more leave the manager's disk (at start, and after every change of services).
+  images?.start();
   orchestrator.kick();
   log.info(`manager: serving on ${o.listen.replace(/:0$/, '')}:${bound}, advertised as ${advertise}`);
   const d = dispatcher;
@@ -202,6 +204,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
     registry,
     async stop() {
       clearInterval(pruneTimer);
+      images?.stop();
       registry.stop();
       live.stop();
       orchestrator.stop();
