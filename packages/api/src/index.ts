@@ -34,3 +34,4 @@ export type { UpdateNodeRequest__Output } from './generated/cluster/v1/UpdateNod
 export type { TaskReason as TaskReasonMessage, TaskReason__Output as TaskReasonMessage__Output } from './generated/cluster/v1/TaskReason.js';
 export type { NodeRefusalCount, NodeRefusalCount__Output } from './generated/cluster/v1/NodeRefusalCount.js';
 export type { DependencyWait as DependencyWaitMessage, DependencyWait__Output as DependencyWaitMessage__Output } from './generated/cluster/v1/DependencyWait.js';
+export type { SecretInfo, SecretInfo__Output } from './generated/cluster/v1/SecretInfo.js';

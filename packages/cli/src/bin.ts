@@ -5,6 +5,11 @@ run(process.argv.slice(2), {
   err: (s) => process.stderr.write(s),
   env: process.env,
   cwd: process.cwd(),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  },
 }).then((code) => {
   process.exitCode = code;
 });

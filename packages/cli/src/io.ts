@@ -4,6 +4,8 @@ export interface Io {
   err(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** readStdin reads all of standard input as bytes (`cluster secret create NAME -`). @default none: "-" is refused */
+  readStdin?: () => Promise<Buffer>;
 }
 
 /** CliError is a failure to report as one line on stderr with a non-zero exit. */

@@ -8,6 +8,7 @@ import { composeConfig } from './commands/composeConfig.js';
 import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
 import { registerNodeCommands } from './commands/node.js';
+import { addFileCommands, registerSecretCommands } from './commands/secret.js';
 
 /**
  * run is the whole `cluster` CLI as a function: it parses argv (without the
@@ -76,8 +77,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       await deploy(io, files, o);
     });
 
-  stackFiles(program.command('config')
-    .description('validate Compose files and print the normalized stack; needs no manager (for CI)')
+  const config = program.command('config');
+  // `cluster config create|ls|rm` manage configs made in the cluster; any other `cluster config …` is the Compose lint.
+  addFileCommands(config, io, 'config');
+  stackFiles(config
+    .description('validate Compose files and print the normalized stack; needs no manager (for CI). cluster config create|ls|rm manage configs made in the cluster')
     .argument('[file]', 'Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here)'))
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-q, --quiet', 'print only problems, not the stack', false)
@@ -112,6 +116,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .action(async (o) => nodes(io, o));
 
   registerNodeCommands(program, io);
+  registerSecretCommands(program, io);
 
   program.command('rm')
     .description('remove a stack: its services and containers on every node')

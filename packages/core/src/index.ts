@@ -4,6 +4,7 @@ export { redactSpec } from './redactSpec.js';
 export { dependentsToRestart, DependencyIndex } from './dependencies.js';
 export * from './reasons.js';
 export { deployDiff, type DeployAction, type DeployChange, type DeployPlan } from './deployDiff.js';
+export { resolveExternalFiles, usersOf, type FileKind, type MissingFile } from './externalFiles.js';
 export * from './errors.js';
 export * from './schedule.js';
 export * from './reconcile.js';

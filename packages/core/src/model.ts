@@ -268,3 +268,6 @@ export const LABELS = {
 
 /** NAME_RE is what a stack or service name must match (as Compose project names). */
 export const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** EXTERNAL_NAME_RE is what the name of a secret or config made in the cluster must match. */
+export const EXTERNAL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -76,8 +76,14 @@ export interface FileMount {
   name: string;
   /** target is the absolute path in the container (`/run/secrets/NAME` for a secret, `/NAME` for a config). */
   target: string;
-  /** dataBase64 is the content; never logged nor listed. */
+  /** dataBase64 is the content; never logged nor listed. "" for an external one until the manager fills it in. */
   dataBase64: string;
+  /**
+   * external names the secret or config made in the cluster (`cluster secret
+   * create`) that gives the content: the manager fills dataBase64 from it
+   * when the stack is deployed. @default none: the content is in the spec
+   */
+  external?: string;
   /** mode is the file mode. @default 0o444 */
   mode: number;
   uid?: string;

@@ -8,7 +8,7 @@
 import { parseConstraint } from './constraints.js';
 import { MAX_ERROR_CHARS, MAX_FILE_MOUNT_BYTES, MAX_NAME_CHARS, MAX_REPLICAS, MAX_SERVICES_PER_STACK } from './limits.js';
 import { clipText } from './terminalText.js';
-import { NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
+import { EXTERNAL_NAME_RE, NAME_RE, type Healthcheck, type PortSpec, type RestartPolicy, type ServiceSpec } from './model.js';
 import type { BuildSpec, Dependency, DeviceMapping, FileMount, LoggingSpec, MountSpec, NetworkAttachment, RegistryAuth, Resources, Ulimit } from './serviceOptions.js';
 
 /** SpecProblem is one thing wrong with a stack spec: where (`services.web.ports[0].target`) and what. */
@@ -121,9 +121,13 @@ const base64 = (maxBytes: number): Check => (v, path, out) => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) out.push({ path, message: `expected base64 text, got ${kind(v)}` });
   else if (Math.floor((v.length * 3) / 4) > maxBytes + 2) out.push({ path, message: `about ${Math.floor((v.length * 3) / 4)} bytes (at most ${maxBytes})` });
 };
+/** externalName is the name of a secret or config made in the cluster (EXTERNAL_NAME_RE). */
+const externalName: Check = (v, path, out) => {
+  if (typeof v !== 'string' || !EXTERNAL_NAME_RE.test(v)) out.push({ path, message: `invalid name ${show(v)} (letters, digits, ".", "_" and "-", at most 64)` });
+};
 const resources = object<Resources>({ nanoCpus: count, memoryBytes: count, pids: count }, ['nanoCpus', 'memoryBytes']);
 const fileMount = object<FileMount>(
-  { name: nonEmpty, target: nonEmpty, dataBase64: base64(MAX_FILE_MOUNT_BYTES), mode: int(0, 0o7777), uid: str(), gid: str() },
+  { name: nonEmpty, target: nonEmpty, dataBase64: base64(MAX_FILE_MOUNT_BYTES), mode: int(0, 0o7777), uid: str(), gid: str(), external: externalName },
   ['name', 'target', 'dataBase64', 'mode'],
 );
 

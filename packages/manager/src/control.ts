@@ -1,10 +1,11 @@
-import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, deployDiff, formatSpecProblems, validateStackSpec, redactSpec, type Service, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, deployDiff, formatSpecProblems, resolveExternalFiles, validateStackSpec, redactSpec, type Service, type StackSpec, type Task } from '@cluster/core';
 import type { ControlHandlers, Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
 import type { ClusterIdentity } from './identity.js';
 import { nodeToApi, taskToApi } from './convert.js';
 import { unary } from './rpc.js';
+import { externalContent } from './control-secrets.js';
 
 /** ControlOptions are what the Control API works on. */
 export interface ControlOptions {
@@ -31,7 +32,12 @@ export function controlHandlers(o: ControlOptions): ControlStackHandlers {
   const { store } = o;
   return {
     DeployStack: unary((req) => {
-      const stack = parseStack(req.name, req.specJson);
+      // Secrets and configs made in the cluster are copied into the specs that refer to them (sealed at rest with them).
+      const { stack, missing } = resolveExternalFiles(parseStack(req.name, req.specJson), (kind, name) => externalContent(store, kind, name));
+      if (missing.length > 0) {
+        const what = missing.map((m) => `${m.path}: ${m.kind} "${m.name}" does not exist (cluster ${m.kind} create ${m.name} FILE)`).join('; ');
+        throw new ClusterError('failed_precondition', `deploy: ${what}; nothing was deployed`);
+      }
       const plan = deployDiff(stack, store.allServices(), now());
       if (!req.dryRun) {
         clearVolumePurge(store, stack.name);

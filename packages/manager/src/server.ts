@@ -15,6 +15,7 @@ import { Dispatcher } from './dispatcher.js';
 import { DEFAULT_CHUNK_BYTES } from './assignmentSets.js';
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_MESSAGE_BYTES, grpcMessageOptions } from '@cluster/core';
 import { ImageStore } from './imageStore.js';
+import { secretControlHandlers } from './control-secrets.js';
 import { JoinService } from './join.js';
 import { controlHandlers } from './control.js';
 import { nodeControlHandlers } from './control-nodes.js';
@@ -172,6 +173,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   let advertise = '';
   const control = controlHandlers({ store, identity, kick, get advertise() { return advertise; }, tokenTtlMs: o.tokenTtlMs ?? DAY, serviceError: (name) => orchestrator.serviceError(name), onPurgeVolumes: (stack) => dispatcher.purgeVolumes(stack) });
   const nodeOps = nodeControlHandlers({ store, kick });
+  const secrets = secretControlHandlers({ store });
   const security = securityControlHandlers({
     store, identity, ledger, log, kick,
     disconnect: (id, reason) => dispatcher.disconnect(id, reason),
@@ -182,7 +184,7 @@ export async function startManager(o: ManagerOptions): Promise<Manager> {
   const imageControl = images?.controlHandlers() ?? {};
   const caControl = o.dataDir === undefined ? {} : rotation.handlers();
   const imageFetch: Partial<DispatcherHandlers> = images ? { FetchImage: serverStream((call) => images.fetch(call, callerOf(call).name)) } : {};
-  const controlImpl: Partial<ControlHandlers> = { ...control, ...nodeOps, ...security, ...imageControl, ...caControl };
+  const controlImpl: Partial<ControlHandlers> = { ...control, ...nodeOps, ...secrets, ...security, ...imageControl, ...caControl };
   server.addService(proto.Control.service, guardService(proto.Control.service, controlImpl, authenticate, live, log));
   // A registry update is encoded once for all sessions (sharedEncoding.ts).
   const dispatcherService = withSharedEncoding(proto.Dispatcher.service);

@@ -25,8 +25,15 @@ export interface StoreOptions {
   sealKey?: Buffer;
 }
 
-/** SEALED_META are the metadata keys sealed at rest. */
+/** SEALED_META are the metadata keys sealed at rest, with every key under SEALED_META_PREFIX. */
 const SEALED_META: ReadonlySet<string> = new Set(['token.secret']);
+/** SEALED_META_PREFIX starts the metadata keys sealed at rest whatever follows (secrets and configs made in the cluster). */
+export const SEALED_META_PREFIX = 'sealed/';
+
+/** isSealedMeta tells whether a metadata key is sealed at rest. */
+function isSealedMeta(key: string): boolean {
+  return SEALED_META.has(key) || key.startsWith(SEALED_META_PREFIX);
+}
 
 /**
  * SqliteStore is the Store of one manager: embedded and crash-safe, nodes,
@@ -189,14 +196,14 @@ export class SqliteStore implements Store {
   }
 
   setMeta(key: string, value: string): void {
-    const stored = SEALED_META.has(key) ? this.sealed(`meta/${key}`, value) : value;
+    const stored = isSealedMeta(key) ? this.sealed(`meta/${key}`, value) : value;
     this.write(() => this.stmts.putMeta.run(key, stored));
   }
 
   /** metaWithPrefix returns every metadata entry whose key starts with `prefix`, as [key, value]. */
   metaWithPrefix(prefix: string): [string, string][] {
     const rows = this.db.prepare('SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?').all(prefix.length, prefix) as { key: string; value: string }[];
-    return rows.map((r) => [r.key, r.value]);
+    return rows.map((r) => [r.key, this.unseal(`meta/${r.key}`, r.value)]);
   }
 
   /** deleteMeta deletes metadata entries, in one transaction. */

@@ -70,3 +70,15 @@ test('a store written in clear by an older version is sealed when it opens with 
   store.close();
   assert.ok(!onDisk(path).includes(SECRET));
 });
+
+test('metadata under sealed/ (secrets and configs made in the cluster) is sealed on disk and reads back by key and by prefix', () => {
+  const dir = mkdtempSync(join(root, 'meta-'));
+  const path = join(dir, 'store.db');
+  const key = loadOrCreateStoreKey(dir);
+  const store = SqliteStore.open(path, { sealKey: key });
+  store.setMeta('sealed/secret/db_pw', JSON.stringify({ dataBase64: SECRET }));
+  assert.ok(!onDisk(path).includes(SECRET), 'the secret is in clear on disk');
+  assert.equal(store.getMeta('sealed/secret/db_pw'), JSON.stringify({ dataBase64: SECRET }));
+  assert.deepEqual(store.metaWithPrefix('sealed/secret/'), [['sealed/secret/db_pw', JSON.stringify({ dataBase64: SECRET })]]);
+  store.close();
+});

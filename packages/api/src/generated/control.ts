@@ -5,6 +5,8 @@ import type { CaStatus as _cluster_v1_CaStatus, CaStatus__Output as _cluster_v1_
 import type { ControlClient as _cluster_v1_ControlClient, ControlDefinition as _cluster_v1_ControlDefinition } from './cluster/v1/Control.js';
 import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from './cluster/v1/CreateCredentialsRequest.js';
 import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from './cluster/v1/CreateCredentialsResponse.js';
+import type { CreateSecretRequest as _cluster_v1_CreateSecretRequest, CreateSecretRequest__Output as _cluster_v1_CreateSecretRequest__Output } from './cluster/v1/CreateSecretRequest.js';
+import type { CreateSecretResponse as _cluster_v1_CreateSecretResponse, CreateSecretResponse__Output as _cluster_v1_CreateSecretResponse__Output } from './cluster/v1/CreateSecretResponse.js';
 import type { DependencyWait as _cluster_v1_DependencyWait, DependencyWait__Output as _cluster_v1_DependencyWait__Output } from './cluster/v1/DependencyWait.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from './cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from './cluster/v1/DeployStackResponse.js';
@@ -17,6 +19,8 @@ import type { HasImageResponse as _cluster_v1_HasImageResponse, HasImageResponse
 import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from './cluster/v1/ImageChunk.js';
 import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from './cluster/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from './cluster/v1/ListNodesResponse.js';
+import type { ListSecretsRequest as _cluster_v1_ListSecretsRequest, ListSecretsRequest__Output as _cluster_v1_ListSecretsRequest__Output } from './cluster/v1/ListSecretsRequest.js';
+import type { ListSecretsResponse as _cluster_v1_ListSecretsResponse, ListSecretsResponse__Output as _cluster_v1_ListSecretsResponse__Output } from './cluster/v1/ListSecretsResponse.js';
 import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from './cluster/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from './cluster/v1/ListServicesResponse.js';
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from './cluster/v1/ListTasksRequest.js';
@@ -28,6 +32,8 @@ import type { PortMapping as _cluster_v1_PortMapping, PortMapping__Output as _cl
 import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from './cluster/v1/PushImageResponse.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from './cluster/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from './cluster/v1/RemoveNodeResponse.js';
+import type { RemoveSecretRequest as _cluster_v1_RemoveSecretRequest, RemoveSecretRequest__Output as _cluster_v1_RemoveSecretRequest__Output } from './cluster/v1/RemoveSecretRequest.js';
+import type { RemoveSecretResponse as _cluster_v1_RemoveSecretResponse, RemoveSecretResponse__Output as _cluster_v1_RemoveSecretResponse__Output } from './cluster/v1/RemoveSecretResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from './cluster/v1/RemoveStackRequest.js';
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from './cluster/v1/RemoveStackResponse.js';
 import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from './cluster/v1/RevokeCredentialsRequest.js';
@@ -39,6 +45,7 @@ import type { RotateJoinTokenResponse as _cluster_v1_RotateJoinTokenResponse, Ro
 import type { ScaleServicesRequest as _cluster_v1_ScaleServicesRequest, ScaleServicesRequest__Output as _cluster_v1_ScaleServicesRequest__Output } from './cluster/v1/ScaleServicesRequest.js';
 import type { ScaleServicesResponse as _cluster_v1_ScaleServicesResponse, ScaleServicesResponse__Output as _cluster_v1_ScaleServicesResponse__Output } from './cluster/v1/ScaleServicesResponse.js';
 import type { ScaleTarget as _cluster_v1_ScaleTarget, ScaleTarget__Output as _cluster_v1_ScaleTarget__Output } from './cluster/v1/ScaleTarget.js';
+import type { SecretInfo as _cluster_v1_SecretInfo, SecretInfo__Output as _cluster_v1_SecretInfo__Output } from './cluster/v1/SecretInfo.js';
 import type { Service as _cluster_v1_Service, Service__Output as _cluster_v1_Service__Output } from './cluster/v1/Service.js';
 import type { ServiceChange as _cluster_v1_ServiceChange, ServiceChange__Output as _cluster_v1_ServiceChange__Output } from './cluster/v1/ServiceChange.js';
 import type { Task as _cluster_v1_Task, Task__Output as _cluster_v1_Task__Output } from './cluster/v1/Task.js';
@@ -62,6 +69,8 @@ export interface ProtoGrpcType {
       Control: SubtypeConstructor<typeof grpc.Client, _cluster_v1_ControlClient> & { service: _cluster_v1_ControlDefinition }
       CreateCredentialsRequest: MessageTypeDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsRequest__Output>
       CreateCredentialsResponse: MessageTypeDefinition<_cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsResponse__Output>
+      CreateSecretRequest: MessageTypeDefinition<_cluster_v1_CreateSecretRequest, _cluster_v1_CreateSecretRequest__Output>
+      CreateSecretResponse: MessageTypeDefinition<_cluster_v1_CreateSecretResponse, _cluster_v1_CreateSecretResponse__Output>
       DependencyWait: MessageTypeDefinition<_cluster_v1_DependencyWait, _cluster_v1_DependencyWait__Output>
       DeployStackRequest: MessageTypeDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackRequest__Output>
       DeployStackResponse: MessageTypeDefinition<_cluster_v1_DeployStackResponse, _cluster_v1_DeployStackResponse__Output>
@@ -74,6 +83,8 @@ export interface ProtoGrpcType {
       ImageChunk: MessageTypeDefinition<_cluster_v1_ImageChunk, _cluster_v1_ImageChunk__Output>
       ListNodesRequest: MessageTypeDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesRequest__Output>
       ListNodesResponse: MessageTypeDefinition<_cluster_v1_ListNodesResponse, _cluster_v1_ListNodesResponse__Output>
+      ListSecretsRequest: MessageTypeDefinition<_cluster_v1_ListSecretsRequest, _cluster_v1_ListSecretsRequest__Output>
+      ListSecretsResponse: MessageTypeDefinition<_cluster_v1_ListSecretsResponse, _cluster_v1_ListSecretsResponse__Output>
       ListServicesRequest: MessageTypeDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesRequest__Output>
       ListServicesResponse: MessageTypeDefinition<_cluster_v1_ListServicesResponse, _cluster_v1_ListServicesResponse__Output>
       ListTasksRequest: MessageTypeDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksRequest__Output>
@@ -85,6 +96,8 @@ export interface ProtoGrpcType {
       PushImageResponse: MessageTypeDefinition<_cluster_v1_PushImageResponse, _cluster_v1_PushImageResponse__Output>
       RemoveNodeRequest: MessageTypeDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeRequest__Output>
       RemoveNodeResponse: MessageTypeDefinition<_cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeResponse__Output>
+      RemoveSecretRequest: MessageTypeDefinition<_cluster_v1_RemoveSecretRequest, _cluster_v1_RemoveSecretRequest__Output>
+      RemoveSecretResponse: MessageTypeDefinition<_cluster_v1_RemoveSecretResponse, _cluster_v1_RemoveSecretResponse__Output>
       RemoveStackRequest: MessageTypeDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackRequest__Output>
       RemoveStackResponse: MessageTypeDefinition<_cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackResponse__Output>
       RevokeCredentialsRequest: MessageTypeDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsRequest__Output>
@@ -96,6 +109,7 @@ export interface ProtoGrpcType {
       ScaleServicesRequest: MessageTypeDefinition<_cluster_v1_ScaleServicesRequest, _cluster_v1_ScaleServicesRequest__Output>
       ScaleServicesResponse: MessageTypeDefinition<_cluster_v1_ScaleServicesResponse, _cluster_v1_ScaleServicesResponse__Output>
       ScaleTarget: MessageTypeDefinition<_cluster_v1_ScaleTarget, _cluster_v1_ScaleTarget__Output>
+      SecretInfo: MessageTypeDefinition<_cluster_v1_SecretInfo, _cluster_v1_SecretInfo__Output>
       Service: MessageTypeDefinition<_cluster_v1_Service, _cluster_v1_Service__Output>
       ServiceChange: MessageTypeDefinition<_cluster_v1_ServiceChange, _cluster_v1_ServiceChange__Output>
       Task: MessageTypeDefinition<_cluster_v1_Task, _cluster_v1_Task__Output>

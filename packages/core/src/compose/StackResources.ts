@@ -18,10 +18,13 @@ export interface StackResources {
   services: Set<string>;
   networks: Map<string, Resource>;
   volumes: Map<string, Resource>;
-  /** secrets and configs hold their content, base64; undefined when it could not be read. */
-  secrets: Map<string, string | undefined>;
-  configs: Map<string, string | undefined>;
+  /** secrets and configs hold where their content comes from; undefined when it could not be read. */
+  secrets: Map<string, FileSource | undefined>;
+  configs: Map<string, FileSource | undefined>;
 }
+
+/** FileSource is a secret's or config's content (base64), or the name of the one made in the cluster that gives it. */
+export type FileSource = { dataBase64: string; external?: undefined } | { external: string; dataBase64?: undefined };
 
 /** emptyResources is what a stack has before its top-level keys are read: the default network. */
 export function emptyResources(stack: string): StackResources {

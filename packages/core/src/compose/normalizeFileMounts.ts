@@ -58,7 +58,9 @@ export function fileMounts(kind: 'secrets' | 'configs'): KeyNormalizer {
         ctx.error(item, path, `invalid target ${quote(file)} (an absolute path or a file name)`);
         return;
       }
-      out.push({ name: source, target: file.startsWith('/') ? file : `${base}${file}`, dataBase64: data, mode, ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) });
+      // One made in the cluster travels by name: the manager fills in its content when the stack is deployed.
+      const content = data.external === undefined ? { dataBase64: data.dataBase64 } : { dataBase64: '', external: data.external };
+      out.push({ name: source, target: file.startsWith('/') ? file : `${base}${file}`, ...content, mode, ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) });
     });
     draft.spec[kind] = out;
   };

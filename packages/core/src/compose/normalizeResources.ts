@@ -8,7 +8,8 @@ import type { LoadContext } from './context.js';
 import { type Entry, entriesOf, isNull, quote, readBoolean, readString, warnUnsupported } from './nodes.js';
 import { normalizeKeyValues } from './normalizeKeyValues.js';
 import { relativeTo } from './resolveExtends.js';
-import type { Resource, StackResources } from './StackResources.js';
+import type { FileSource, Resource, StackResources } from './StackResources.js';
+import { EXTERNAL_NAME_RE } from '../model.js';
 
 /** readResource reads one network or volume definition (`{}`, `external: true`, `name: x`). */
 function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {
@@ -56,12 +57,16 @@ function contentOf(ctx: LoadContext, k: Entry, kind: 'secret' | 'config'): strin
 
 /**
  * readFileContent reads a secret or config: `file:` relative to its Compose
- * file, `environment:` or (configs) `content:`; its other keys (labels,
- * drivers) are warnings, not acted on.
+ * file, `environment:` or (configs) `content:`; or one made in the cluster
+ * (`cluster secret create NAME`), named by `external: true` (the key, or
+ * `name:`) or by `name:` alone. Its other keys (labels, drivers) are
+ * warnings, not acted on.
  */
-function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'): string | undefined {
+function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'): FileSource | undefined {
   if (!isMap(e.value)) return undefined;
   let source: Entry | undefined;
+  let external: Entry | undefined;
+  let name: { entry: Entry; text: string } | undefined;
   for (const k of entriesOf(ctx, e.value, e.path)) {
     if (k.key === 'file' || k.key === 'environment' || (k.key === 'content' && kind === 'config')) {
       if (source === undefined) source = k;
@@ -69,14 +74,30 @@ function readFileContent(ctx: LoadContext, e: Entry, kind: 'secret' | 'config'):
         ctx.error(k.keyNode, k.path, `a ${kind} has one source: ${source.key} is given already`);
         return undefined;
       }
-    }
-    else if (k.key === 'external' || k.key === 'name') {
-      ctx.error(k.keyNode, k.path, `not supported: a ${kind} comes from a file, an environment variable${kind === 'config' ? ' or content' : ''}`);
-      return undefined;
+    } else if (k.key === 'external') {
+      if (readBoolean(ctx, k.value, k.path) === true) external = k;
+    } else if (k.key === 'name') {
+      const text = readString(ctx, k.value, k.path);
+      if (text !== undefined) name = { entry: k, text };
     } else if (!k.key.startsWith('x-')) warnUnsupported(ctx, k);
   }
-  if (source !== undefined) return contentOf(ctx, source, kind);
-  ctx.error(e.keyNode, e.path, `a ${kind} needs file or environment`);
+  const made = `made with cluster ${kind} create`;
+  if (external !== undefined && source !== undefined) {
+    ctx.error(source.keyNode, source.path, `a ${kind} with external: true has no ${source.key}: its content is the one ${made}`);
+    return undefined;
+  }
+  if (source !== undefined) {
+    if (name !== undefined) ctx.warn(name.entry.keyNode, name.entry.path, `not used: this ${kind} comes from its ${source.key}; name: without a source (or with external: true) refers to one ${made}`);
+    const data = contentOf(ctx, source, kind);
+    return data === undefined ? undefined : { dataBase64: data };
+  }
+  if (external !== undefined || name !== undefined) {
+    const ref = name?.text ?? e.key;
+    if (EXTERNAL_NAME_RE.test(ref)) return { external: ref };
+    ctx.error(name?.entry.value ?? e.keyNode, name?.entry.path ?? e.path, `invalid ${kind} name ${quote(ref)} (letters, digits, ".", "_" and "-", at most 64, as cluster ${kind} create takes it)`);
+    return undefined;
+  }
+  ctx.error(e.keyNode, e.path, `a ${kind} needs file or environment${kind === 'config' ? ' or content' : ''}, or external: true (or name:) for one ${made}`);
   return undefined;
 }
 

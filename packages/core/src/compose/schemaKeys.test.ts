@@ -365,14 +365,8 @@ const RESOURCE_SAMPLES: Record<string, string> = {
 /** RESOURCE_BASES are what a secret or config needs beside the key sampled. */
 const RESOURCE_BASES: Record<string, string> = { secrets: 'file: ./pw.txt', configs: 'content: x' };
 
-/** RESOURCE_REFUSED are keys of top-level resources the loader refuses, and why. */
-const RESOURCE_REFUSED: Record<string, RegExp> = {
-  // Secrets and configs come with the stack's files; ones made in the cluster beforehand are not supported yet.
-  'secrets.name': /^not supported: a secret comes from a file/,
-  'secrets.external': /^not supported: a secret comes from a file/,
-  'configs.name': /^not supported: a config comes from a file/,
-  'configs.external': /^not supported: a config comes from a file/,
-};
+/** RESOURCE_REFUSED are keys of top-level resources the loader refuses, and why (none since secrets and configs made in the cluster are referred to by external and name). */
+const RESOURCE_REFUSED: Record<string, RegExp> = {};
 
 test('every key of top-level networks, volumes, secrets and configs is honoured, warned about or refused', () => {
   const kinds: [string, string][] = [['networks', 'network'], ['volumes', 'volume'], ['secrets', 'secret'], ['configs', 'config']];
@@ -391,7 +385,8 @@ test('every key of top-level networks, volumes, secrets and configs is honoured,
       const base = RESOURCE_BASES[kind] ?? '';
       const value = RESOURCE_SAMPLES[path] ?? sample(path, resolve(schema));
       // A source (file, environment, content) replaces the base's: a secret has one.
-      const own = ['file', 'environment', 'content'].includes(key) ? '' : base;
+      // So does external: true (the content is the one made in the cluster).
+      const own = ['file', 'environment', 'content', 'external'].includes(key) ? '' : base;
       const r = loadText(stack(kind, `{${own ? `${own}, ` : ''}${key}: ${value}}`));
       const before = loadText(stack(kind, `{${base}}`));
       const at = `${kind}.r.${key}`;

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CreateCredentialsRequest as _cluster_v1_CreateCredentialsRequest, CreateCredentialsRequest__Output as _cluster_v1_CreateCredentialsRequest__Output } from '../../cluster/v1/CreateCredentialsRequest.js';
 import type { CreateCredentialsResponse as _cluster_v1_CreateCredentialsResponse, CreateCredentialsResponse__Output as _cluster_v1_CreateCredentialsResponse__Output } from '../../cluster/v1/CreateCredentialsResponse.js';
+import type { CreateSecretRequest as _cluster_v1_CreateSecretRequest, CreateSecretRequest__Output as _cluster_v1_CreateSecretRequest__Output } from '../../cluster/v1/CreateSecretRequest.js';
+import type { CreateSecretResponse as _cluster_v1_CreateSecretResponse, CreateSecretResponse__Output as _cluster_v1_CreateSecretResponse__Output } from '../../cluster/v1/CreateSecretResponse.js';
 import type { DeployStackRequest as _cluster_v1_DeployStackRequest, DeployStackRequest__Output as _cluster_v1_DeployStackRequest__Output } from '../../cluster/v1/DeployStackRequest.js';
 import type { DeployStackResponse as _cluster_v1_DeployStackResponse, DeployStackResponse__Output as _cluster_v1_DeployStackResponse__Output } from '../../cluster/v1/DeployStackResponse.js';
 import type { GetCaStatusRequest as _cluster_v1_GetCaStatusRequest, GetCaStatusRequest__Output as _cluster_v1_GetCaStatusRequest__Output } from '../../cluster/v1/GetCaStatusRequest.js';
@@ -15,6 +17,8 @@ import type { HasImageResponse as _cluster_v1_HasImageResponse, HasImageResponse
 import type { ImageChunk as _cluster_v1_ImageChunk, ImageChunk__Output as _cluster_v1_ImageChunk__Output } from '../../cluster/v1/ImageChunk.js';
 import type { ListNodesRequest as _cluster_v1_ListNodesRequest, ListNodesRequest__Output as _cluster_v1_ListNodesRequest__Output } from '../../cluster/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _cluster_v1_ListNodesResponse, ListNodesResponse__Output as _cluster_v1_ListNodesResponse__Output } from '../../cluster/v1/ListNodesResponse.js';
+import type { ListSecretsRequest as _cluster_v1_ListSecretsRequest, ListSecretsRequest__Output as _cluster_v1_ListSecretsRequest__Output } from '../../cluster/v1/ListSecretsRequest.js';
+import type { ListSecretsResponse as _cluster_v1_ListSecretsResponse, ListSecretsResponse__Output as _cluster_v1_ListSecretsResponse__Output } from '../../cluster/v1/ListSecretsResponse.js';
 import type { ListServicesRequest as _cluster_v1_ListServicesRequest, ListServicesRequest__Output as _cluster_v1_ListServicesRequest__Output } from '../../cluster/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _cluster_v1_ListServicesResponse, ListServicesResponse__Output as _cluster_v1_ListServicesResponse__Output } from '../../cluster/v1/ListServicesResponse.js';
 import type { ListTasksRequest as _cluster_v1_ListTasksRequest, ListTasksRequest__Output as _cluster_v1_ListTasksRequest__Output } from '../../cluster/v1/ListTasksRequest.js';
@@ -22,6 +26,8 @@ import type { ListTasksResponse as _cluster_v1_ListTasksResponse, ListTasksRespo
 import type { PushImageResponse as _cluster_v1_PushImageResponse, PushImageResponse__Output as _cluster_v1_PushImageResponse__Output } from '../../cluster/v1/PushImageResponse.js';
 import type { RemoveNodeRequest as _cluster_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _cluster_v1_RemoveNodeRequest__Output } from '../../cluster/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _cluster_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _cluster_v1_RemoveNodeResponse__Output } from '../../cluster/v1/RemoveNodeResponse.js';
+import type { RemoveSecretRequest as _cluster_v1_RemoveSecretRequest, RemoveSecretRequest__Output as _cluster_v1_RemoveSecretRequest__Output } from '../../cluster/v1/RemoveSecretRequest.js';
+import type { RemoveSecretResponse as _cluster_v1_RemoveSecretResponse, RemoveSecretResponse__Output as _cluster_v1_RemoveSecretResponse__Output } from '../../cluster/v1/RemoveSecretResponse.js';
 import type { RemoveStackRequest as _cluster_v1_RemoveStackRequest, RemoveStackRequest__Output as _cluster_v1_RemoveStackRequest__Output } from '../../cluster/v1/RemoveStackRequest.js';
 import type { RemoveStackResponse as _cluster_v1_RemoveStackResponse, RemoveStackResponse__Output as _cluster_v1_RemoveStackResponse__Output } from '../../cluster/v1/RemoveStackResponse.js';
 import type { RevokeCredentialsRequest as _cluster_v1_RevokeCredentialsRequest, RevokeCredentialsRequest__Output as _cluster_v1_RevokeCredentialsRequest__Output } from '../../cluster/v1/RevokeCredentialsRequest.js';
@@ -56,6 +62,29 @@ export interface ControlClient extends grpc.Client {
   createCredentials(argument: _cluster_v1_CreateCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
   createCredentials(argument: _cluster_v1_CreateCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
   createCredentials(argument: _cluster_v1_CreateCredentialsRequest, callback: grpc.requestCallback<_cluster_v1_CreateCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * CreateSecret stores a secret or config made outside any stack file
+   * (`cluster secret create`, `cluster config create`), sealed at rest in
+   * the manager's store; stacks refer to it with `external: true` or
+   * `name:`. A name is made once: creating it again is ALREADY_EXISTS. The
+   * answer never holds the content.
+   */
+  CreateSecret(argument: _cluster_v1_CreateSecretRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _cluster_v1_CreateSecretRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _cluster_v1_CreateSecretRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _cluster_v1_CreateSecretRequest, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * CreateSecret stores a secret or config made outside any stack file
+   * (`cluster secret create`, `cluster config create`), sealed at rest in
+   * the manager's store; stacks refer to it with `external: true` or
+   * `name:`. A name is made once: creating it again is ALREADY_EXISTS. The
+   * answer never holds the content.
+   */
+  createSecret(argument: _cluster_v1_CreateSecretRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _cluster_v1_CreateSecretRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _cluster_v1_CreateSecretRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _cluster_v1_CreateSecretRequest, callback: grpc.requestCallback<_cluster_v1_CreateSecretResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * DeployStack creates or updates a stack from its normalized spec. Services
@@ -134,6 +163,23 @@ export interface ControlClient extends grpc.Client {
   listNodes(argument: _cluster_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   listNodes(argument: _cluster_v1_ListNodesRequest, callback: grpc.requestCallback<_cluster_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * ListSecrets lists the secrets or configs made in the cluster, with their
+   * size and the services that use them, never their content.
+   */
+  ListSecrets(argument: _cluster_v1_ListSecretsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _cluster_v1_ListSecretsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _cluster_v1_ListSecretsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _cluster_v1_ListSecretsRequest, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListSecrets lists the secrets or configs made in the cluster, with their
+   * size and the services that use them, never their content.
+   */
+  listSecrets(argument: _cluster_v1_ListSecretsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  listSecrets(argument: _cluster_v1_ListSecretsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  listSecrets(argument: _cluster_v1_ListSecretsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  listSecrets(argument: _cluster_v1_ListSecretsRequest, callback: grpc.requestCallback<_cluster_v1_ListSecretsResponse__Output>): grpc.ClientUnaryCall;
+  
   ListServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
   ListServices(argument: _cluster_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
   ListServices(argument: _cluster_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
@@ -191,6 +237,23 @@ export interface ControlClient extends grpc.Client {
   removeNode(argument: _cluster_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   removeNode(argument: _cluster_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   removeNode(argument: _cluster_v1_RemoveNodeRequest, callback: grpc.requestCallback<_cluster_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * RemoveSecret removes a secret or config that no service uses; one in use
+   * is FAILED_PRECONDITION, naming the stacks that use it.
+   */
+  RemoveSecret(argument: _cluster_v1_RemoveSecretRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _cluster_v1_RemoveSecretRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _cluster_v1_RemoveSecretRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _cluster_v1_RemoveSecretRequest, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * RemoveSecret removes a secret or config that no service uses; one in use
+   * is FAILED_PRECONDITION, naming the stacks that use it.
+   */
+  removeSecret(argument: _cluster_v1_RemoveSecretRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _cluster_v1_RemoveSecretRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _cluster_v1_RemoveSecretRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _cluster_v1_RemoveSecretRequest, callback: grpc.requestCallback<_cluster_v1_RemoveSecretResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * RemoveStack removes every service of the stack and their tasks.
@@ -302,6 +365,15 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   CreateCredentials: grpc.handleUnaryCall<_cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse>;
   
   /**
+   * CreateSecret stores a secret or config made outside any stack file
+   * (`cluster secret create`, `cluster config create`), sealed at rest in
+   * the manager's store; stacks refer to it with `external: true` or
+   * `name:`. A name is made once: creating it again is ALREADY_EXISTS. The
+   * answer never holds the content.
+   */
+  CreateSecret: grpc.handleUnaryCall<_cluster_v1_CreateSecretRequest__Output, _cluster_v1_CreateSecretResponse>;
+  
+  /**
    * DeployStack creates or updates a stack from its normalized spec. Services
    * whose spec did not change keep their tasks; services missing from the
    * spec are removed. With dry_run nothing is stored.
@@ -327,6 +399,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   ListNodes: grpc.handleUnaryCall<_cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse>;
   
+  /**
+   * ListSecrets lists the secrets or configs made in the cluster, with their
+   * size and the services that use them, never their content.
+   */
+  ListSecrets: grpc.handleUnaryCall<_cluster_v1_ListSecretsRequest__Output, _cluster_v1_ListSecretsResponse>;
+  
   ListServices: grpc.handleUnaryCall<_cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse>;
   
   ListTasks: grpc.handleUnaryCall<_cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse>;
@@ -345,6 +423,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    * session is closed and its tasks are rescheduled.
    */
   RemoveNode: grpc.handleUnaryCall<_cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse>;
+  
+  /**
+   * RemoveSecret removes a secret or config that no service uses; one in use
+   * is FAILED_PRECONDITION, naming the stacks that use it.
+   */
+  RemoveSecret: grpc.handleUnaryCall<_cluster_v1_RemoveSecretRequest__Output, _cluster_v1_RemoveSecretResponse>;
   
   /**
    * RemoveStack removes every service of the stack and their tasks.
@@ -383,15 +467,18 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
   CreateCredentials: MethodDefinition<_cluster_v1_CreateCredentialsRequest, _cluster_v1_CreateCredentialsResponse, _cluster_v1_CreateCredentialsRequest__Output, _cluster_v1_CreateCredentialsResponse__Output>
+  CreateSecret: MethodDefinition<_cluster_v1_CreateSecretRequest, _cluster_v1_CreateSecretResponse, _cluster_v1_CreateSecretRequest__Output, _cluster_v1_CreateSecretResponse__Output>
   DeployStack: MethodDefinition<_cluster_v1_DeployStackRequest, _cluster_v1_DeployStackResponse, _cluster_v1_DeployStackRequest__Output, _cluster_v1_DeployStackResponse__Output>
   GetCaStatus: MethodDefinition<_cluster_v1_GetCaStatusRequest, _cluster_v1_GetCaStatusResponse, _cluster_v1_GetCaStatusRequest__Output, _cluster_v1_GetCaStatusResponse__Output>
   GetJoinToken: MethodDefinition<_cluster_v1_GetJoinTokenRequest, _cluster_v1_GetJoinTokenResponse, _cluster_v1_GetJoinTokenRequest__Output, _cluster_v1_GetJoinTokenResponse__Output>
   HasImage: MethodDefinition<_cluster_v1_HasImageRequest, _cluster_v1_HasImageResponse, _cluster_v1_HasImageRequest__Output, _cluster_v1_HasImageResponse__Output>
   ListNodes: MethodDefinition<_cluster_v1_ListNodesRequest, _cluster_v1_ListNodesResponse, _cluster_v1_ListNodesRequest__Output, _cluster_v1_ListNodesResponse__Output>
+  ListSecrets: MethodDefinition<_cluster_v1_ListSecretsRequest, _cluster_v1_ListSecretsResponse, _cluster_v1_ListSecretsRequest__Output, _cluster_v1_ListSecretsResponse__Output>
   ListServices: MethodDefinition<_cluster_v1_ListServicesRequest, _cluster_v1_ListServicesResponse, _cluster_v1_ListServicesRequest__Output, _cluster_v1_ListServicesResponse__Output>
   ListTasks: MethodDefinition<_cluster_v1_ListTasksRequest, _cluster_v1_ListTasksResponse, _cluster_v1_ListTasksRequest__Output, _cluster_v1_ListTasksResponse__Output>
   PushImage: MethodDefinition<_cluster_v1_ImageChunk, _cluster_v1_PushImageResponse, _cluster_v1_ImageChunk__Output, _cluster_v1_PushImageResponse__Output>
   RemoveNode: MethodDefinition<_cluster_v1_RemoveNodeRequest, _cluster_v1_RemoveNodeResponse, _cluster_v1_RemoveNodeRequest__Output, _cluster_v1_RemoveNodeResponse__Output>
+  RemoveSecret: MethodDefinition<_cluster_v1_RemoveSecretRequest, _cluster_v1_RemoveSecretResponse, _cluster_v1_RemoveSecretRequest__Output, _cluster_v1_RemoveSecretResponse__Output>
   RemoveStack: MethodDefinition<_cluster_v1_RemoveStackRequest, _cluster_v1_RemoveStackResponse, _cluster_v1_RemoveStackRequest__Output, _cluster_v1_RemoveStackResponse__Output>
   RevokeCredentials: MethodDefinition<_cluster_v1_RevokeCredentialsRequest, _cluster_v1_RevokeCredentialsResponse, _cluster_v1_RevokeCredentialsRequest__Output, _cluster_v1_RevokeCredentialsResponse__Output>
   RotateCa: MethodDefinition<_cluster_v1_RotateCaRequest, _cluster_v1_RotateCaResponse, _cluster_v1_RotateCaRequest__Output, _cluster_v1_RotateCaResponse__Output>

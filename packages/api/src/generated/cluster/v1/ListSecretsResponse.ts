@@ -1,0 +1,11 @@
+// Original file: proto/cluster/v1/control.proto
+
+import type { SecretInfo as _cluster_v1_SecretInfo, SecretInfo__Output as _cluster_v1_SecretInfo__Output } from '../../cluster/v1/SecretInfo.js';
+
+export interface ListSecretsResponse {
+  'secrets'?: (_cluster_v1_SecretInfo)[];
+}
+
+export interface ListSecretsResponse__Output {
+  'secrets': (_cluster_v1_SecretInfo__Output)[];
+}
