@@ -63,4 +63,41 @@ describe('Compose keys on a real cluster', { timeout: 180_000 }, () => {
     const rm = c.cli(['rm', STACK, '--volumes']);
     assert.equal(rm.code, 0, rm.err);
   });
+
+  test('labels of top-level networks (the default one too) are set on the engine networks, beside the cluster\'s', { timeout: 120_000 }, async () => {
+    const stack = 'keysnete2e';
+    await removeStackContainers(stack);
+    const dir = join(c.home, 'net');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yml'), [
+      'services:',
+      '  front:',
+      `    image: ${IMAGE}`,
+      '    command: ["sh", "-c", "sleep 3600"]',
+      '    stop_grace_period: 1s',
+      '  back:',
+      `    image: ${IMAGE}`,
+      '    command: ["sh", "-c", "sleep 3600"]',
+      '    stop_grace_period: 1s',
+      '    networks: [inner]',
+      'networks:',
+      '  default: {labels: {team: web}}',
+      '  inner: {labels: [tier=db, "cluster.stack=not-this"]}',
+      '',
+    ].join('\n'));
+    try {
+      const r = c.cli(['deploy', join(dir, 'compose.yml'), '--name', stack, '--timeout', '60s', '--strict']);
+      assert.equal(r.code, 0, r.err);
+      const labels = async (name: string): Promise<Record<string, string>> => (await docker.getNetwork(name).inspect()).Labels as Record<string, string>;
+      const def = await labels(`${stack}_default`);
+      assert.equal(def.team, 'web');
+      assert.equal(def['cluster.stack'], stack);
+      const inner = await labels(`${stack}_inner`);
+      assert.equal(inner.tier, 'db');
+      assert.equal(inner['cluster.stack'], stack, 'the cluster\'s own label wins');
+    } finally {
+      c.cli(['rm', stack]);
+      await removeStackContainers(stack);
+    }
+  });
 });

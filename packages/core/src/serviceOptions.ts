@@ -40,6 +40,8 @@ export interface NetworkAttachment {
   aliases: string[];
   /** external says the network is not the stack's: it is neither created nor removed. @default false */
   external?: boolean;
+  /** labels are set on the engine network when a node makes it (the top-level network's `labels`). */
+  labels?: Record<string, string>;
 }
 
 /** Resources are CPU and memory amounts (0 = not set). */

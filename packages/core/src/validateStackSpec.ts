@@ -162,7 +162,7 @@ const SERVICE_FIELDS: { [K in keyof Required<ServiceSpec>]: Check } = {
     },
     ['type', 'source', 'target', 'readOnly'],
   )),
-  networks: list(object<NetworkAttachment>({ name: nonEmpty, aliases: strings, external: bool }, ['name', 'aliases'])),
+  networks: list(object<NetworkAttachment>({ name: nonEmpty, aliases: strings, external: bool, labels: stringMap }, ['name', 'aliases'])),
   init: bool,
   privileged: bool,
   capAdd: strings,

@@ -119,7 +119,8 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
    */
   async function ensureNetwork(a: Assignment, name: string): Promise<string> {
     const alloc = a.spec.overlay?.[name];
-    if (a.spec.networks?.find((n) => n.name === name)?.external !== true) return networks.ensure(name, a.task.stack, alloc);
+    const attachment = a.spec.networks?.find((n) => n.name === name);
+    if (attachment?.external !== true) return networks.ensure(name, a.task.stack, alloc, false, attachment?.labels);
     const found = (await networks.named(name))[0];
     if (found) return found.Id;
     if (!alloc) throw engineError(`network "${name}"`, new Error('external network not found on this node (create it on every node first)'));

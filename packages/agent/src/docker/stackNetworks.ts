@@ -50,9 +50,11 @@ export interface StackNetworks {
   /**
    * ensure makes the network `name` if missing and returns its id (the oldest
    * when the engine holds two): a stack's (labelled with it) or, with
-   * `external`, an external one made from the cluster's allocation.
+   * `external`, an external one made from the cluster's allocation. A
+   * network made here gets `userLabels` (the top-level network's `labels`)
+   * besides the cluster's own, which win.
    */
-  ensure(name: string, stack: string, alloc?: OverlayNetwork, external?: boolean): Promise<string>;
+  ensure(name: string, stack: string, alloc?: OverlayNetwork, external?: boolean, userLabels?: Record<string, string>): Promise<string>;
   /** named lists the networks called exactly `name`, oldest first. */
   named(name: string): Promise<Dockerode.NetworkInspectInfo[]>;
 }
@@ -73,10 +75,10 @@ export function stackNetworks(docker: Dockerode, fail: (what: string, err: unkno
     }
   }
 
-  async function ensure(name: string, stack: string, alloc?: OverlayNetwork, external = false): Promise<string> {
+  async function ensure(name: string, stack: string, alloc?: OverlayNetwork, external = false, userLabels: Record<string, string> = {}): Promise<string> {
     await withHostLock(`network-${name}`, async () => {
       if ((await named(name)).length > 0) return;
-      const labels: Record<string, string> = external ? { [OVERLAY_LABELS.external]: 'true' } : { [LABELS.stack]: stack };
+      const labels: Record<string, string> = { ...userLabels, ...(external ? { [OVERLAY_LABELS.external]: 'true' } : { [LABELS.stack]: stack }) };
       const options = networkCreateOptions(name, labels, alloc, overlay ? { index: overlay.index(), mtu: overlay.mtu } : undefined);
       try {
         await docker.createNetwork(options);

@@ -7,7 +7,7 @@ export interface Resource {
   /** engineName is `<stack>_<name>`, or the name given with `name:` or `external`. */
   engineName: string;
   external: boolean;
-  /** labels are set on a volume the stack makes (`labels:`); none for networks yet. */
+  /** labels are set on a volume or network when a node makes it (`labels:`). */
   labels?: Record<string, string>;
 }
 

@@ -16,7 +16,7 @@ function attach(ctx: LoadContext, at: unknown, path: string, name: string, alias
     ctx.error(at, path, `network ${quote(name)} is not declared in the top-level networks`);
     return undefined;
   }
-  return { name: declared.engineName, aliases, ...(declared.external ? { external: true } : {}) };
+  return { name: declared.engineName, aliases, ...(declared.external ? { external: true } : {}), ...(declared.labels && !declared.external ? { labels: declared.labels } : {}) };
 }
 
 /** normalizeNetworks reads the service key `networks`. */

@@ -28,3 +28,13 @@ describe('top-level secrets and configs made in the cluster', () => {
     assert.match(r.errors[1]?.message ?? '', /a secret needs file or environment, or external: true \(or name:\) for one made with cluster secret create/);
   });
 });
+
+describe('top-level network labels', () => {
+  test('travel with the services on the network, the default one too; not for an external network', () => {
+    const r = load(['services:', '  a: {image: x}', '  b: {image: x, networks: [back, shared]}', 'networks:', '  default: {labels: {team: web}}', '  back: {labels: [tier=db]}', '  shared: {external: true, labels: {x: y}}']);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.spec?.services.a?.networks, [{ name: 'demo_default', aliases: [], labels: { team: 'web' } }]);
+    assert.deepEqual(r.spec?.services.b?.networks, [{ name: 'demo_back', aliases: [], labels: { tier: 'db' } }, { name: 'shared', aliases: [], external: true }]);
+  });
+});

@@ -20,10 +20,10 @@ function readResource(ctx: LoadContext, stack: string, e: Entry): Resource {
   for (const k of entriesOf(ctx, e.value, e.path)) {
     if (k.key === 'external') own.external = readBoolean(ctx, k.value, k.path) ?? false;
     else if (k.key === 'name') name = readString(ctx, k.value, k.path);
-    else if (k.key === 'labels' && isVolume) {
+    else if (k.key === 'labels') {
       const labels = normalizeKeyValues(ctx, k.value, k.path, () => '');
       if (Object.keys(labels).length > 0) own.labels = labels;
-    } else if (k.key === 'labels') ctx.warn(k.keyNode, k.path, 'not supported yet, ignored (the engine networks get only the cluster\'s own labels)');
+    }
     else if (k.key.startsWith('x-')) continue;
     else if (k.key === 'driver' && readString(ctx, k.value, k.path) === (isVolume ? 'local' : 'bridge')) continue;
     else warnUnsupported(ctx, k);

@@ -43,6 +43,11 @@ export function normalizeStack(ctx: LoadContext, root: YAMLMap, nameOption: stri
   const containerNames = new Map<string, string>();
   for (const d of drafts) if (d.containerName !== undefined) containerNames.set(d.spec.name, d.containerName);
   applyLinks(drafts, containerNames, ctx.resources.networks.get('default')?.engineName ?? `${ctx.resources.stack}_default`);
+  // The default network's labels travel with the services on it, as those of networks they list do.
+  const byDefault = ctx.resources.networks.get('default');
+  if (byDefault?.labels !== undefined && !byDefault.external) {
+    for (const d of drafts) d.spec.networks ??= [{ name: byDefault.engineName, aliases: [], labels: byDefault.labels }];
+  }
   if (name === undefined) return undefined;
   const byName: Record<string, ServiceSpec> = {};
   for (const d of drafts) byName[d.spec.name] = d.spec;

@@ -191,7 +191,8 @@ describe('service keys', () => {
     assert.deepEqual(bad.errors.map((e) => [e.path, e.message]), [['services.web.volumes[0].bind.propagation', 'invalid propagation "sideways" (private, rprivate, shared, rshared, slave, rslave)']]);
   });
 
-  test('labels of a volume go with its mounts; labels of networks, secrets and configs are warnings, not dropped', () => {
+  // This test asserted that network labels are a warning; issue 19 asks for them on the engine networks, so they now go with the attachments.
+  test('labels of a volume go with its mounts, of a network with its attachments; labels of secrets and configs are warnings, not dropped', () => {
     const text = [
       'volumes: {data: {labels: {tier: db}}, plain: {}}',
       'networks: {front: {labels: [tier=web]}}',
@@ -203,7 +204,8 @@ describe('service keys', () => {
     const r = loadStack({ files: [FILE], readFile: (p) => (p === FILE ? text : FILES[p]) });
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.spec?.services['web']?.mounts?.map((m) => [m.source, m.labels]), [['demo_data', { tier: 'db' }], ['demo_plain', undefined]]);
-    assert.deepEqual(r.warnings.map((w) => [w.path, w.line]), [['networks.front.labels', 2], ['secrets.pw.labels', 3], ['configs.conf.labels', 4]]);
+    assert.deepEqual(r.spec?.services['web']?.networks, [{ name: 'demo_front', aliases: [], labels: { tier: 'web' } }]);
+    assert.deepEqual(r.warnings.map((w) => [w.path, w.line]), [['secrets.pw.labels', 3], ['configs.conf.labels', 4]]);
     assert.equal(r.spec?.services['web']?.configs?.[0]?.dataBase64, Buffer.from('x').toString('base64'));
   });
 
