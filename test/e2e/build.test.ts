@@ -99,4 +99,37 @@ describe('build without a registry', { timeout: 300_000 }, () => {
     assert.equal(r.code, 0, r.err);
     assert.ok(await docker.getImage(BUILT).inspect(), 'the image is on the node again');
   });
+
+  test('a Dockerfile with RUN --mount is built with BuildKit (cache and bind mounts), with its steps shown', { timeout: 150_000 }, async () => {
+    const stack = 'buildkite2e';
+    const image = `${stack}-app:latest`;
+    await removeStackContainers(stack);
+    const ctx = join(dir, 'bk');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), [
+      `FROM ${IMAGE}`,
+      'RUN --mount=type=cache,target=/cache echo cached-step > /cache/x && cp /cache/x /from-cache',
+      'RUN --mount=type=bind,source=hello.txt,target=/mnt/hello.txt cp /mnt/hello.txt /from-bind',
+      '',
+    ].join('\n'));
+    writeFileSync(join(ctx, 'hello.txt'), 'bound-file\n');
+    writeFileSync(join(dir, 'bk.yml'), ['services:', '  app:', `    image: ${image}`, '    build: ./bk', '    command: ["sh", "-c", "cat /from-cache /from-bind; sleep 3600"]', '    stop_grace_period: 1s', ''].join('\n'));
+    try {
+      const r = c.cli(['deploy', join(dir, 'bk.yml'), '--name', stack, '--timeout', '60s'], { timeoutMs: 120_000 });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /build: app: .* files, BuildKit\)/);
+      assert.match(r.err, /build: app: \[(stage-0 )?3\/3\] RUN --mount=type=bind/);
+      const [running] = (await containersOf(stack)).filter((x) => x.State === 'running');
+      assert.ok(running);
+      const logs = await until('the app prints', 15_000, async () => {
+        const text = await logsOf(running.Id);
+        return text.includes('bound-file') ? text : undefined;
+      });
+      assert.match(logs, /cached-step/);
+    } finally {
+      c.cli(['rm', stack]);
+      await removeStackContainers(stack);
+      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    }
+  });
 });

@@ -4,8 +4,12 @@
  * sends each to the manager unless it holds that very image already; the
  * manager hands it to the nodes that need it. No registry is involved.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Dockerode from 'dockerode';
 import { pack } from 'tar-fs';
+import { traceSteps } from './buildkitTrace.js';
+import { needsBuildKit } from './needsBuildKit.js';
 import type { StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { contextFiles } from './buildContext.js';
@@ -27,16 +31,46 @@ function mib(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** buildImage builds one service's image, printing the engine's progress lines. */
+/**
+ * usesBuildKit tells whether to build with BuildKit: when the Dockerfile
+ * needs it (needsBuildKit) or DOCKER_BUILDKIT=1 asks for it, and the engine
+ * has it (API 1.39 or later, Linux); DOCKER_BUILDKIT=0 asks for the classic
+ * builder. The context travels in the request, as for the classic builder:
+ * no session is needed (so the docker CLI's `--secret` and `--ssh` are not
+ * available), and the engine does not apply `.dockerignore` again, so a
+ * Dockerfile or `.dockerignore` that `.dockerignore` names is in the context
+ * (the classic builder leaves them out of COPY).
+ */
+async function usesBuildKit(io: Io, docker: Dockerode, dockerfile: string | undefined): Promise<boolean> {
+  const asked = io.env.DOCKER_BUILDKIT;
+  if (asked === '0' || asked === 'false') return false;
+  if (!(asked === '1' || asked === 'true') && (dockerfile === undefined || !needsBuildKit(dockerfile))) return false;
+  try {
+    const v = await docker.version();
+    const [major = 0, minor = 0] = (v.ApiVersion ?? '').split('.').map(Number);
+    return v.Os === 'linux' && (major > 1 || (major === 1 && minor >= 39));
+  } catch {
+    return false;
+  }
+}
+
+/** buildImage builds one service's image, printing the engine's progress lines (with BuildKit, each step once done). */
 async function buildImage(io: Io, docker: Dockerode, service: string, image: string, build: NonNullable<StackSpec['services'][string]['build']>): Promise<void> {
   const dockerfile = build.dockerfile ?? 'Dockerfile';
+  let text: string | undefined;
+  try {
+    text = readFileSync(resolve(build.context, dockerfile), 'utf8');
+  } catch {
+    text = undefined; // the engine says what is wrong
+  }
+  const buildKit = await usesBuildKit(io, docker, text);
   let files: string[];
   try {
     files = contextFiles(build.context, dockerfile);
   } catch (err) {
     throw new CliError(`build: ${service}: cannot read the context ${build.context}: ${(err as Error).message}`);
   }
-  io.err(`build: ${service}: ${image} from ${build.context} (${files.length} files)\n`);
+  io.err(`build: ${service}: ${image} from ${build.context} (${files.length} files${buildKit ? ', BuildKit' : ''})\n`);
   let stream: NodeJS.ReadableStream;
   try {
     // The archive is made here: dockerode's own filter would drop a Dockerfile that .dockerignore matches.
@@ -45,10 +79,12 @@ async function buildImage(io: Io, docker: Dockerode, service: string, image: str
       dockerfile,
       buildargs: build.args,
       ...(build.target === undefined ? {} : { target: build.target }),
+      ...(buildKit ? { version: '2' as const } : {}),
     });
   } catch (err) {
     throw new CliError(`build: ${service}: the local engine refused: ${(err as Error).message}`);
   }
+  const shownSteps = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -57,9 +93,17 @@ async function buildImage(io: Io, docker: Dockerode, service: string, image: str
         if (failed) reject(new CliError(`build: ${service}: ${failed.trim()}`));
         else resolve();
       },
-      (e: { stream?: string }) => {
+      (e: { stream?: string; id?: string; aux?: unknown }) => {
         const line = e.stream?.trim();
         if (line && line.startsWith('Step ')) io.err(`build: ${service}: ${line}\n`);
+        if (e.id !== 'moby.buildkit.trace') return;
+        for (const step of traceSteps(e.aux)) {
+          if (step.name.startsWith('[internal]') || shownSteps.has(step.digest)) continue;
+          if (step.error !== '') io.err(`build: ${service}: ${step.name}: ${step.error}\n`);
+          else if (!step.completed) continue;
+          else io.err(`build: ${service}: ${step.name}${step.cached ? ' (cached)' : ''}\n`);
+          shownSteps.add(step.digest);
+        }
       },
     );
   });
