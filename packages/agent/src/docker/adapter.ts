@@ -19,6 +19,7 @@ import { applyServiceOptions, extraNetworks, type TaskFile } from './serviceOpti
 import { ensureVolumes, joinExtraNetworks, removeStackNetworks, removeStackVolumes, removeTaskFiles, writeTaskFiles } from './serviceResources.js';
 import { stackNetworks, type OverlaySettings } from './stackNetworks.js';
 import { engineError, mapLimit, reasonOf, statusOf, toManaged } from './engineAnswers.js';
+import { followProgress } from './followProgress.js';
 
 /** DEFAULT_SOCKET is where the local engine listens. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -159,23 +160,21 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
   /** pull pulls an image with the service's platform and registry credentials, within pullTimeoutMs. */
   async function pull(image: string, how: ImagePull): Promise<void> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), pullTimeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, pullTimeoutMs);
     const auth = how.auth === undefined ? {} : { authconfig: engineAuth(how.auth) };
+    const late = (): Error => new Error(`pull timed out after ${pullTimeoutMs}ms (the node's --pull-timeout)`);
     try {
+      // The engine answers the request only once the registry has: the timeout may end it before the progress stream.
       const stream = await docker.pull(image, { abortSignal: abort.signal, ...auth, ...(how.platform === undefined ? {} : { platform: how.platform }) });
-      await new Promise<void>((resolve, reject) => {
-        abort.signal.addEventListener('abort', () => reject(new Error(`pull timed out after ${pullTimeoutMs}ms (the node's --pull-timeout)`)), { once: true });
-        // The progress stream carries pull errors (no manifest for the platform, a layer refused) as {"error": ...}
-        // lines after a 200 answer; followProgress passes them as progress, not as its error.
-        let failed: string | undefined;
-        docker.modem.followProgress(
-          stream,
-          (err: Error | null) => (err ? reject(err) : failed !== undefined ? reject(new Error(failed)) : resolve()),
-          (event: { error?: string; errorDetail?: { message?: string } }) => {
-            failed ??= event.errorDetail?.message ?? event.error;
-          },
-        );
-      });
+      const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(late()), { once: true }));
+      aborted.catch(() => undefined);
+      await Promise.race([followProgress(docker, stream), aborted]);
+    } catch (err) {
+      throw timedOut ? late() : err;
     } finally {
       clearTimeout(timer);
       abort.abort();

@@ -5,6 +5,7 @@
  * loaded the image is on the node, so it is never fetched again.
  */
 import type Dockerode from 'dockerode';
+import { followProgress } from './followProgress.js';
 
 /** ImageSource opens the archive of an image at the manager; the stream errors when the manager has none. */
 export type ImageSource = (name: string) => NodeJS.ReadableStream;
@@ -54,9 +55,7 @@ export class ImageLoader {
     if (!first) return false;
     const loaded = (async () => {
       const stream = await this.docker.loadImage(archive as unknown as NodeJS.ReadableStream);
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
-      });
+      await followProgress(this.docker, stream);
     })();
     // A transfer broken half-way fails the load instead of leaving it waiting.
     await Promise.race([loaded, failed]);
