@@ -9,7 +9,10 @@
 // The overlay (bench/overlay.mjs, issue 12: container to container across
 // hosts against the same host and the userspace proxy) runs in a 2-host lab
 // in the full run and with --only overlay, which writes only its own block.
-//   npm run bench [-- --quick] [--only engine|control|mesh|failover|overlay] [--runs N]
+// The spec encoding (bench/spec-encoding.mjs, issue 20: a spec in an
+// assignment as JSON text or as a message) runs with --only spec and writes
+// only its own block.
+//   npm run bench [-- --quick] [--only engine|control|mesh|failover|overlay|spec] [--runs N]
 //                 [--systems ours,swarm,floor,floornet] [--sizes 1,10,30]
 //                 (floornet: the floor on a new user-defined bridge network, as a stack's)
 //                 [--nodes N] [--tasks N] [--profile DIR] [--no-write]
@@ -59,6 +62,10 @@ const result = {
   machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.versions.node}, Docker ${engineVersion}`,
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 };
+if (o.only === 'spec') {
+  const { runSpecEncoding, specEncodingMarkdown } = await import('../bench/spec-encoding.mjs');
+  result.spec = specEncodingMarkdown(await runSpecEncoding({ rounds: Number(o.runs ?? 5), log }));
+}
 if (!o.only || o.only === 'engine') {
   spawnSync('bash', ['deploy/images/make-images.sh'], { cwd: root, stdio: 'inherit' });
   result.engine = { runs, ...(await runEngineBenchmarks({
@@ -98,8 +105,15 @@ if (result.overlay) {
   console.log(md);
   if (!o['no-write']) writeResults(benchmarksMd, md, OVERLAY_BEGIN, OVERLAY_END);
 }
-if (o.only === 'overlay') {
-  // Only the overlay block, written above.
+const SPEC_BEGIN = '<!-- bench:spec:begin (written by npm run bench -- --only spec) -->';
+const SPEC_END = '<!-- bench:spec:end -->';
+if (result.spec) {
+  const md = [`Run of ${result.date} on ${result.machine}; \`${result.command}\`; median of ${Number(o.runs ?? 5)} rounds.`, '', result.spec].join('\n');
+  console.log(md);
+  if (!o['no-write']) writeResults(benchmarksMd, md, SPEC_BEGIN, SPEC_END);
+}
+if (o.only === 'overlay' || o.only === 'spec') {
+  // Only the block of that benchmark, written above.
 } else if (o.only === 'failover') {
   // Only the failover block of BENCHMARKS.md: the last full results stay.
   const md = [`Run of ${result.date} on ${result.machine}; \`${result.command}\`.`, '', ...renderFailover(result.failover)].join('\n');

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { loadClusterProto, type AgentMessage, type AssignmentSet__Output, type CaUpdate__Output, type ManagerMessage__Output, type RegistryUpdate__Output, type Task__Output, type TaskStatus } from '@cluster/api';
-import { DEFAULT_HEARTBEAT_MS, grpcMessageOptions, type ServiceSpec, type Task, type TaskState } from '@cluster/core';
+import { DEFAULT_HEARTBEAT_MS, decodeServiceSpec, grpcMessageOptions, type ServiceSpec, type Task, type TaskState } from '@cluster/core';
 import type { Assignment, Observation } from './executor.js';
 import type { VolumePurger } from './volumePurger.js';
 import type { Worker } from './worker.js';
@@ -253,7 +253,7 @@ export class SpecCache {
     let spec = this.specs.get(text);
     if (spec === undefined) {
       if (this.specs.size >= this.limit) this.specs.clear();
-      spec = JSON.parse(text || '{}') as ServiceSpec;
+      spec = decodeServiceSpec(text);
       this.specs.set(text, spec);
     }
     return spec;

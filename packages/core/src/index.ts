@@ -3,6 +3,7 @@ export * from './serviceOptions.js';
 export { redactSpec } from './redactSpec.js';
 export { dependentsToRestart, DependencyIndex } from './dependencies.js';
 export * from './reasons.js';
+export { encodeStackSpec, decodeStackSpec, encodeServiceSpec, decodeServiceSpec } from './specCodec.js';
 export { deployDiff, type DeployAction, type DeployChange, type DeployPlan } from './deployDiff.js';
 export { resolveExternalFiles, usersOf, type FileKind, type MissingFile } from './externalFiles.js';
 export * from './errors.js';

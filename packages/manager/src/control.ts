@@ -1,4 +1,4 @@
-import { ClusterError, MAX_REPLICAS, MAX_STACK_SPEC_BYTES, deployDiff, formatSpecProblems, resolveExternalFiles, validateStackSpec, redactSpec, type Service, type StackSpec, type Task } from '@cluster/core';
+import { ClusterError, MAX_REPLICAS, decodeStackSpec, deployDiff, encodeServiceSpec, resolveExternalFiles, redactSpec, type Service, type ServiceSpec, type Task } from '@cluster/core';
 import type { ControlHandlers, Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
@@ -33,7 +33,7 @@ export function controlHandlers(o: ControlOptions): ControlStackHandlers {
   return {
     DeployStack: unary((req) => {
       // Secrets and configs made in the cluster are copied into the specs that refer to them (sealed at rest with them).
-      const { stack, missing } = resolveExternalFiles(parseStack(req.name, req.specJson), (kind, name) => externalContent(store, kind, name));
+      const { stack, missing } = resolveExternalFiles(decodeStackSpec(req.name, req.specJson), (kind, name) => externalContent(store, kind, name));
       if (missing.length > 0) {
         const what = missing.map((m) => `${m.path}: ${m.kind} "${m.name}" does not exist (cluster ${m.kind} create ${m.name} FILE)`).join('; ');
         throw new ClusterError('failed_precondition', `deploy: ${what}; nothing was deployed`);
@@ -79,7 +79,7 @@ export function controlHandlers(o: ControlOptions): ControlStackHandlers {
       const invalid = store.invalidServices().filter((s) => !req.stack || s.stack === req.stack);
       const listed = [
         ...services.map((s) => serviceToApi(s, store.tasksOfService(s.name), o.serviceError?.(s.name))),
-        ...invalid.map((s) => ({ name: s.name, stack: s.stack, mode: '', replicas: 0, running: 0, image: '', specVersion: 0, specJson: '{}', desired: 0, converged: false, error: s.error, leftOut: true })),
+        ...invalid.map((s) => ({ name: s.name, stack: s.stack, mode: '', replicas: 0, running: 0, image: '', specVersion: 0, specJson: encodeServiceSpec({} as ServiceSpec), desired: 0, converged: false, error: s.error, leftOut: true })),
       ];
       return { services: listed.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) };
     }),
@@ -161,7 +161,7 @@ export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiServi
     image: s.spec.image,
     specVersion: s.specVersion,
     // Secrets and configs travel only in assignments to the task's node, never in listings.
-    specJson: JSON.stringify(redactSpec(s.spec)),
+    specJson: encodeServiceSpec(redactSpec(s.spec)),
     desired,
     converged,
     error: left ?? (converged ? '' : withError?.error ?? ''),
@@ -178,22 +178,4 @@ function resolveService(all: Service[], name: string, stack: string): Service {
     throw new ClusterError('invalid_argument', `service "${name}" is ambiguous: ${short.map((s) => s.name).join(', ')}; name it as stack_service`);
   }
   throw new ClusterError('not_found', `service "${name}" not found${stack ? ` in stack "${stack}"` : ''} (see: cluster services)`);
-}
-
-/**
- * parseStack reads a DeployStack request's spec and checks all of it with the
- * validator the CLI's loader uses (validateStackSpec): a spec the manager
- * stores is one the orchestrator can work on.
- */
-function parseStack(name: string, specJson: string): StackSpec {
-  if (specJson.length > MAX_STACK_SPEC_BYTES) throw new ClusterError('invalid_argument', `deploy: the stack spec is ${specJson.length} bytes (at most ${MAX_STACK_SPEC_BYTES})`);
-  let spec: unknown;
-  try {
-    spec = JSON.parse(specJson);
-  } catch (err) {
-    throw new ClusterError('invalid_argument', 'deploy: the stack spec is not valid JSON', { cause: err });
-  }
-  const problems = validateStackSpec(name, spec);
-  if (problems.length > 0) throw new ClusterError('invalid_argument', `deploy: invalid stack spec: ${formatSpecProblems(problems)}`);
-  return { name, services: (spec as StackSpec).services };
 }

@@ -1,5 +1,5 @@
 import type { Node as ApiNode, Task as ApiTask, TaskReasonMessage, TaskStatus__Output } from '@cluster/api';
-import { cleanNetworkAddresses, copyTask, sameNetworkAddresses, type Node, type TaskReason, type OverlayNetwork, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
+import { cleanNetworkAddresses, copyTask, encodeServiceSpec, sameNetworkAddresses, type Node, type ServiceSpec, type TaskReason, type OverlayNetwork, type PortMapping, type Service, type Task, type TaskState } from '@cluster/core';
 
 /** taskToApi turns a stored task into its wire form; specJson is the service spec. */
 export function taskToApi(t: Task, specJson: string, nodeName = ''): ApiTask {
@@ -107,9 +107,9 @@ export function applyStatus(t: Task, s: TaskStatus__Output, now: number): Task |
  * spec's `overlay` field (the stored spec never holds them).
  */
 export function specJsonOf(service: Service | undefined, t: Task, overlay?: Record<string, OverlayNetwork>): string {
-  if (service) return JSON.stringify(overlay && Object.keys(overlay).length > 0 ? { ...service.spec, overlay } : service.spec);
+  if (service) return encodeServiceSpec(overlay && Object.keys(overlay).length > 0 ? { ...service.spec, overlay } : service.spec);
   // The service is gone: the agent only needs enough to stop the task.
-  return JSON.stringify({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 });
+  return encodeServiceSpec({ name: t.service.slice(t.stack.length + 1), image: '', stopGracePeriodMs: 10000 } as ServiceSpec);
 }
 
 function samePorts(a: readonly PortMapping[], b: readonly PortMapping[]): boolean {

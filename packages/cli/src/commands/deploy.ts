@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultStackName, formatProblem, loadStack, MAX_COMPOSE_FILE_BYTES, NAME_RE, parseTimeout, type StackSpec } from '@cluster/core';
+import { defaultStackName, encodeStackSpec, formatProblem, loadStack, MAX_COMPOSE_FILE_BYTES, NAME_RE, parseTimeout, type StackSpec } from '@cluster/core';
 import { CliError, type Io } from '../io.js';
 import { connectControl, listTasks, type Control } from '../client.js';
 import { sleep } from '../daemon.js';
@@ -145,7 +145,7 @@ export async function deploy(io: Io, files: string[], o: DeployOptions): Promise
       await buildImages(io, spec, control);
     }
     const started = Date.now();
-    const r = await control.call('DeployStack', { name: spec.name, specJson: JSON.stringify(spec), dryRun: o.dryRun });
+    const r = await control.call('DeployStack', { name: spec.name, specJson: encodeStackSpec(spec), dryRun: o.dryRun });
     for (const c of r.changes) io.out(`${c.action.padEnd(9)} ${c.service}\n`);
     if (o.dryRun) {
       io.out(`dry run: nothing was changed\n`);

@@ -4,7 +4,8 @@
 export interface DeployStackRequest {
   'name'?: (string);
   /**
-   * spec_json is the core StackSpec as JSON.
+   * spec_json is the core StackSpec as JSON, made by core encodeStackSpec and
+   * read (and validated) by decodeStackSpec.
    */
   'specJson'?: (string);
   'dryRun'?: (boolean);
@@ -13,7 +14,8 @@ export interface DeployStackRequest {
 export interface DeployStackRequest__Output {
   'name': (string);
   /**
-   * spec_json is the core StackSpec as JSON.
+   * spec_json is the core StackSpec as JSON, made by core encodeStackSpec and
+   * read (and validated) by decodeStackSpec.
    */
   'specJson': (string);
   'dryRun': (boolean);

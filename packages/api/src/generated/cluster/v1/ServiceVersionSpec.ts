@@ -12,7 +12,8 @@ export interface ServiceVersionSpec {
   'service'?: (string);
   'specVersion'?: (number | string | Long);
   /**
-   * spec_json is the normalized service spec (core ServiceSpec) as JSON.
+   * spec_json is the normalized service spec (core ServiceSpec) as JSON
+   * (core encodeServiceSpec/decodeServiceSpec).
    */
   'specJson'?: (string);
 }
@@ -27,7 +28,8 @@ export interface ServiceVersionSpec__Output {
   'service': (string);
   'specVersion': (number);
   /**
-   * spec_json is the normalized service spec (core ServiceSpec) as JSON.
+   * spec_json is the normalized service spec (core ServiceSpec) as JSON
+   * (core encodeServiceSpec/decodeServiceSpec).
    */
   'specJson': (string);
 }

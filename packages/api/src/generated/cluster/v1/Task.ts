@@ -45,7 +45,9 @@ export interface Task {
   'specVersion'?: (number | string | Long);
   /**
    * spec_json is the normalized service spec (core ServiceSpec) as JSON. It is
-   * carried as JSON so the Compose surface can grow without a wire change;
+   * carried as JSON so the Compose surface can grow without a wire change,
+   * and because it costs less than a message (BENCHMARKS.md, "Specs on the
+   * wire"); made and read only by core encodeServiceSpec/decodeServiceSpec.
    * spec_version says which one it is.
    */
   'specJson'?: (string);
@@ -114,7 +116,9 @@ export interface Task__Output {
   'specVersion': (number);
   /**
    * spec_json is the normalized service spec (core ServiceSpec) as JSON. It is
-   * carried as JSON so the Compose surface can grow without a wire change;
+   * carried as JSON so the Compose surface can grow without a wire change,
+   * and because it costs less than a message (BENCHMARKS.md, "Specs on the
+   * wire"); made and read only by core encodeServiceSpec/decodeServiceSpec.
    * spec_version says which one it is.
    */
   'specJson': (string);
