@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom, type Service, type Task } from '@cluster/core';
-import { serviceToApi } from './control.js';
+import { resolveService, serviceToApi } from './control.js';
 
 /** expected is the summary as its definition reads: filters over the tasks, the error of the most recently updated one; a current task running with an error is not converged. */
 function expected(s: Service, tasks: Task[]): { running: number; desired: number; converged: boolean; error: string } {
@@ -46,4 +46,16 @@ test('a service whose task runs with an error is not converged and shows the err
   const got = serviceToApi(s, [task]);
   assert.deepEqual([got.running, got.converged, got.error], [1, false, task.error]);
   assert.equal(serviceToApi(s, [{ ...task, error: '' }]).converged, true);
+});
+
+test('a service is found by its full name, its short name, or its name as written in the Compose file (Web runs as web)', () => {
+  const svc = (stack: string, name: string): Service => ({
+    name: `${stack}_${name}`, stack, specVersion: 1, createdAt: 0, updatedAt: 0,
+    spec: { name, image: 'i', env: {}, labels: {}, ports: [], mode: 'replicated', replicas: 1, restart: { condition: 'any', delayMs: 0, maxAttempts: 0, windowMs: 0 }, constraints: [], stopGracePeriodMs: 1000 },
+  });
+  const all = [svc('shop', 'web'), svc('shop', 'my-db'), svc('blog', 'my-db')];
+  assert.equal(resolveService(all, 'shop_web', '').name, 'shop_web');
+  assert.equal(resolveService(all, 'Web', '').name, 'shop_web');
+  assert.equal(resolveService(all, 'My.DB', 'blog').name, 'blog_my-db');
+  assert.throws(() => resolveService(all, 'my.db', ''), /service "my.db" is ambiguous: shop_my-db, blog_my-db/);
 });

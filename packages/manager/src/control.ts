@@ -1,4 +1,4 @@
-import { ClusterError, MAX_REPLICAS, decodeStackSpec, deployDiff, encodeServiceSpec, resolveExternalFiles, redactSpec, type Service, type ServiceSpec, type Task } from '@cluster/core';
+import { ClusterError, MAX_REPLICAS, decodeStackSpec, deployDiff, encodeServiceSpec, engineServiceName, resolveExternalFiles, redactSpec, type Service, type ServiceSpec, type Task } from '@cluster/core';
 import type { ControlHandlers, Service as ApiService } from '@cluster/api';
 import type { Store } from './store.js';
 import { addVolumePurge, clearVolumePurge } from './volumePurges.js';
@@ -169,10 +169,16 @@ export function serviceToApi(s: Service, tasks: Task[], left?: string): ApiServi
   };
 }
 
-function resolveService(all: Service[], name: string, stack: string): Service {
+/**
+ * resolveService finds a service by its full name (`stack_web`) or its short
+ * name (`web`, in `stack` when given), also as written in the Compose file
+ * when it runs under a mapped name (`Web` runs as `web`: engineServiceName).
+ */
+export function resolveService(all: Service[], name: string, stack: string): Service {
   const exact = all.find((s) => s.name === name);
   if (exact) return exact;
-  const short = all.filter((s) => s.spec.name === name && (!stack || s.stack === stack));
+  const mapped = engineServiceName(name);
+  const short = all.filter((s) => (s.spec.name === name || s.spec.name === mapped) && (!stack || s.stack === stack));
   if (short.length === 1) return short[0]!;
   if (short.length > 1) {
     throw new ClusterError('invalid_argument', `service "${name}" is ambiguous: ${short.map((s) => s.name).join(', ')}; name it as stack_service`);

@@ -10,3 +10,4 @@ export type { BytesReader, FileReader, PathKind } from './context.js';
 export { parseDuration, parseTimeout } from './parseDuration.js';
 export { splitShellWords, type ShellWords } from './splitShellWords.js';
 export { formatStack, type StackFormat } from './formatStack.js';
+export { engineServiceName } from './engineServiceName.js';
