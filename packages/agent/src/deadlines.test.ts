@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExecutorError } from './executor.js';
+import { ClusterError } from '@cluster/core';
 import { FakeExecutor, makeAssignment } from './fake-executor.js';
 import { withDeadlines, within } from './deadlines.js';
 import { Worker } from './worker.js';
 
 test('a call that does not answer within its deadline fails with code timeout and says which call', async () => {
   const err = await within('start container abc', 20, () => new Promise(() => undefined)).catch((e: unknown) => e);
-  assert.ok(err instanceof ExecutorError);
+  assert.ok(err instanceof ClusterError);
   assert.equal(err.code, 'timeout');
   assert.equal(err.retryable, true);
   assert.match(err.message, /^docker: start container abc: no answer from the engine within 20 ms/);
@@ -15,7 +15,7 @@ test('a call that does not answer within its deadline fails with code timeout an
 
 test('a call that answers in time keeps its answer and its own error', async () => {
   assert.equal(await within('x', 1000, () => Promise.resolve(7)), 7);
-  const own = new ExecutorError('invalid_spec', 'bad');
+  const own = new ClusterError('invalid_argument', 'bad');
   assert.equal(await within('x', 1000, () => Promise.reject(own)).catch((e: unknown) => e), own);
 });
 

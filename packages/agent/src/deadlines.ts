@@ -1,11 +1,12 @@
 /**
  * Every engine call has a deadline: withDeadlines wraps an Executor so that a
- * call the engine does not answer in time fails with ExecutorError('timeout')
+ * call the engine does not answer in time fails with ClusterError('timeout')
  * instead of holding the task (and a place among the worker's concurrent
  * operations) for ever. A stuck engine is told apart from a dead one by that
  * code: a dead engine refuses the connection at once.
  */
-import { ExecutorError, type Executor } from './executor.js';
+import { ClusterError } from '@cluster/core';
+import type { Executor } from './executor.js';
 
 /** DeadlineOptions are the deadlines of engine calls. */
 export interface DeadlineOptions {
@@ -20,12 +21,12 @@ export interface DeadlineOptions {
   stopGraceMs?: number;
 }
 
-/** within runs a call and rejects with ExecutorError('timeout') if it has not settled within ms. */
+/** within runs a call and rejects with ClusterError('timeout') if it has not settled within ms. */
 export function within<T>(what: string, ms: number, call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ExecutorError('timeout', `docker: ${what}: no answer from the engine within ${ms} ms (engine stuck or overloaded)`, { retryable: true })),
+      () => reject(new ClusterError('timeout', `docker: ${what}: no answer from the engine within ${ms} ms (engine stuck or overloaded)`, { retryable: true })),
       ms,
     );
   });

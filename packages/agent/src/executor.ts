@@ -80,11 +80,19 @@ export function imagePullOf(spec: ServiceSpec): ImagePull {
   };
 }
 
-/** Executor drives the containers of one node. */
+/**
+ * Executor drives the containers of one node. A method fails with a
+ * ClusterError (core errors.ts, the one error
+ * type): `not_found` for an image that is not on the node and could not be
+ * pulled, `invalid_argument` for a configuration the engine refused,
+ * `unavailable` (retryable) for an engine that could not be reached or
+ * failed, `timeout` (retryable) for an engine that did not answer within the
+ * call's deadline.
+ */
 export interface Executor {
   /** list returns every container carrying the cluster.task label, running or not. */
   list(): Promise<ManagedContainer[]>;
-  /** ensureImage makes the image present locally, pulling it as `pull` says; throws ExecutorError('image_missing'). */
+  /** ensureImage makes the image present locally, pulling it as `pull` says; throws ClusterError('not_found'). */
   ensureImage(image: string, pull?: ImagePull): Promise<void>;
   /** create creates (does not start) the container of an assignment and returns its id. */
   create(a: Assignment, nodeId: string): Promise<string>;
@@ -111,34 +119,4 @@ export interface Executor {
   removeIdleStacks?(keep: ReadonlySet<string>): Promise<string[]>;
   /** removeStackVolumes deletes the named volumes of a stack not in use and returns how many are left. */
   removeStackVolumes?(stack: string): Promise<number>;
-}
-
-/** ExecutorErrorCode names the failures an executor reports. */
-export type ExecutorErrorCode =
-  /** the image is not on the node and could not be pulled */
-  | 'image_missing'
-  /** the engine refused the container's configuration */
-  | 'invalid_spec'
-  /** the engine could not be reached or failed */
-  | 'engine'
-  /** the engine did not answer within the call's deadline (stuck or overloaded) */
-  | 'timeout';
-
-/** ExecutorErrorOptions are the optional parts of an ExecutorError. */
-export interface ExecutorErrorOptions {
-  cause?: unknown;
-  /** retryable says whether the same call may succeed later. @default false */
-  retryable?: boolean;
-}
-
-/** ExecutorError is the error every Executor method throws: a code, a message and a cause. */
-export class ExecutorError extends Error {
-  readonly code: ExecutorErrorCode;
-  readonly retryable: boolean;
-  constructor(code: ExecutorErrorCode, message: string, options: ExecutorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ExecutorError';
-    this.code = code;
-    this.retryable = options.retryable ?? false;
-  }
 }

@@ -2,10 +2,9 @@
  * An in-memory Executor for unit tests and benchmarks of many simulated nodes:
  * containers live in a Map and every call is synchronous work behind a promise.
  */
-import { LABELS, type ServiceSpec, type Task } from '@cluster/core';
+import { ClusterError, LABELS, type ServiceSpec, type Task } from '@cluster/core';
 import {
   type ImagePull,
-  ExecutorError,
   type Assignment,
   type ContainerEvent,
   type Executor,
@@ -63,7 +62,7 @@ export class FakeExecutor implements Executor {
     this.pulls.push({ image, ...(pull ?? {}) });
     this.answer();
     if (this.images !== undefined && !this.images.has(image)) {
-      throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: no registry`);
+      throw new ClusterError('not_found', `image "${image}" is not on this node and could not be pulled: no registry`);
     }
   }
 
@@ -147,7 +146,7 @@ export class FakeExecutor implements Executor {
 
   /** answer throws what a call to an engine that went away gets. */
   private answer(): void {
-    if (this.engineDown) throw new ExecutorError('engine', 'docker: connect ECONNREFUSED /run/fake-engine.sock', { retryable: true });
+    if (this.engineDown) throw new ClusterError('unavailable', 'docker: connect ECONNREFUSED /run/fake-engine.sock', { retryable: true });
   }
 
   /** crash simulates the exit of a running container. */
@@ -196,7 +195,7 @@ export class FakeExecutor implements Executor {
 
   private mustGet(containerId: string): FakeContainer {
     const c = this.containers.get(containerId);
-    if (!c) throw new ExecutorError('engine', `fake: no such container ${containerId}`);
+    if (!c) throw new ClusterError('unavailable', `fake: no such container ${containerId}`);
     return c;
   }
 

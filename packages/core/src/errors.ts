@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'permission_denied'
   | 'unauthenticated'
   | 'unavailable'
+  /** timeout: a call got no answer within its deadline (an engine stuck or overloaded); usually retryable. */
+  | 'timeout'
   /** resource_exhausted: out of a resource, such as the manager's disk; the same call may work later. */
   | 'resource_exhausted'
   | 'internal';

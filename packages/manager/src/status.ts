@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, grpc.status> = {
   permission_denied: grpc.status.PERMISSION_DENIED,
   unauthenticated: grpc.status.UNAUTHENTICATED,
   unavailable: grpc.status.UNAVAILABLE,
+  timeout: grpc.status.DEADLINE_EXCEEDED,
   resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
   internal: grpc.status.INTERNAL,
 };

@@ -4,9 +4,8 @@
  * message text. Decisions live in worker.ts; container options in config.ts.
  */
 import Dockerode from 'dockerode';
-import { LABELS, type RegistryAuth } from '@cluster/core';
+import { ClusterError, LABELS, type RegistryAuth } from '@cluster/core';
 import {
-  ExecutorError,
   type Assignment,
   type ContainerEvent,
   type Executor,
@@ -78,7 +77,7 @@ export function dockerFromHost(url?: string): Dockerode {
   try {
     parsed = new URL(url);
   } catch (cause) {
-    throw new ExecutorError('engine', `docker host: invalid URL "${url}"`, { cause });
+    throw new ClusterError('unavailable', `docker host: invalid URL "${url}"`, { cause });
   }
   switch (parsed.protocol) {
     case 'unix:':
@@ -87,7 +86,7 @@ export function dockerFromHost(url?: string): Dockerode {
     case 'http:':
       return new Dockerode({ host: parsed.hostname, port: parsed.port || '2375', protocol: 'http' });
     default:
-      throw new ExecutorError('engine', `docker host: unsupported scheme "${parsed.protocol}" in "${url}" (unix, tcp, http)`);
+      throw new ClusterError('unavailable', `docker host: unsupported scheme "${parsed.protocol}" in "${url}" (unix, tcp, http)`);
   }
 }
 
@@ -138,11 +137,11 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
     }
     const needsFiles = (a.spec.secrets?.length ?? 0) + (a.spec.configs?.length ?? 0) > 0;
     if (!needsFiles) return [];
-    if (options.filesDir === undefined) throw new ExecutorError('invalid_spec', 'agent: secrets and configs need a data dir for their files');
+    if (options.filesDir === undefined) throw new ClusterError('invalid_argument', 'agent: secrets and configs need a data dir for their files');
     try {
       return await writeTaskFiles(options.filesDir, a);
     } catch (err) {
-      throw new ExecutorError('engine', `agent: cannot write the secrets and configs of the task: ${(err as Error).message}`, { cause: err });
+      throw new ClusterError('unavailable', `agent: cannot write the secrets and configs of the task: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -227,17 +226,17 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
       try {
         if (loader !== undefined && (await loader.load(image))) return;
       } catch (err) {
-        throw new ExecutorError('image_missing', `image "${image}" could not be loaded from the manager: ${reasonOf(err)}`, { cause: err });
+        throw new ClusterError('not_found', `image "${image}" could not be loaded from the manager: ${reasonOf(err)}`, { cause: err });
       }
       if (policy === 'never' || policy === 'build') {
-        throw new ExecutorError('image_missing', `image "${image}" is not on this node nor held by the manager, and pull_policy ${policy} forbids pulling it`);
+        throw new ClusterError('not_found', `image "${image}" is not on this node nor held by the manager, and pull_policy ${policy} forbids pulling it`);
       }
       try {
         await pull(image, how);
       } catch (err) {
         // Which credentials were used is said, so that a refusal tells what to fix.
         const used = how.auth === undefined ? '' : ` (pulled with the docker login of ${how.auth.serverAddress} given by cluster deploy: check it with docker login ${how.auth.serverAddress}, then deploy again)`;
-        throw new ExecutorError('image_missing', `image "${image}" is not on this node and could not be pulled: ${reasonOf(err)}${used}`, {
+        throw new ClusterError('not_found', `image "${image}" is not on this node and could not be pulled: ${reasonOf(err)}${used}`, {
           cause: err,
         });
       }
@@ -256,18 +255,18 @@ export function dockerExecutor(docker: Dockerode, options: DockerExecutorOptions
           });
           return id;
         } catch (err) {
-          if (err instanceof ExecutorError) throw err;
+          if (err instanceof ClusterError) throw err;
           const status = statusOf(err);
           if (status === 409) {
             // The name is taken: a container of this very task made before an agent restart is adopted.
             const existing = await inspect(containerName(a, nodeId));
             if (existing?.taskId === a.task.id) return existing.containerId;
-            throw new ExecutorError('invalid_spec', `docker: container name "${config.name}" is taken`, { cause: err });
+            throw new ClusterError('invalid_argument', `docker: container name "${config.name}" is taken`, { cause: err });
           }
           if (status === 404) {
-            throw new ExecutorError('image_missing', `image "${a.spec.image}" is not on this node: ${reasonOf(err)}`, { cause: err });
+            throw new ClusterError('not_found', `image "${a.spec.image}" is not on this node: ${reasonOf(err)}`, { cause: err });
           }
-          if (status === 400) throw new ExecutorError('invalid_spec', `docker: create: ${reasonOf(err)}`, { cause: err });
+          if (status === 400) throw new ClusterError('invalid_argument', `docker: create: ${reasonOf(err)}`, { cause: err });
           throw engineError('create container', err);
         }
       });

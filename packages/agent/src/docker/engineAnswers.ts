@@ -4,8 +4,8 @@
  * ManagedContainer.
  */
 import type Dockerode from 'dockerode';
-import { LABELS, type NetworkAddress } from '@cluster/core';
-import { ExecutorError, type Health, type ManagedContainer } from '../executor.js';
+import { ClusterError, LABELS, type NetworkAddress } from '@cluster/core';
+import type { Health, ManagedContainer } from '../executor.js';
 import { boundPorts } from './ports.js';
 
 /** ZERO_TIME is how the engine writes "never" (StartedAt of a container never started). */
@@ -25,8 +25,8 @@ export function reasonOf(err: unknown): string {
 }
 
 /** engineError is a retryable error of the engine, naming what was done. */
-export function engineError(what: string, err: unknown): ExecutorError {
-  return new ExecutorError('engine', `docker: ${what}: ${reasonOf(err)}`, { cause: err, retryable: true });
+export function engineError(what: string, err: unknown): ClusterError {
+  return new ClusterError('unavailable', `docker: ${what}: ${reasonOf(err)}`, { cause: err, retryable: true });
 }
 
 function healthOf(status: string | undefined): Health {
