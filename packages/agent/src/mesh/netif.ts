@@ -20,10 +20,8 @@ export class LocalAddresses {
   /** add puts an address on the device; one already there is fine. */
   async add(address: string): Promise<void> {
     if (this.added.has(address)) return;
-    await ip(['addr', 'add', `${address}/32`, 'dev', this.device]).catch((err: Error) => {
-      // The kernel says "File exists" or, with extended errors, "Address already assigned".
-      if (!/File exists|already assigned/.test(err.message)) throw err;
-    });
+    // replace adds the address, or keeps it when it is there already: no error text to tell apart.
+    await ip(['addr', 'replace', `${address}/32`, 'dev', this.device]);
     this.added.add(address);
   }
 
