@@ -3,10 +3,19 @@
 # registry, from programs on this host and their library closure:
 #   cluster-demo/app:latest    node and examples/shop/app
 #   cluster-demo/redis:latest  Debian's redis-server (installed if missing, as root)
-# Usage: make-demo-images.sh [--docker-host unix:///path.sock]
+# Usage: make-demo-images.sh [--docker-host unix:///path.sock] [--save DIR]
+# --save also writes both images to DIR/cluster-demo.tar (for `docker load`
+# on other engines: the hosts of docker-compose.cluster.yml load it).
 set -euo pipefail
 host_args=()
-[ "${1:-}" = "--docker-host" ] && host_args=(-H "$2")
+save_dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --docker-host) host_args=(-H "$2"); shift 2 ;;
+    --save) save_dir="$2"; shift 2 ;;
+    *) echo "make-demo-images: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -22,27 +31,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# closure copies a program and every library it loads into a root filesystem.
-closure() {
-  local root=$1 prog=$2
-  mkdir -p "$root$(dirname "$prog")"
-  cp -L "$prog" "$root$prog"
-  for lib in $(ldd "$prog" | grep -oE '/[^ ]+'); do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
-  done
-}
-base() {
-  local root=$1
-  mkdir -p "$root"/{etc,tmp,bin,proc,sys,dev,data}
-  chmod 1777 "$root/tmp"
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-  echo 'root:x:0:' >"$root/etc/group"
-  echo 'hosts: files dns' >"$root/etc/nsswitch.conf"
-  local bb; bb=$(command -v busybox || echo /bin/busybox)
-  cp "$bb" "$root/bin/busybox"
-  ln -sf busybox "$root/bin/sh"
-}
+# shellcheck source=rootfs.sh
+. "$repo/deploy/images/rootfs.sh"
 
 app="$work/app"
 base "$app"
@@ -61,4 +51,8 @@ mkdir -p "$red/usr/bin"
 [ -e "$red/usr/bin/redis-server" ] || ln -sf "$(readlink -f "$(command -v redis-server)")" "$red/usr/bin/redis-server"
 tar -C "$red" -cf "$work/redis.tar" .
 docker "${host_args[@]}" import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["redis-server", "--protected-mode", "no"]' "$work/redis.tar" cluster-demo/redis:latest >/dev/null
+if [ -n "$save_dir" ]; then
+  mkdir -p "$save_dir"
+  docker "${host_args[@]}" save -o "$save_dir/cluster-demo.tar" cluster-demo/app:latest cluster-demo/redis:latest
+fi
 echo "make-demo-images: cluster-demo/app:latest and cluster-demo/redis:latest ready"

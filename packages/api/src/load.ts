@@ -1,11 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ProtoGrpcType as ControlProto } from './generated/control.js';
 import type { ProtoGrpcType as DispatcherProto } from './generated/dispatcher.js';
 
-/** PROTO_DIR is the folder holding `cluster/v1/*.proto`. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+/**
+ * PROTO_DIR is the folder holding `cluster/v1/*.proto`: the repository's
+ * proto/ (three folders above packages/api/dist, and above the CLI's
+ * bundle/), else the copy an installed package carries beside dist/ and
+ * bundle/ (scripts/pack.mjs puts it there).
+ */
+export const PROTO_DIR = [new URL('../../../proto', import.meta.url), new URL('../proto', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((d) => existsSync(`${d}/cluster/v1/control.proto`)) ?? fileURLToPath(new URL('../../../proto', import.meta.url));
 
 /**
  * LOADER_OPTIONS are the proto-loader options; scripts/gen-proto.mjs gives the

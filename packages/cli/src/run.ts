@@ -9,6 +9,7 @@ import { deploy } from './commands/deploy.js';
 import { nodes, ps, rm, scale, services } from './commands/manage.js';
 import { registerNodeCommands } from './commands/node.js';
 import { addFileCommands, registerSecretCommands } from './commands/secret.js';
+import { cliVersion } from './version.js';
 
 /**
  * run is the whole `cluster` CLI as a function: it parses argv (without the
@@ -21,6 +22,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError(false)
+    .version(cliVersion(), '-V, --version', 'print the version of cluster')
     .addHelpText('after', '\nEnvironment:\n  CLUSTER_HOME             client config and admin credentials (default: ~/.cluster)\n  CLUSTER_CONNECT_TIMEOUT  how long to wait for a connection to the manager (default: 10s)\n  CLUSTER_CALL_TIMEOUT     how long to wait for each answer once connected (default: 30s)\n');
   const manager = (): Option => new Option('--manager <addr>', 'manager address host:port (default: from CLUSTER_HOME/config.json)');
 
@@ -128,6 +130,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   registerSecurityCommands(program, io);
   registerCaCommands(program, io);
+
+  program.command('version')
+    .description('print the version of cluster (as --version does)')
+    .action(() => io.out(`${cliVersion()}\n`));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
